@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Brings RabbitMQ and Redis up (or down) for development and tests, from Debian's packages.
+#   scripts/infra.sh up     reuse what already answers; else install (as root), configure and start; wait until ready
+#   scripts/infra.sh down   stop what this script started
+#   scripts/infra.sh status
+# Idempotent: running `up` twice changes nothing the second time.
+set -euo pipefail
+
+STATE_DIR="${CLAYBUS_STATE_DIR:-$HOME/.claybus}"
+RABBIT_USER="${CLAYBUS_RABBITMQ_USER:-claybus}"
+# A development-only password; production takes credentials from secrets (docs/operations.md).
+RABBIT_PASSWORD="${CLAYBUS_RABBITMQ_PASSWORD:-dev-only-claybus-password}"
+RABBIT_VHOST="${CLAYBUS_RABBITMQ_VHOST:-claybus}"
+REDIS_PORT="${CLAYBUS_REDIS_PORT:-6379}"
+DEADLINE_SECONDS="${CLAYBUS_INFRA_DEADLINE:-120}"
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+wait_for() { # wait_for <description> <command...>: poll with a deadline, never a fixed sleep
+  local what=$1; shift
+  local deadline=$((SECONDS + DEADLINE_SECONDS))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then die "$what did not become ready within ${DEADLINE_SECONDS}s"; fi
+    sleep 0.5
+  done
+  log "$what is ready"
+}
+
+# ping answers before the rabbit app has booted; check_running waits for the app itself.
+rabbit_answers() { rabbitmq-diagnostics -q check_running >/dev/null 2>&1; }
+management_answers() { curl -fsS -o /dev/null -u "$RABBIT_USER:$RABBIT_PASSWORD" http://localhost:15672/api/overview; }
+redis_answers() { [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; }
+
+install_packages() {
+  local missing=()
+  command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  ((${#missing[@]} == 0)) && return 0
+  [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: run as root, or install them with apt-get"
+  log "installing ${missing[*]} from Debian's packages"
+  # No init system runs here: stop the package scripts from trying to start services themselves.
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  rm -f /usr/sbin/policy-rc.d
+}
+
+rabbit_up() {
+  if ! rabbit_answers; then
+    rabbitmq-plugins enable --offline rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management >/dev/null
+    log "starting RabbitMQ"
+    rabbitmq-server -detached >/dev/null 2>&1 || true
+    wait_for "RabbitMQ" rabbit_answers
+  else
+    log "RabbitMQ already runs: reusing it"
+    rabbitmq-plugins enable rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management >/dev/null
+  fi
+  rabbitmqctl -q list_vhosts | grep -qx "$RABBIT_VHOST" || rabbitmqctl -q add_vhost "$RABBIT_VHOST"
+  if ! rabbitmqctl -q list_users | awk '{print $1}' | grep -qx "$RABBIT_USER"; then
+    rabbitmqctl -q add_user "$RABBIT_USER" "$RABBIT_PASSWORD"
+  fi
+  # Tests create and delete their own vhosts through the management API, so the user needs the administrator tag.
+  rabbitmqctl -q set_user_tags "$RABBIT_USER" administrator
+  rabbitmqctl -q set_permissions -p "$RABBIT_VHOST" "$RABBIT_USER" ".*" ".*" ".*"
+  wait_for "RabbitMQ management API (http://localhost:15672)" management_answers
+}
+
+redis_up() {
+  if redis_answers; then
+    log "Redis already runs on port $REDIS_PORT: reusing it"
+    return
+  fi
+  mkdir -p "$STATE_DIR/redis"
+  log "starting Redis on port $REDIS_PORT (AOF on, data in $STATE_DIR/redis)"
+  # AOF keeps scheduled timeouts, budgets and idempotency marks across a Redis restart.
+  redis-server --daemonize yes --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes \
+    --dir "$STATE_DIR/redis" --logfile "$STATE_DIR/redis/redis.log" --pidfile "$STATE_DIR/redis/redis.pid" >/dev/null
+  wait_for "Redis" redis_answers
+}
+
+case "${1:-up}" in
+  up)
+    install_packages
+    rabbit_up
+    redis_up
+    ;;
+  down)
+    if rabbit_answers; then log "stopping RabbitMQ"; rabbitmqctl -q stop || true; fi
+    if redis_answers; then log "stopping Redis"; redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
+    ;;
+  status)
+    rabbit_answers && log "RabbitMQ: up" || log "RabbitMQ: down"
+    redis_answers && log "Redis: up" || log "Redis: down"
+    ;;
+  *) die "usage: $0 up|down|status" ;;
+esac

@@ -1,0 +1,51 @@
+namespace ClayBus.Contracts.Credits;
+
+/// <summary>
+/// Today's credits (reserved + spent) crossed the alert share of the daily limit (80% by default).
+/// Published once a day by the Enricher's credit ledger; consumed by the Monitor (status, alerts).
+/// </summary>
+public record BudgetThresholdReached(DateOnly Day, decimal Limit, decimal Used, double Share, DateTimeOffset At);
+
+/// <summary>
+/// The next batch would push the day past its budget: deliveries pause. Published once per exhaustion by the
+/// Enricher's credit ledger; consumed by the Monitor and the Submitter (admission).
+/// </summary>
+public record BudgetExhausted(DateOnly Day, decimal Limit, decimal Used, DateTimeOffset At);
+
+/// <summary>
+/// A new budget day began (local midnight in the configured time zone), or the limit was raised above what is used:
+/// deliveries resume. Published by the Enricher's credit ledger; consumed by the Submitter (releases held batches)
+/// and the Monitor.
+/// </summary>
+public record BudgetReset(DateOnly Day, decimal Limit, DateTimeOffset At);
+
+/// <summary>
+/// Change the daily (and optionally monthly) credit limit at run time. Sent by the Monitor's operator API;
+/// consumed by the Enricher's credit ledger, which answers with <see cref="BudgetLimitChanged"/>.
+/// </summary>
+public record ChangeBudgetLimit(decimal DailyLimit, decimal? MonthlyLimit, string RequestedBy);
+
+/// <summary>The limit was changed. Published by the Enricher's credit ledger; consumed by the Monitor (audit, status).</summary>
+public record BudgetLimitChanged(decimal OldDailyLimit, decimal DailyLimit, decimal? MonthlyLimit, string RequestedBy, DateTimeOffset At);
+
+/// <summary>Ask the credit ledger for today's figures. Requested by the Submitter (admission) and the Monitor (status).</summary>
+public record GetBudgetStatus(DateTimeOffset? At = null);
+
+/// <summary>
+/// Today's credit figures. The Enricher's credit ledger answers <see cref="GetBudgetStatus"/> with it.
+/// Remaining = Limit − Reserved − Spent.
+/// </summary>
+/// <param name="Reserved">Credits reserved for rows sent and not yet called back.</param>
+/// <param name="Spent">Credits settled to actual by callbacks.</param>
+/// <param name="Exhausted">Deliveries are paused for the budget.</param>
+public record BudgetStatus(
+    DateOnly Day,
+    string TimeZone,
+    decimal Limit,
+    decimal Reserved,
+    decimal Spent,
+    decimal Remaining,
+    bool Exhausted,
+    DateTimeOffset NextResetAt,
+    decimal? MonthlyLimit = null,
+    decimal? MonthSpent = null);
