@@ -1,0 +1,79 @@
+using ClayBus.Contracts.Credits;
+using MassTransit;
+
+namespace ClayBus.Monitor.Budget;
+
+/// <summary>The body of <c>PUT /budget</c>.</summary>
+public sealed record BudgetLimitChange(decimal? DailyLimit, decimal? MonthlyLimit);
+
+/// <summary>What <c>PUT /budget</c> accepted; the ledger confirms with BudgetLimitChanged (see the audit trail).</summary>
+public sealed record BudgetLimitRequested(string RequestedBy, decimal? Before, decimal After, decimal? MonthlyLimit, DateTimeOffset At);
+
+public static class BudgetLimitEndpoints
+{
+    /// <summary>Who asked. Issue 10 replaces this header with authenticated roles.</summary>
+    public const string OperatorHeader = "X-ClayBus-Operator";
+
+    public static IEndpointRouteBuilder MapBudgetLimit(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPut("/budget", ChangeLimit)
+            .WithName("ChangeBudgetLimit")
+            .WithSummary("Change the daily (and optionally monthly) credit limit at run time; audited with the X-ClayBus-Operator header.")
+            .Produces<BudgetLimitRequested>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem();
+        endpoints.MapGet("/budget/audit", async (BudgetViewStore store, int? take) => TypedResults.Ok(await store.AuditAsync(Math.Clamp(take ?? 50, 1, 1000))))
+            .WithName("GetBudgetAudit")
+            .WithSummary("Limit changes, newest first: who, when, before and after; 'requested' by the API, 'applied' by the ledger.");
+        return endpoints;
+    }
+
+    private static async Task<IResult> ChangeLimit(
+        BudgetLimitChange? body,
+        HttpContext http,
+        LedgerReader ledger,
+        BudgetViewStore store,
+        IPublishEndpoint publish,
+        TimeProvider clock,
+        ILogger<BudgetLimitChange> logger,
+        CancellationToken cancellationToken)
+    {
+        var requestedBy = http.Request.Headers[OperatorHeader].ToString().Trim();
+        var errors = Validate(body, requestedBy);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var before = (await ledger.ReadAsync(cancellationToken))?.Limit;
+        var entry = new BudgetAuditEntry("requested", requestedBy, clock.GetUtcNow(), before, body!.DailyLimit!.Value, body.MonthlyLimit);
+        await store.AppendAuditAsync(entry);
+        // Published, not sent: the ledger's queue is the Enricher's to name, and the type's exchange reaches it.
+        await publish.Publish(new ChangeBudgetLimit(entry.After, entry.MonthlyLimit, requestedBy), cancellationToken);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("{Operator} asked to change the daily credit limit from {Before} to {After}", requestedBy, before, entry.After);
+        }
+        return TypedResults.Accepted("/budget/audit", new BudgetLimitRequested(requestedBy, before, entry.After, entry.MonthlyLimit, entry.At));
+    }
+
+    private static Dictionary<string, string[]> Validate(BudgetLimitChange? body, string requestedBy)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (requestedBy.Length is 0 or > 100)
+        {
+            errors[OperatorHeader] = ["is required (1-100 characters): who changes the limit, for the audit trail"];
+        }
+
+        if (body?.DailyLimit is not { } daily || daily <= 0 || daily > 100_000_000)
+        {
+            errors["dailyLimit"] = ["is required: a number of credits greater than 0, e.g. {\"dailyLimit\": 5000}"];
+        }
+
+        if (body?.MonthlyLimit is { } monthly && (monthly <= 0 || (body.DailyLimit is { } d && monthly < d)))
+        {
+            errors["monthlyLimit"] = ["must be greater than 0 and at least the daily limit, or left out"];
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClayBus.Monitor.Budget;
+
+/// <summary>
+/// The Monitor's side of the budget (section <c>Budget</c>; the limit itself is the Enricher's ledger's, keys the
+/// Monitor does not read are ignored here).
+/// </summary>
+public sealed class BudgetViewOptions : IValidatableObject
+{
+    public const string Section = "Budget";
+
+    /// <summary>IANA time zone of the budget day; must match the Enricher's, or "today" differs between them.</summary>
+    [Required(ErrorMessage = "is required: an IANA time zone such as 'UTC' or 'Europe/Paris'")]
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>How long the status API waits for the ledger before it says "unknown".</summary>
+    [Range(100, 30_000, ErrorMessage = "must be between 100 and 30000 ms (2000 by default)")]
+    public int LedgerTimeoutMilliseconds { get; set; } = 2_000;
+
+    /// <summary>The burn rate is measured over this recent window.</summary>
+    [Range(5, 24 * 60, ErrorMessage = "must be between 5 and 1440 minutes (60 by default)")]
+    public int ForecastWindowMinutes { get; set; } = 60;
+
+    /// <summary>How often the Monitor samples the ledger for the burn rate; 0 turns sampling off.</summary>
+    [Range(0, 3600, ErrorMessage = "must be between 0 (off) and 3600 seconds (30 by default)")]
+    public int SampleIntervalSeconds { get; set; } = 30;
+
+    [Range(10, 100_000, ErrorMessage = "must be between 10 and 100000 entries (1000 by default)")]
+    public int AuditEntries { get; set; } = 1_000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            yield return new ValidationResult($"'{TimeZone}' is not a known time zone: use an IANA id such as 'UTC' or 'Europe/Paris'", [nameof(TimeZone)]);
+        }
+    }
+
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}

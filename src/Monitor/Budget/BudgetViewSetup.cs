@@ -1,0 +1,30 @@
+using ClayBus.Contracts.Credits;
+using ClayBus.ServiceDefaults.Configuration;
+using MassTransit;
+
+namespace ClayBus.Monitor.Budget;
+
+public static class BudgetViewSetup
+{
+    public const string EndpointName = "monitor-budget";
+
+    public static IHostApplicationBuilder AddBudgetTracking(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<BudgetViewOptions>(BudgetViewOptions.Section);
+        builder.Services.AddSingleton<BudgetViewStore>();
+        builder.Services.AddScoped<LedgerReader>();
+        builder.Services.AddScoped<BudgetReporter>();
+        builder.Services.AddHostedService<BurnSampler>();
+        return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddBudgetConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<BudgetThresholdReachedConsumer, BudgetThresholdReachedConsumerDefinition>();
+        bus.AddConsumer<BudgetExhaustedConsumer, BudgetExhaustedConsumerDefinition>();
+        bus.AddConsumer<BudgetResetConsumer, BudgetResetConsumerDefinition>();
+        bus.AddConsumer<BudgetLimitChangedConsumer, BudgetLimitChangedConsumerDefinition>();
+        bus.AddRequestClient<GetBudgetStatus>();
+        return bus;
+    }
+}

@@ -1,0 +1,30 @@
+namespace ClayBus.Monitor.Status;
+
+/// <summary>The one-page dashboard: three embedded files (no CDN), polling the status API.</summary>
+public static class DashboardEndpoints
+{
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        ["index.html"] = "text/html; charset=utf-8",
+        ["dashboard.js"] = "text/javascript; charset=utf-8",
+        ["dashboard.css"] = "text/css; charset=utf-8",
+    };
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.MapGet("/dashboard", () => Serve("index.html")).ExcludeFromDescription();
+        app.MapGet("/dashboard/{file}", (string file) => Serve(file)).ExcludeFromDescription();
+        return app;
+    }
+
+    private static IResult Serve(string file)
+    {
+        if (!ContentTypes.TryGetValue(file, out var contentType))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream("dashboard/" + file);
+        return stream is null ? TypedResults.NotFound() : TypedResults.Stream(stream, contentType);
+    }
+}

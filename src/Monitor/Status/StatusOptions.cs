@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClayBus.Monitor.Status;
+
+/// <summary>The status API and dashboard (section <c>Status</c>).</summary>
+public sealed class StatusOptions
+{
+    public const string Section = "Status";
+
+    /// <summary>The webhook runway's rate is measured over this recent window.</summary>
+    [Range(5, 7 * 24 * 60, ErrorMessage = "must be between 5 and 10080 minutes (60 by default)")]
+    public int WebhookRateWindowMinutes { get; set; } = 60;
+
+    /// <summary>How many messages of each <c>_error</c> queue are peeked to group failures by reason.</summary>
+    [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 messages (100 by default)")]
+    public int DeadLetterPeek { get; set; } = 100;
+
+    [Range(100, 60_000, ErrorMessage = "must be between 100 and 60000 ms (5000 by default)")]
+    public int ManagementTimeoutMilliseconds { get; set; } = 5_000;
+}

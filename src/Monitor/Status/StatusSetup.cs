@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+using ClayBus.ServiceDefaults.Configuration;
+using ClayBus.ServiceDefaults.Messaging;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.Monitor.Status;
+
+public static class StatusSetup
+{
+    public const string WebhookEndpointName = "monitor-webhooks";
+
+    public static IHostApplicationBuilder AddStatusApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<StatusOptions>(StatusOptions.Section);
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.AddSingleton<WebhookViewStore>();
+        builder.Services.AddScoped<DeadLetterReader>();
+        builder.Services.AddHttpClient<RabbitManagementClient>((provider, http) => RabbitManagementClient.Configure(
+            http,
+            provider.GetRequiredService<IOptions<RabbitMqOptions>>().Value,
+            provider.GetRequiredService<IOptions<StatusOptions>>().Value));
+        return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddStatusConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<BatchDeliveredConsumer, BatchDeliveredConsumerDefinition>();
+        bus.AddConsumer<WebhookRotatedConsumer, WebhookRotatedConsumerDefinition>();
+        bus.AddConsumer<WebhookCapacityLowConsumer, WebhookCapacityLowConsumerDefinition>();
+        bus.AddConsumer<WebhookPoolExhaustedConsumer, WebhookPoolExhaustedConsumerDefinition>();
+        return bus;
+    }
+}

@@ -1,0 +1,27 @@
+using ClayBus.Contracts.Delivery;
+using MassTransit;
+
+namespace ClayBus.Monitor.Status;
+
+public sealed class WebhookPoolExhaustedConsumer(WebhookViewStore store, ILogger<WebhookPoolExhaustedConsumer> logger) : IConsumer<WebhookPoolExhausted>
+{
+    public async Task Consume(ConsumeContext<WebhookPoolExhausted> context)
+    {
+        var message = context.Message;
+        await store.MarkAsync(message.TableKey, "exhausted", message.At);
+        logger.LogError(
+            "Every webhook of table {TableKey} is spent ({Webhooks}): add a webhook to its configuration",
+            message.TableKey, message.Webhooks);
+    }
+}
+
+public sealed class WebhookPoolExhaustedConsumerDefinition : ConsumerDefinition<WebhookPoolExhaustedConsumer>
+{
+    public WebhookPoolExhaustedConsumerDefinition()
+    {
+        EndpointName = StatusSetup.WebhookEndpointName;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<WebhookPoolExhaustedConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000));
+}

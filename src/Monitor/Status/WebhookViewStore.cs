@@ -1,0 +1,109 @@
+using System.Globalization;
+using ClayBus.ServiceDefaults.Redis;
+using StackExchange.Redis;
+
+namespace ClayBus.Monitor.Status;
+
+/// <summary>
+/// Each table's current webhook as the Enricher's events describe it. Keys: <c>webhooks:tables</c> (set),
+/// <c>webhooks:table:{table}</c> (hash: webhook, used, cap, rotations, low, exhausted, at),
+/// <c>webhooks:sent:{table}</c> (sorted set of records sent per delivery, for the rate; trimmed to the window).
+/// </summary>
+public sealed class WebhookViewStore(RedisKeyspace redis)
+{
+    private const string Tables = "webhooks:tables";
+
+    // BatchDelivered arrives out of order across Enricher instances: the count of the same webhook only grows, and
+    // an older delivery through an earlier webhook must not undo a rotation.
+    private static readonly LuaScript UsageScript = LuaScript.Prepare("""
+        redis.call('SADD', @tables, @table)
+        local webhook = redis.call('HGET', @key, 'webhook')
+        local at = tonumber(redis.call('HGET', @key, 'at') or '0')
+        if webhook == @webhook then
+          local used = tonumber(redis.call('HGET', @key, 'used') or '0')
+          if tonumber(@used) > used then redis.call('HSET', @key, 'used', @used) end
+          if tonumber(@at) > at then redis.call('HSET', @key, 'at', @at) end
+          redis.call('HSET', @key, 'cap', @cap)
+          return 1
+        end
+        if webhook and tonumber(@at) < at then return 0 end
+        redis.call('HSET', @key, 'webhook', @webhook, 'used', @used, 'cap', @cap, 'at', @at, 'low', '0', 'exhausted', '0')
+        return 1
+        """);
+
+    private IDatabase Database => redis.Database;
+
+    public async Task RecordDeliveryAsync(string table, string webhook, long used, long? cap, int sent, Guid batchId, DateTimeOffset at)
+    {
+        var ms = at.ToUnixTimeMilliseconds();
+        await Database.ScriptEvaluateAsync(UsageScript, new
+        {
+            tables = (RedisKey)Tables,
+            key = (RedisKey)TableKey(table),
+            table,
+            webhook,
+            used,
+            cap = cap?.ToString(CultureInfo.InvariantCulture) ?? "",
+            at = ms,
+        });
+        if (sent > 0)
+        {
+            // The batch id makes a redelivered BatchDelivered count once.
+            await Database.SortedSetAddAsync(SentKey(table), $"{batchId:N}:{sent}", ms);
+        }
+    }
+
+    public async Task MarkAsync(string table, string field, DateTimeOffset at)
+    {
+        await Database.SetAddAsync(Tables, table);
+        await Database.HashSetAsync(TableKey(table), field, at.ToUnixTimeMilliseconds());
+    }
+
+    public async Task RecordRotationAsync(string table, string toWebhook, DateTimeOffset at)
+    {
+        await Database.SetAddAsync(Tables, table);
+        await Database.HashIncrementAsync(TableKey(table), "rotations");
+        await Database.ScriptEvaluateAsync(UsageScript, new
+        {
+            tables = (RedisKey)Tables,
+            key = (RedisKey)TableKey(table),
+            table,
+            webhook = toWebhook,
+            used = 0L,
+            cap = (await Database.HashGetAsync(TableKey(table), "cap")).ToString(),
+            at = at.ToUnixTimeMilliseconds(),
+        });
+    }
+
+    public async Task<IReadOnlyList<(WebhookUsage Usage, long SentInWindow)>> ReadAsync(DateTimeOffset now, TimeSpan window)
+    {
+        var result = new List<(WebhookUsage, long)>();
+        foreach (var table in (await Database.SetMembersAsync(Tables)).Select(t => t.ToString()).Order(StringComparer.Ordinal))
+        {
+            var fields = (await Database.HashGetAllAsync(TableKey(table))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
+            var from = (now - window).ToUnixTimeMilliseconds();
+            await Database.SortedSetRemoveRangeByScoreAsync(SentKey(table), double.NegativeInfinity, from, Exclude.Stop);
+            var sent = (await Database.SortedSetRangeByScoreAsync(SentKey(table), from, double.PositiveInfinity))
+                .Sum(member => long.Parse(member.ToString().Split(':')[1], CultureInfo.InvariantCulture));
+            var usage = new WebhookUsage(
+                table,
+                fields.GetValueOrDefault("webhook", "?"),
+                Long(fields, "used") ?? 0,
+                Long(fields, "cap"),
+                (int)(Long(fields, "rotations") ?? 0),
+                Long(fields, "low") is > 0,
+                Long(fields, "exhausted") is > 0,
+                DateTimeOffset.FromUnixTimeMilliseconds(Long(fields, "at") ?? 0));
+            result.Add((usage, sent));
+        }
+
+        return result;
+    }
+
+    private static long? Long(Dictionary<string, string> fields, string name) =>
+        fields.TryGetValue(name, out var value) && long.TryParse(value, CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    private static string TableKey(string table) => "webhooks:table:" + table;
+
+    private static string SentKey(string table) => "webhooks:sent:" + table;
+}

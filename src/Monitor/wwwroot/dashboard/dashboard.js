@@ -1,0 +1,202 @@
+// ClayBus dashboard: polls the status API and redraws. No framework, no CDN: everything is served by the Monitor.
+"use strict";
+
+const REFRESH_MS = 3000;
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "class") node.className = value;
+    else if (key === "style") node.setAttribute("style", value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function svg(tag, attrs, text) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function bar(share, tone, marker) {
+  const pct = Math.max(0, Math.min(1, share || 0)) * 100;
+  const node = el("div", { class: "bar", title: pct.toFixed(1) + "%" }, el("span", { class: tone || "", style: "width:" + pct.toFixed(1) + "%" }));
+  if (marker !== undefined) node.append(el("i", { style: "left:" + (marker * 100).toFixed(1) + "%" }));
+  return node;
+}
+
+function num(value, digits) {
+  if (value === null || value === undefined) return "–";
+  return Number(value).toLocaleString("en-US", { maximumFractionDigits: digits === undefined ? 2 : digits });
+}
+
+function when(value) {
+  if (!value) return "–";
+  const date = new Date(value);
+  return date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
+
+function table(headers, rows) {
+  return el("table", {}, el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", {}, h)))),
+    el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c))))));
+}
+
+function replace(id, ...nodes) {
+  const target = document.getElementById(id);
+  target.replaceChildren(...nodes);
+}
+
+async function load(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(path + " answered " + response.status);
+  return response.json();
+}
+
+function renderBudget(budget) {
+  const state = document.getElementById("budget-state");
+  state.textContent = budget.state;
+  state.className = "badge " + ({ ok: "ok", alert: "warn", exhausted: "bad" }[budget.state] || "");
+  const ledger = budget.ledger;
+  if (!ledger) {
+    replace("budget-figures", el("p", { class: "empty" }, "The Enricher's credit ledger did not answer: figures unknown."));
+    document.getElementById("budget-chart").replaceChildren();
+    document.getElementById("budget-forecast").textContent = "";
+    return;
+  }
+  const used = ledger.reserved + ledger.spent;
+  replace("budget-figures",
+    el("div", {}, el("b", { id: "budget-used" }, num(used)), "used (reserved + spent)"),
+    el("div", {}, el("b", {}, num(ledger.limit)), "daily limit"),
+    el("div", {}, el("b", {}, num(ledger.remaining)), "remaining"),
+    el("div", {}, el("b", {}, num((budget.usedShare || 0) * 100, 1) + "%"), "of the budget"));
+  drawBudgetChart(budget, used);
+  const forecast = budget.forecast;
+  let text;
+  if (forecast.creditsPerHour === null) text = "Forecast: not enough samples yet for a burn rate.";
+  else if (!forecast.exhaustsAt) text = "Forecast: " + num(forecast.creditsPerHour) + " credits/h; the budget lasts the day.";
+  else text = "Forecast: " + num(forecast.creditsPerHour) + " credits/h; runs out at " + when(forecast.exhaustsAt) + (forecast.beforeReset ? " (before the reset)" : " (after the reset)");
+  document.getElementById("budget-forecast").textContent = text;
+}
+
+function drawBudgetChart(budget, used) {
+  const chart = document.getElementById("budget-chart");
+  chart.replaceChildren();
+  const ledger = budget.ledger;
+  const W = 600, H = 180, L = 50, R = 10, T = 10, B = 25;
+  const end = new Date(ledger.nextResetAt).getTime();
+  const start = end - 24 * 3600 * 1000;
+  const now = Date.now();
+  const top = Math.max(ledger.limit, used) * 1.1 || 1;
+  const x = (t) => L + ((Math.min(Math.max(t, start), end) - start) / (end - start)) * (W - L - R);
+  const y = (v) => H - B - (Math.min(v, top) / top) * (H - T - B);
+  chart.append(svg("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "#fafbfc", stroke: "#e6e9ef" }));
+  chart.append(svg("line", { x1: L, x2: W - R, y1: y(ledger.limit), y2: y(ledger.limit), stroke: "#d2423b", "stroke-width": 2 }));
+  chart.append(svg("text", { x: 4, y: y(ledger.limit) + 4 }, "limit"));
+  chart.append(svg("line", { x1: L, x2: W - R, y1: y(ledger.limit * 0.8), y2: y(ledger.limit * 0.8), stroke: "#d98b1a", "stroke-dasharray": "4 3" }));
+  chart.append(svg("text", { x: 4, y: y(ledger.limit * 0.8) + 4 }, "80%"));
+  const samples = (budget.forecast.samplesSeen || []).map((s) => [new Date(s.at).getTime(), s.used]);
+  samples.push([now, used]);
+  chart.append(svg("polyline", { points: samples.map(([t, v]) => x(t) + "," + y(v)).join(" "), fill: "none", stroke: "#3461d1", "stroke-width": 2.5 }));
+  chart.append(svg("circle", { cx: x(now), cy: y(used), r: 4, fill: "#3461d1" }));
+  const rate = budget.forecast.creditsPerHour;
+  if (rate !== null && rate > 0) {
+    const untilEnd = used + rate * ((end - now) / 3600000);
+    chart.append(svg("line", { id: "forecast-line", x1: x(now), y1: y(used), x2: x(end), y2: y(untilEnd), stroke: "#3461d1", "stroke-dasharray": "6 4" }));
+  }
+  for (let h = 0; h <= 24; h += 6) {
+    const t = start + h * 3600000;
+    chart.append(svg("text", { x: x(t) - 10, y: H - 8 }, new Date(t).toISOString().slice(11, 16)));
+  }
+}
+
+function renderJobs(jobs) {
+  if (jobs === null) {
+    replace("jobs-body", el("p", { class: "empty" }, "Job status is not available."));
+    return;
+  }
+  if (jobs.length === 0) {
+    replace("jobs-body", el("p", { class: "empty" }, "No jobs."));
+    return;
+  }
+  replace("jobs-body", table(["job", "state", "progress", "rows", "failed", "credits"], jobs.map((job) => {
+    const done = job.rowsEnriched + job.rowsFailed + job.rowsDeadLettered;
+    const share = job.rowsAccepted ? done / job.rowsAccepted : 0;
+    const tone = job.phase === "stuck" || job.rowsFailed > 0 ? "warn" : "ok";
+    return [el("code", {}, job.jobId.slice(0, 8)), job.phase, bar(share, tone), num(done, 0) + " / " + num(job.rowsAccepted, 0), num(job.rowsFailed + job.rowsDeadLettered, 0), num(job.creditsSpent)];
+  })));
+}
+
+function renderProviders(report) {
+  if (report.providers.length === 0) {
+    replace("providers-body", el("p", { class: "empty" }, "No provider outcomes yet."));
+    return;
+  }
+  const rows = report.providers.map((p) => [
+    p.provider,
+    bar(p.successRate, p.state === "healthy" ? "ok" : "bad", report.degradedBelow),
+    num(p.successRate * 100, 1) + "% of " + p.samples,
+    el("span", { class: "badge " + (p.state === "healthy" ? "ok" : p.state === "ejected" ? "bad" : "warn") }, p.state),
+  ]);
+  const routes = Object.entries(report.routes || {});
+  replace("providers-body", table(["provider", "success", "window", "state"], rows),
+    routes.length ? el("p", { class: "muted" }, "Rerouted: " + routes.map(([t, v]) => t + " → " + v).join(", ")) : null);
+}
+
+function renderWebhooks(report) {
+  if (report.tables.length === 0) {
+    replace("webhooks-body", el("p", { class: "empty" }, "No deliveries yet."));
+    return;
+  }
+  replace("webhooks-body", table(["table", "used", "remaining", "runs out"], report.tables.map((t) => {
+    const share = t.usedShare === null ? 0 : t.usedShare;
+    const tone = t.poolExhausted ? "bad" : t.capacityLow || share >= 0.8 ? "warn" : "ok";
+    return [t.tableKey, bar(share, tone), t.remaining === null ? "uncapped" : num(t.remaining, 0), t.poolExhausted ? "pool exhausted" : when(t.runsOutAt)];
+  })));
+}
+
+function renderDeadLetters(report) {
+  const total = document.getElementById("dlq-total");
+  total.textContent = report.available ? String(report.total) : "unknown";
+  total.className = "badge " + (!report.available ? "warn" : report.total > 0 ? "bad" : "ok");
+  if (!report.available) {
+    replace("dead-letters-body", el("p", { class: "empty" }, report.error || "The management API could not be read."));
+    return;
+  }
+  const queues = report.queues.filter((q) => q.depth > 0);
+  if (queues.length === 0) {
+    replace("dead-letters-body", el("p", { class: "empty" }, "No dead letters."));
+    return;
+  }
+  replace("dead-letters-body",
+    table(["queue", "depth"], queues.map((q) => [q.queue, num(q.depth, 0)])),
+    table(["group", "queue", "reason", "count"], report.groups.map((g) => [el("code", {}, g.id), g.queue, g.exceptionType + ": " + g.message, num(g.count, 0)])));
+}
+
+async function refresh() {
+  const sections = [
+    ["/status/budget", renderBudget, "budget-figures"],
+    ["/status/jobs", renderJobs, "jobs-body"],
+    ["/status/providers", renderProviders, "providers-body"],
+    ["/status/webhooks", renderWebhooks, "webhooks-body"],
+    ["/status/dead-letters", renderDeadLetters, "dead-letters-body"],
+  ];
+  await Promise.all(sections.map(async ([path, render, target]) => {
+    try {
+      render(await load(path));
+    } catch (error) {
+      if (path === "/status/jobs") renderJobs(null);
+      else replace(target, el("p", { class: "empty" }, String(error.message)));
+    }
+  }));
+  document.getElementById("updated").textContent = "updated " + new Date().toISOString().slice(11, 19) + " UTC";
+  document.body.dataset.loaded = "true";
+}
+
+refresh();
+setInterval(refresh, REFRESH_MS);
