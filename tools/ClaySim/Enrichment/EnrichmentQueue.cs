@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using ClayBus.ClaySim.Workspace;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.ClaySim.Enrichment;
+
+/// <summary>One accepted row on its way through the waterfall: the record exactly as it arrived.</summary>
+internal sealed record RowWork(SimTable Table, byte[] Record, ulong RowHash, int Generation);
+
+/// <summary>
+/// Rows waiting for a worker. Ingest never waits on enrichment: when the bounded channel is full a row goes to an
+/// overflow list that the workers drain first, so a burst is accepted at full speed and enriched later (as in Clay).
+/// </summary>
+internal sealed class EnrichmentQueue(IOptions<ClaySimOptions> options)
+{
+    private readonly Channel<RowWork> _channel = Channel.CreateBounded<RowWork>(new BoundedChannelOptions(options.Value.EnrichmentQueueCapacity)
+    {
+        SingleReader = false,
+        SingleWriter = false,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly ConcurrentQueue<RowWork> _overflow = new();
+
+    public long Pending => _channel.Reader.Count + _overflow.Count;
+
+    public void Enqueue(RowWork row)
+    {
+        if (!_channel.Writer.TryWrite(row))
+        {
+            _overflow.Enqueue(row);
+        }
+    }
+
+    public ValueTask<RowWork> TakeAsync(CancellationToken cancellation) =>
+        _overflow.TryDequeue(out var row) ? ValueTask.FromResult(row) : _channel.Reader.ReadAsync(cancellation);
+}

@@ -1,0 +1,114 @@
+using ClayBus.ClaySim.Callbacks;
+using ClayBus.ClaySim.Clock;
+using ClayBus.ClaySim.Faults;
+using ClayBus.ClaySim.Workspace;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.ClaySim.Enrichment;
+
+/// <summary>
+/// Clay's enrichment: a pool of workers takes accepted rows, runs each through its table's waterfall (the wait in
+/// simulated time), charges the ledger and hands the row to the HTTP API column. Every random choice about a row
+/// (stuck, dropped, duplicated, each provider's answer and latency) comes from the row's own seeded stream.
+/// </summary>
+internal sealed partial class EnrichmentWorker(
+    EnrichmentQueue queue,
+    ClayWorkspace workspace,
+    SettingsBoard settings,
+    FaultBoard faults,
+    SimClock clock,
+    CallbackSender callbacks,
+    IOptions<ClaySimOptions> options,
+    ILogger<EnrichmentWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.EnrichmentConcurrency).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken)));
+
+    private async Task LoopAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            RowWork row;
+            try
+            {
+                row = await queue.TakeAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                await EnrichAsync(row, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogRowFailed(logger, row.Table.Key, exception);
+            }
+        }
+    }
+
+    private async Task EnrichAsync(RowWork row, CancellationToken stopping)
+    {
+        if (row.Generation != workspace.Generation || row.Table.Deleted)
+        {
+            return;
+        }
+
+        var current = settings.Current;
+        var fault = faults.Current;
+        var random = new RowRandom(current.Seed, row.RowHash);
+        var stuck = random.NextDouble();
+        var fate = new CallbackFate(random.NextDouble(), random.NextDouble());
+        var overhead = current.EnrichmentOverheadMinMs + ((current.EnrichmentOverheadMaxMs - current.EnrichmentOverheadMinMs) * random.NextDouble());
+        var pick = random.NextUInt64();
+        var waterfall = row.Table.Waterfall.Select(name => (name, workspace.Providers.GetValueOrDefault(name))).ToList();
+        var outcome = Waterfall.Run(waterfall, fault, ref random);
+        if (stuck < fault.StuckRowRate)
+        {
+            // A stuck row never finishes in Clay: no charge, no callback. The tracker must notice the silence.
+            Interlocked.Increment(ref row.Table.Counters.RowsStuck);
+            Interlocked.Increment(ref workspace.Totals.RowsStuck);
+            return;
+        }
+
+        await clock.DelayAsync(outcome.Latency + TimeSpan.FromMilliseconds(overhead), stopping);
+        if (row.Generation != workspace.Generation || row.Table.Deleted)
+        {
+            return;
+        }
+
+        Charge(row.Table, outcome);
+        var body = CallbackBody.Write(row.Record, outcome, pick);
+        await callbacks.DispatchAsync(row, body, fate, stopping);
+    }
+
+    private void Charge(SimTable table, WaterfallOutcome outcome)
+    {
+        var milliCredits = (long)Math.Round(outcome.DataCredits * 1000);
+        var actions = outcome.ProviderActions + 1;
+        foreach (var counters in (ReadOnlySpan<Counters>)[workspace.Totals, table.Counters])
+        {
+            Interlocked.Add(ref counters.DataMilliCredits, milliCredits);
+            Interlocked.Add(ref counters.ActionsCharged, actions);
+            Interlocked.Increment(ref counters.OutcomeField(outcome.Status));
+        }
+
+        foreach (var call in outcome.Providers.Where(p => p.Result != Waterfall.Skipped))
+        {
+            var counters = workspace.CountersOf(call.Provider);
+            Interlocked.Increment(ref counters.ProviderCalls);
+            Interlocked.Add(ref counters.ActionsCharged, call.Charged ? 1 : 0);
+            Interlocked.Add(ref counters.DataMilliCredits, (long)Math.Round(call.DataCredits * 1000));
+            Interlocked.Increment(ref counters.OutcomeField(call.Result));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Enriching a row of table {Table} failed")]
+    private static partial void LogRowFailed(ILogger logger, string table, Exception exception);
+}

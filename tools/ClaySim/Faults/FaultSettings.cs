@@ -1,0 +1,96 @@
+namespace ClayBus.ClaySim.Faults;
+
+/// <summary>
+/// The body of <c>PUT /_sim/faults</c>: every fault optional; <see cref="ForSeconds"/> time-boxes the faults set in
+/// this call. Rates are probabilities (0-1); the per-row ones are drawn from the row's seeded random stream.
+/// </summary>
+internal sealed record FaultSettings
+{
+    public double? ServerErrorRate { get; init; }
+
+    public int[]? ServerErrorStatuses { get; init; }
+
+    public int? AddedLatencyMs { get; init; }
+
+    public double? HangRate { get; init; }
+
+    public bool? Force429 { get; init; }
+
+    public int? Force429RetryAfterSeconds { get; init; }
+
+    public string[]? ProviderOutage { get; init; }
+
+    /// <summary>Per provider, the share of its calls that fail (0-1), reached over <see cref="DegradationRampSeconds"/>.</summary>
+    public Dictionary<string, double>? ProviderDegradation { get; init; }
+
+    public double? DegradationRampSeconds { get; init; }
+
+    public double? StuckRowRate { get; init; }
+
+    public double? CallbackDuplicateRate { get; init; }
+
+    public bool? CallbackOutOfOrder { get; init; }
+
+    public int? CallbackDelayMs { get; init; }
+
+    public double? CallbackDropRate { get; init; }
+
+    public double? ForSeconds { get; init; }
+
+    public string? Problem()
+    {
+        foreach (var (name, rate) in new (string, double?)[]
+        {
+            ("serverErrorRate", ServerErrorRate), ("hangRate", HangRate), ("stuckRowRate", StuckRowRate),
+            ("callbackDuplicateRate", CallbackDuplicateRate), ("callbackDropRate", CallbackDropRate),
+        })
+        {
+            if (rate is < 0 or > 1)
+            {
+                return $"{name} must be between 0 and 1 (a probability)";
+            }
+        }
+
+        return ServerErrorStatuses is { } statuses && (statuses.Length == 0 || statuses.Any(s => s is < 500 or > 599))
+                ? "serverErrorStatuses must be a non-empty list of 5xx codes, e.g. [500, 502, 503]"
+            : AddedLatencyMs is < 0 ? "addedLatencyMs must be >= 0"
+            : Force429RetryAfterSeconds is < 1 ? "force429RetryAfterSeconds must be at least 1"
+            : ProviderDegradation?.FirstOrDefault(p => p.Value is < 0 or > 1) is { Key: { } provider } ? $"providerDegradation.{provider} must be between 0 and 1"
+            : DegradationRampSeconds is < 0 ? "degradationRampSeconds must be >= 0"
+            : CallbackDelayMs is < 0 ? "callbackDelayMs must be >= 0"
+            : ForSeconds is <= 0 ? "forSeconds must be above 0 (leave it out for a fault that lasts until DELETE /_sim/faults)"
+            : null;
+    }
+}
+
+/// <summary>The faults in force at one instant: what the ingest path, the workers and the callbacks read.</summary>
+internal sealed record ActiveFaults
+{
+    public static readonly ActiveFaults None = new();
+
+    public double ServerErrorRate { get; init; }
+
+    public IReadOnlyList<int> ServerErrorStatuses { get; init; } = [500, 502, 503];
+
+    public int AddedLatencyMs { get; init; }
+
+    public double HangRate { get; init; }
+
+    public bool Force429 { get; init; }
+
+    public int Force429RetryAfterSeconds { get; init; } = 1;
+
+    public IReadOnlySet<string> ProviderOutage { get; init; } = new HashSet<string>();
+
+    public IReadOnlyDictionary<string, double> ProviderDegradation { get; init; } = new Dictionary<string, double>();
+
+    public double StuckRowRate { get; init; }
+
+    public double CallbackDuplicateRate { get; init; }
+
+    public bool CallbackOutOfOrder { get; init; }
+
+    public int CallbackDelayMs { get; init; }
+
+    public double CallbackDropRate { get; init; }
+}
