@@ -2,14 +2,32 @@ using ClayBus.ServiceDefaults;
 using ClayBus.ServiceDefaults.Health;
 using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.ServiceDefaults.Redis;
+using ClayBus.Submitter.Admission;
+using ClayBus.Submitter.Batching;
+using ClayBus.Submitter.Dedupe;
+using ClayBus.Submitter.Ingest;
+using ClayBus.Submitter.Planning;
+using ClayBus.Submitter.Routing;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddClayBusRedis();
-builder.AddClayBusMessaging(bus => { });
+builder.AddTableRouting();
+builder.AddDedupe();
+builder.AddBatching();
+builder.AddAdmission();
+builder.AddIngest();
+builder.AddClayBusMessaging(bus =>
+{
+    bus.AddIngestConsumers();
+    bus.AddAdmissionConsumers();
+    bus.AddRoutingConsumers();
+});
 
 var app = builder.Build();
 app.MapClayBusHealth();
+app.MapJobs();
+app.MapPlanning();
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,22 @@
+using ClayBus.Contracts.Credits;
+using ClayBus.ServiceDefaults.Configuration;
+using MassTransit;
+
+namespace ClayBus.Submitter.Admission;
+
+public static class AdmissionSetup
+{
+    public static IHostApplicationBuilder AddAdmission(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.Section);
+        builder.Services.AddSingleton<HeldBatches>();
+        builder.Services.AddScoped<BudgetGate>();
+        return builder;
+    }
+
+    public static void AddAdmissionConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddRequestClient<GetBudgetStatus>();
+        bus.AddConsumer<BudgetResetConsumer, BudgetResetConsumerDefinition>();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using ClayBus.Contracts.Delivery;
+using ClayBus.ServiceDefaults.Redis;
+using StackExchange.Redis;
+
+namespace ClayBus.Submitter.Admission;
+
+/// <summary>
+/// Batches waiting for the budget reset, durably in a Redis list (AOF on). Release moves one batch at a time to a
+/// "releasing" list before publishing it and removes it only after the broker confirmed, so a crash mid-release
+/// publishes a batch again (the Enricher skips rows already sent) but never loses one.
+/// </summary>
+public sealed class HeldBatches(RedisKeyspace redis)
+{
+    internal const string HeldKey = "submitter:held";
+    internal const string ReleasingKey = "submitter:held:releasing";
+
+    public async Task HoldAsync(IReadOnlyList<DeliverBatch> batches)
+    {
+        if (batches.Count == 0)
+        {
+            return;
+        }
+
+        var values = batches.Select(batch => (RedisValue)JsonSerializer.SerializeToUtf8Bytes(batch)).ToArray();
+        await redis.Database.ListRightPushAsync(HeldKey, values);
+    }
+
+    public Task<long> CountAsync() => redis.Database.ListLengthAsync(HeldKey);
+
+    /// <summary>
+    /// Publishes held batches in order until <paramref name="creditLimit"/> would be passed (at least one goes, so a
+    /// batch larger than a day's budget cannot block the line forever); the rest stays held for the next reset.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliverBatch>> ReleaseAsync(decimal creditLimit, Func<DeliverBatch, Task> publish)
+    {
+        var database = redis.Database;
+        var released = new List<DeliverBatch>();
+        decimal credits = 0;
+
+        // Leftovers of a release that crashed after moving and before removing: they were already admitted.
+        while (await database.ListGetByIndexAsync(ReleasingKey, 0) is { IsNull: false } leftover)
+        {
+            var batch = Read(leftover);
+            await publish(batch);
+            await database.ListRemoveAsync(ReleasingKey, leftover, 1);
+            released.Add(batch);
+            credits += batch.EstimatedCredits;
+        }
+
+        while (true)
+        {
+            var next = await database.ListMoveAsync(HeldKey, ReleasingKey, ListSide.Left, ListSide.Right);
+            if (next.IsNull)
+            {
+                break;
+            }
+
+            var batch = Read(next);
+            if (released.Count > 0 && credits + batch.EstimatedCredits > creditLimit)
+            {
+                await database.ListMoveAsync(ReleasingKey, HeldKey, ListSide.Right, ListSide.Left);
+                break;
+            }
+
+            await publish(batch);
+            await database.ListRemoveAsync(ReleasingKey, next, 1);
+            released.Add(batch);
+            credits += batch.EstimatedCredits;
+        }
+
+        return released;
+    }
+
+    private static DeliverBatch Read(RedisValue value) =>
+        JsonSerializer.Deserialize<DeliverBatch>((byte[])value!) ?? throw new InvalidDataException("a held batch is empty");
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+using ClayBus.ServiceDefaults.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ClayBus.Submitter.Dedupe;
+
+/// <summary>What a job's idempotency key found: a new job to run, one still running, or the finished job's report.</summary>
+public enum IdempotencyState
+{
+    New,
+    Running,
+    Done,
+}
+
+/// <summary>
+/// The caller's job-level idempotency key, in Redis: the first submission runs and stores its report; a resubmission
+/// returns that report and publishes nothing. The job id is derived from the key, so a retry after a crash reclaims
+/// the rows the first attempt had claimed instead of skipping them as duplicates.
+/// </summary>
+public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> options)
+{
+    private const string Running = "running";
+
+    public static Guid JobIdFor(string idempotencyKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("claybus-job:" + idempotencyKey));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+
+    public async Task<(IdempotencyState State, string? Report)> BeginAsync(string idempotencyKey)
+    {
+        var key = KeyOf(idempotencyKey);
+        var pending = TimeSpan.FromSeconds(options.Value.PendingClaimSeconds);
+        if (await redis.Database.StringSetAsync(key, Running, pending, When.NotExists))
+        {
+            return (IdempotencyState.New, null);
+        }
+
+        var value = await redis.Database.StringGetAsync(key);
+        return value == Running || value.IsNull ? (IdempotencyState.Running, null) : (IdempotencyState.Done, value.ToString());
+    }
+
+    public Task CompleteAsync(string idempotencyKey, string report) =>
+        redis.Database.StringSetAsync(KeyOf(idempotencyKey), report, TimeSpan.FromDays(options.Value.IdempotencyDays));
+
+    public Task AbandonAsync(string idempotencyKey) => redis.Database.KeyDeleteAsync(KeyOf(idempotencyKey));
+
+    private static RedisKey KeyOf(string idempotencyKey) =>
+        "submitter:job-key:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
+}

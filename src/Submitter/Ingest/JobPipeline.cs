@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ClayBus.Submitter.Dedupe;
+using MassTransit;
+
+namespace ClayBus.Submitter.Ingest;
+
+/// <summary>
+/// Runs a job from any way in (HTTP JSON, CSV stream, AMQP message): idempotency first, then one <see cref="JobRun"/>
+/// that validates, routes, dedupes, batches, admits and publishes as rows stream past.
+/// </summary>
+public sealed class JobPipeline(JobRunFactory runs, JobIdempotency idempotency, ILogger<JobPipeline> logger)
+{
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web);
+
+    public async Task<JobReport> RunAsync(IAsyncEnumerable<InputRow> rows, JobRequest request, IPublishEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var key = request.DryRun ? null : request.IdempotencyKey;
+        if (key is not null)
+        {
+            var (state, stored) = await idempotency.BeginAsync(key);
+            if (state == IdempotencyState.Running)
+            {
+                throw new JobRunningException(JobIdempotency.JobIdFor(key));
+            }
+
+            if (state == IdempotencyState.Done && JsonSerializer.Deserialize<JobReport>(stored!, ReportJson) is { } earlier)
+            {
+                var earlierJob = earlier.JobId;
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("Job {JobId} resubmitted with its idempotency key: nothing published", earlierJob);
+                }
+                return earlier with { Duplicate = true };
+            }
+        }
+
+        var jobId = key is null ? NewId.NextGuid() : JobIdempotency.JobIdFor(key);
+        try
+        {
+            var report = await runs.Create(jobId, request, endpoint, cancellationToken).ExecuteAsync(rows);
+            if (key is not null)
+            {
+                // An aborted upload frees its key: the caller fixes the file and resubmits; rows already sent stay deduplicated.
+                await (report.Aborted is null ? idempotency.CompleteAsync(key, JsonSerializer.Serialize(report, ReportJson)) : idempotency.AbandonAsync(key));
+            }
+
+            return report;
+        }
+        catch
+        {
+            if (key is not null)
+            {
+                await idempotency.AbandonAsync(key);
+            }
+
+            throw;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using ClayBus.Submitter.Routing;
+
+namespace ClayBus.Submitter.Ingest;
+
+/// <summary>
+/// <c>POST /jobs</c> (JSON rows and options) and <c>POST /jobs/csv</c> (a streamed CSV, options in the query).
+/// Both answer 202 only once every published batch is confirmed by the broker (200 for a dry run); bad input gets a
+/// problem body naming the field and the fix, never a 500.
+/// </summary>
+public static class JobsEndpoints
+{
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
+    private static readonly string[] CsvTypes = ["text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "application/octet-stream"];
+
+    public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/jobs", SubmitJsonAsync);
+        endpoints.MapPost("/jobs/csv", SubmitCsvAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> SubmitJsonAsync(HttpContext http, JobPipeline pipeline, TableRouter router, IPublishEndpoint publish, IOptions<IngestOptions> ingest)
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return Problems.Of(415, "content type", $"'{http.Request.ContentType}' is not JSON: send Content-Type: application/json (or POST a CSV file to /jobs/csv)");
+        }
+
+        if (LimitBody(http, ingest.Value.MaxJsonBytes) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
+        JobBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<JobBody>(http.Request.Body, BodyJson, http.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            var at = string.IsNullOrEmpty(exception.Path) ? "body" : exception.Path;
+            return Problems.Of(400, at, $"is not valid here (line {exception.LineNumber + 1}): {FirstSentence(exception.Message)} Expected {{\"rows\":[{{\"email\":\"ana@acme.com\"}}],\"table\":\"auto\",\"priority\":\"normal\"}}");
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.Of(413, "body", $"is larger than {ingest.Value.MaxJsonBytes:N0} bytes (Ingest:MaxJsonBytes): split the rows into several jobs or upload a CSV to /jobs/csv");
+        }
+
+        if (body?.Rows is not { Count: > 0 } rows)
+        {
+            return Problems.Of(422, "rows", "is missing or empty: send at least one row, e.g. {\"rows\":[{\"email\":\"ana@acme.com\"}]}");
+        }
+
+        var key = body.IdempotencyKey ?? http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        var (request, problems) = JobRequest.From(body.Table, body.Priority, key, body.DryRun, body.Source ?? "http", router);
+        if (request is null)
+        {
+            return Problems.Of(422, problems);
+        }
+
+        return await RunAsync(pipeline, JsonRows.From(rows, http.RequestAborted), request, publish, http);
+    }
+
+    private static async Task<IResult> SubmitCsvAsync(HttpContext http, JobPipeline pipeline, TableRouter router, IPublishEndpoint publish, IOptions<IngestOptions> ingest)
+    {
+        var contentType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (contentType is null || !CsvTypes.Contains(contentType))
+        {
+            return Problems.Of(415, "content type", $"'{http.Request.ContentType}' is not a CSV upload: send the file as the body with Content-Type: text/csv (curl --data-binary @leads.csv -H 'Content-Type: text/csv')");
+        }
+
+        if (LimitBody(http, ingest.Value.MaxCsvBytes) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
+        var query = http.Request.Query;
+        var dryRunText = query["dryRun"].FirstOrDefault();
+        var dryRun = false;
+        if (dryRunText is not null && !bool.TryParse(dryRunText, out dryRun))
+        {
+            return Problems.Of(422, "dryRun", $"'{dryRunText}' is not true or false");
+        }
+
+        var key = query["idempotencyKey"].FirstOrDefault() ?? http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        var (request, problems) = JobRequest.From(query["table"].FirstOrDefault(), query["priority"].FirstOrDefault(), key, dryRun, query["source"].FirstOrDefault() ?? "csv", router);
+        if (request is null)
+        {
+            return Problems.Of(422, problems);
+        }
+
+        return await RunAsync(pipeline, CsvRows.ReadAsync(http.Request.Body, ingest.Value.MaxCsvFieldBytes, http.RequestAborted), request, publish, http);
+    }
+
+    private static async Task<IResult> RunAsync(JobPipeline pipeline, IAsyncEnumerable<InputRow> rows, JobRequest request, IPublishEndpoint publish, HttpContext http)
+    {
+        JobReport report;
+        try
+        {
+            report = await pipeline.RunAsync(rows, request, publish, http.RequestAborted);
+        }
+        catch (InputException exception)
+        {
+            return Problems.Of(exception.Status, exception.Field, exception.Message);
+        }
+        catch (JobRunningException exception)
+        {
+            return Problems.Of(409, "idempotencyKey", $"a job with this key is still running ({exception.JobId}): wait for its answer, then resubmit to get its report", new Dictionary<string, object?> { ["jobId"] = exception.JobId });
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            http.RequestServices.GetRequiredService<ILogger<JobPipeline>>().LogError(exception, "Job could not be submitted");
+            return Problems.Of(503, "broker", "the job could not be confirmed by the broker or Redis: nothing is reported as accepted; retry with the same idempotency key (rows already sent are skipped)");
+        }
+
+        if (report.Aborted is { } aborted)
+        {
+            return Problems.Of(report.AbortedStatus ?? 422, aborted.Field, aborted.Detail, new Dictionary<string, object?> { ["jobId"] = report.JobId, ["report"] = report });
+        }
+
+        return Results.Json(report, statusCode: report.DryRun || report.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
+    }
+
+    private static IResult? LimitBody(HttpContext http, long limit)
+    {
+        if (http.Request.ContentLength > limit)
+        {
+            return Problems.Of(413, "body", $"is {http.Request.ContentLength:N0} bytes; the limit is {limit:N0}: split it into several jobs");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        return null;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+
+    private sealed record JobBody(
+        List<IReadOnlyDictionary<string, JsonElement>?>? Rows,
+        string? Table,
+        string? Priority,
+        string? IdempotencyKey,
+        bool DryRun,
+        string? Source);
+}
