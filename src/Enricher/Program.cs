@@ -1,12 +1,25 @@
+using ClayBus.Enricher.ClayClient;
+using ClayBus.Enricher.Credits;
+using ClayBus.Enricher.Delivery;
+using ClayBus.Enricher.RateLimiting;
+using ClayBus.Enricher.Webhooks;
 using ClayBus.ServiceDefaults;
 using ClayBus.ServiceDefaults.Health;
 using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.ServiceDefaults.Redis;
 
+// The Enricher: takes DeliverBatch from the priority queue deliver-batch and sends its rows to the table's Clay
+// webhook under one workspace-wide rate limit, a hard credit budget and per-row idempotency. Start with
+// Delivery/DeliverBatchConsumer.cs, then Delivery/BatchSender.cs.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddClayBusRedis();
-builder.AddClayBusMessaging(bus => { });
+builder.AddWebhookPool();      // Tables:<key>:Webhooks (secrets, reloaded), Webhooks:WarnAt|RotateAt|HardCap
+builder.AddCreditLedger();     // Budget:DailyLimit|MonthlyLimit|TimeZone|AlertShare
+builder.AddSharedRateLimit();  // RateLimit:RecordsPerSecond|Burst|BurstMargin
+builder.AddClayClient();       // Clay:AttemptTimeoutSeconds, retries, breaker
+builder.AddDelivery();         // Delivery:*, row idempotency, pausing, readiness
+builder.AddClayBusMessaging(bus => bus.AddEnricherConsumers());
 
 var app = builder.Build();
 app.MapClayBusHealth();

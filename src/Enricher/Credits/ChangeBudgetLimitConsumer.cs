@@ -1,0 +1,26 @@
+using ClayBus.Contracts.Credits;
+using MassTransit;
+
+namespace ClayBus.Enricher.Credits;
+
+/// <summary>The operator's new limit: kept in Redis for every instance; if it frees an exhausted budget, deliveries resume.</summary>
+public sealed class ChangeBudgetLimitConsumer(CreditLedger ledger, TimeProvider time, ILogger<ChangeBudgetLimitConsumer> logger) : IConsumer<ChangeBudgetLimit>
+{
+    public async Task Consume(ConsumeContext<ChangeBudgetLimit> context)
+    {
+        var change = context.Message;
+        if (change.DailyLimit < 0 || change.MonthlyLimit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(context), "DailyLimit and MonthlyLimit must not be negative");
+        }
+
+        var (old, freed) = await ledger.ChangeLimitAsync(change.DailyLimit, change.MonthlyLimit);
+        var now = time.GetUtcNow();
+        logger.LimitChanged(old, change.DailyLimit, change.RequestedBy);
+        await context.Publish(new BudgetLimitChanged(old, change.DailyLimit, change.MonthlyLimit, change.RequestedBy, now));
+        if (freed)
+        {
+            await context.Publish(new BudgetReset(ledger.Today, change.DailyLimit, now));
+        }
+    }
+}

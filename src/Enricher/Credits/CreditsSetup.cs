@@ -1,0 +1,15 @@
+using ClayBus.ServiceDefaults.Configuration;
+
+namespace ClayBus.Enricher.Credits;
+
+public static class CreditsSetup
+{
+    /// <summary>The credit ledger (<c>Budget</c> section) and the midnight reset.</summary>
+    public static IHostApplicationBuilder AddCreditLedger(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<BudgetOptions>(BudgetOptions.Section);
+        builder.Services.AddSingleton<CreditLedger>();
+        builder.Services.AddHostedService<BudgetDayWatcher>();
+        return builder;
+    }
+}

@@ -1,0 +1,185 @@
+using ClayBus.Contracts.Credits;
+using ClayBus.Contracts.Delivery;
+using ClayBus.Enricher.ClayClient;
+using ClayBus.Enricher.Credits;
+using ClayBus.Enricher.Idempotency;
+using ClayBus.Enricher.RateLimiting;
+using ClayBus.Enricher.Webhooks;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.Enricher.Delivery;
+
+/// <summary>What one delivery of a batch did.</summary>
+public sealed record BatchOutcome(List<string> Sent, List<string> Skipped, WebhookReservation? LastWebhook, decimal CreditsReserved);
+
+/// <summary>
+/// Sends one batch, request by request: claim the rows (skip what an earlier delivery sent), reserve their credits,
+/// reserve room on a webhook, then send through the Clay client (rate limiter, retries, breaker). Whatever fails
+/// before Clay took the records is given back, so a later delivery starts clean. Events to publish are collected in a
+/// list of notices: the consumer publishes them.
+/// </summary>
+public sealed class BatchSender(
+    RowClaims claims,
+    CreditLedger ledger,
+    WebhookPool webhooks,
+    ClayWebhookClient clay,
+    TimeProvider time,
+    IOptionsMonitor<DeliveryOptions> delivery,
+    IOptionsMonitor<RateLimitOptions> rate,
+    DeliveryMetrics metrics,
+    ILogger<BatchSender> logger)
+{
+    private const int BusyRounds = 3;
+
+    public async Task<BatchOutcome> SendAsync(DeliverBatch batch, List<object> notices, CancellationToken cancellationToken)
+    {
+        var o = delivery.CurrentValue;
+        var maxRecords = Math.Min(o.MaxRecordsPerRequest, rate.CurrentValue.EffectiveBurst);
+        var chunks = RecordEncoder.Chunk(batch, maxRecords, o.MaxRequestBytes);
+        var owner = NewId.NextGuid().ToString("N");
+        var creditsPerRow = batch.Rows.Count == 0 ? 0 : batch.EstimatedCredits / batch.Rows.Count;
+        var outcome = new BatchOutcome([], [], null, 0);
+
+        for (var round = 0; chunks.Count > 0; round++)
+        {
+            var busy = new List<EncodedRecord>();
+            var busyFor = TimeSpan.Zero;
+            foreach (var chunk in chunks)
+            {
+                var claim = await claims.ClaimAsync(batch.JobId, owner, [.. chunk.Select(r => r.RowId)], Lease(o), TimeSpan.FromDays(o.SentRowDays));
+                outcome.Skipped.AddRange(claim.AlreadySent);
+                busy.AddRange(chunk.Where(r => claim.Busy.Contains(r.RowId)));
+                busyFor = claim.BusyFor > busyFor ? claim.BusyFor : busyFor;
+                if (claim.Claimed.Count > 0)
+                {
+                    var records = chunk.Where(r => claim.Claimed.Contains(r.RowId)).ToList();
+                    outcome = await SendChunkAsync(batch, owner, records, creditsPerRow, outcome, notices, cancellationToken);
+                }
+            }
+
+            if (busy.Count == 0)
+            {
+                break;
+            }
+
+            if (round == BusyRounds)
+            {
+                throw new InvalidOperationException($"{busy.Count} rows of batch {batch.BatchId} stayed claimed by another delivery");
+            }
+
+            // Another delivery holds these rows (a duplicate in flight, or a crashed one whose lease runs out).
+            logger.RowsBusy(busy.Count, batch.BatchId, busyFor.TotalMilliseconds);
+            await Task.Delay(busyFor + TimeSpan.FromMilliseconds(100), time, cancellationToken);
+            chunks = [busy];
+        }
+
+        return outcome;
+    }
+
+    private async Task<BatchOutcome> SendChunkAsync(
+        DeliverBatch batch, string owner, List<EncodedRecord> records, decimal creditsPerRow, BatchOutcome outcome, List<object> notices, CancellationToken cancellationToken)
+    {
+        var o = delivery.CurrentValue;
+        var rowIds = records.Select(r => r.RowId).ToList();
+        var credit = await WithRollback(() => ledger.ReserveAsync(batch.JobId, rowIds, creditsPerRow), () => claims.ReleaseAsync(batch.JobId, owner, rowIds));
+        var now = time.GetUtcNow();
+        if (credit.FirstAlert)
+        {
+            notices.Add(new BudgetThresholdReached(credit.Day, credit.Limit, credit.Used, (double)(credit.Used / Math.Max(credit.Limit, 0.001m)), now));
+        }
+
+        if (!credit.Reserved)
+        {
+            await claims.ReleaseAsync(batch.JobId, owner, rowIds);
+            if (credit.FirstExhaustion)
+            {
+                notices.Add(new BudgetExhausted(credit.Day, credit.Limit, credit.Used, now));
+            }
+
+            throw new DeliveryDeferredException(
+                PauseReason.BudgetExhausted,
+                $"today's budget ({credit.Limit} credits, {credit.Used} used) cannot cover {rowIds.Count} rows",
+                creditsPerRow * rowIds.Count);
+        }
+
+        metrics.CreditsReserved(credit.Credits);
+        Task GiveBackCreditsAndRows() => Task.WhenAll(ledger.ReleaseAsync(credit.Day, batch.JobId, rowIds), claims.ReleaseAsync(batch.JobId, owner, rowIds));
+
+        var answer = await WithRollback(() => webhooks.ReserveAsync(batch.TableKey, rowIds.Count), GiveBackCreditsAndRows);
+        if (answer.Reservation is not { } reservation)
+        {
+            await GiveBackCreditsAndRows();
+            if (answer.FirstExhaustion)
+            {
+                notices.Add(new WebhookPoolExhausted(batch.TableKey, answer.Webhooks, now));
+            }
+
+            throw new WebhookPoolSpentException(batch.TableKey, answer.Webhooks, answer.FirstExhaustion);
+        }
+
+        if (reservation.RotatedFrom is { } from)
+        {
+            notices.Add(new WebhookRotated(batch.TableKey, from.Masked, reservation.Webhook.Masked, reservation.RotatedFromRecordsUsed, now));
+        }
+
+        if (reservation.CrossedWarning && reservation.Cap is { } cap)
+        {
+            notices.Add(new WebhookCapacityLow(batch.TableKey, reservation.Webhook.Masked, reservation.RecordsUsed, cap, now));
+        }
+
+        try
+        {
+            await clay.SendAsync(
+                reservation.Webhook,
+                RecordEncoder.Body(records),
+                records.Count,
+                () => claims.RenewAsync(batch.JobId, owner, rowIds, Lease(o)),
+                cancellationToken);
+        }
+        catch (ClayRejectedException)
+        {
+            // Clay refused the request before storing anything: the webhook's count goes back too.
+            await Quietly(() => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation)));
+            throw;
+        }
+        catch (Exception)
+        {
+            // Clay may have stored some of it (a timeout after the write): the webhook count stays, which errs safe.
+            await Quietly(GiveBackCreditsAndRows);
+            throw;
+        }
+
+        await claims.MarkSentAsync(batch.JobId, rowIds, TimeSpan.FromDays(o.SentRowDays));
+        metrics.RowsDelivered(rowIds.Count, batch.TableKey);
+        outcome.Sent.AddRange(rowIds);
+        return outcome with { LastWebhook = reservation, CreditsReserved = outcome.CreditsReserved + credit.Credits };
+    }
+
+    private static TimeSpan Lease(DeliveryOptions o) => TimeSpan.FromSeconds(o.SendingLeaseSeconds);
+
+    private static async Task<T> WithRollback<T>(Func<Task<T>> step, Func<Task> rollback)
+    {
+        try
+        {
+            return await step();
+        }
+        catch (Exception)
+        {
+            await Quietly(rollback);
+            throw;
+        }
+    }
+
+    // A rollback that fails (Redis gone) is not worse than a crash: leases and reservations expire on their own.
+    private static async Task Quietly(Func<Task> rollback)
+    {
+        try
+        {
+            await rollback();
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+        }
+    }
+}

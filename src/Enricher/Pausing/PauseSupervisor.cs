@@ -1,0 +1,101 @@
+using ClayBus.Contracts.Delivery;
+using ClayBus.Enricher.Credits;
+using ClayBus.Enricher.Delivery;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.Enricher.Pausing;
+
+/// <summary>
+/// Keeps the <c>deliver-batch</c> endpoint's state in line with <see cref="DeliveryPause"/>: stops it when a reason
+/// appears, probes each reason (budget room, Redis back, Clay cool-down over) and starts it when none is left.
+/// Publishes <c>DeliveryResumed</c> (the consumer that paused publishes <c>DeliveryPaused</c>).
+/// </summary>
+public sealed class PauseSupervisor(
+    DeliveryPause pause,
+    CreditLedger ledger,
+    IBus bus,
+    TimeProvider time,
+    IOptionsMonitor<DeliveryOptions> options,
+    ILogger<PauseSupervisor> logger) : BackgroundService
+{
+    private bool _stopped;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ProbeAsync();
+                await ReconcileAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Pause supervision failed; trying again at the next probe");
+            }
+
+            await pause.WaitForChangeAsync(TimeSpan.FromSeconds(options.CurrentValue.PauseProbeSeconds), stoppingToken);
+        }
+    }
+
+    private async Task ProbeAsync()
+    {
+        foreach (var state in pause.Reasons)
+        {
+            if (await CanResumeAsync(state) && pause.Resume(state.Reason))
+            {
+                logger.MayResume(state.Reason);
+                await bus.Publish(new DeliveryResumed(DeliveryPause.Instance, state.Reason, time.GetUtcNow()));
+            }
+        }
+    }
+
+    private async Task<bool> CanResumeAsync(PauseState state)
+    {
+        try
+        {
+            return state.Reason switch
+            {
+                PauseReason.ClayUnavailable => time.GetUtcNow() >= state.ProbeAt,
+                PauseReason.BudgetExhausted => await ledger.HasRoomForAsync(state.NeededCredits),
+                PauseReason.LedgerUnavailable => await ledger.StatusAsync() is not null,
+                _ => true,
+            };
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        if (pause.Endpoint is not { } endpoint)
+        {
+            return;
+        }
+
+        var paused = pause.IsPaused;
+        if (paused && !_stopped)
+        {
+            var reasons = string.Join(", ", pause.Reasons.Select(r => r.Reason));
+            logger.LogWarning("Delivery paused ({Reasons}): deliver-batch stops taking messages", reasons);
+            await endpoint.Stop(cancellationToken);
+            _stopped = true;
+        }
+        else if (!paused && _stopped)
+        {
+            var handle = endpoint.Start(cancellationToken);
+            await handle.Ready;
+            _stopped = false;
+            logger.LogInformation("Delivery resumed: deliver-batch takes messages again");
+        }
+    }
+}
+
+internal static partial class PausingLog
+{
+    [LoggerMessage(LogLevel.Information, "Delivery may resume: {Reason} is over")]
+    public static partial void MayResume(this ILogger logger, PauseReason reason);
+}

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using ClayBus.Enricher.Delivery;
+using ClayBus.ServiceDefaults.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ClayBus.Enricher.Webhooks;
+
+/// <summary>Records reserved on one webhook for one request.</summary>
+/// <param name="RecordsUsed">The webhook's lifetime count including this reservation.</param>
+/// <param name="Cap">The hard cap, or <c>null</c> for an auto-delete table.</param>
+/// <param name="CrossedWarning">This reservation is the first to reach the warning threshold.</param>
+/// <param name="RotatedFrom">The webhook the table used before, when this reservation moved it on.</param>
+public sealed record WebhookReservation(
+    WebhookTarget Webhook, int Records, long RecordsUsed, long? Cap, bool CrossedWarning, WebhookTarget? RotatedFrom, long RotatedFromRecordsUsed);
+
+/// <summary>The outcome of asking a table's pool for room.</summary>
+/// <param name="Reservation">Null when the pool is spent (or the table has no webhook).</param>
+/// <param name="FirstExhaustion">This caller is the first to find the pool spent since it last had room.</param>
+public sealed record WebhookPoolAnswer(WebhookReservation? Reservation, bool FirstExhaustion, int Webhooks);
+
+/// <summary>
+/// A table's webhooks, in configuration order, with lifetime record counters in Redis reserved atomically before
+/// each request: every process sees the same counts, a table moves on at the rotation threshold, and no webhook is
+/// ever given more than its hard cap. The pool is read from configuration at every reservation, so a webhook added
+/// to configuration is used without a restart.
+/// </summary>
+public sealed class WebhookPool
+{
+    // KEYS: 1 current hook id, 2 exhausted flag, then (count, warned) per hook.
+    // ARGV: 1 records, 2 warn at, 3 rotate at, 4 hard cap, 5 capped (1|0), 6.. hook ids.
+    // → { 1-based hook index or 0, count after, warned-now or first-exhaustion (1|0), rotated-from index, its count }
+    private const string ReserveScript = """
+        local n = tonumber(ARGV[1])
+        local warn_at, rotate_at, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+        local capped = ARGV[5] == '1'
+        local current = redis.call('GET', KEYS[1])
+        local hooks = #ARGV - 5
+        for i = 1, hooks do
+          local count_key = KEYS[1 + 2 * i]
+          local count = tonumber(redis.call('GET', count_key) or '0')
+          if (not capped) or (count < rotate_at and count + n <= cap) then
+            local after = redis.call('INCRBY', count_key, n)
+            local warned = 0
+            if capped and after >= warn_at and redis.call('SET', KEYS[2 + 2 * i], '1', 'NX') then
+              warned = 1
+            end
+            local id = ARGV[5 + i]
+            local from, from_count = 0, 0
+            if current and current ~= id then
+              for j = 1, hooks do
+                if ARGV[5 + j] == current then
+                  from = j
+                  from_count = tonumber(redis.call('GET', KEYS[1 + 2 * j]) or '0')
+                end
+              end
+            end
+            if current ~= id then
+              redis.call('SET', KEYS[1], id)
+            end
+            redis.call('DEL', KEYS[2])
+            return { i, after, warned, from, from_count }
+          end
+        end
+        local first = 0
+        if redis.call('SET', KEYS[2], '1', 'NX') then
+          first = 1
+        end
+        return { 0, 0, first, 0, 0 }
+        """;
+
+    private readonly ConcurrentDictionary<(string Table, string Webhook), long> _remaining = new();
+    private readonly RedisKeyspace _redis;
+    private readonly IOptionsMonitor<TablesOptions> _tables;
+    private readonly IOptionsMonitor<WebhookPoolOptions> _limits;
+
+    public WebhookPool(RedisKeyspace redis, IOptionsMonitor<TablesOptions> tables, IOptionsMonitor<WebhookPoolOptions> limits, DeliveryMetrics metrics)
+    {
+        _redis = redis;
+        _tables = tables;
+        _limits = limits;
+        metrics.Meter.CreateObservableGauge(
+            "claybus.webhook.remaining",
+            () => _remaining.Select(pair => new Measurement<long>(
+                pair.Value,
+                new KeyValuePair<string, object?>("table", pair.Key.Table),
+                new KeyValuePair<string, object?>("webhook", pair.Key.Webhook))),
+            "{record}",
+            "Records left before a webhook's lifetime cap, as last reserved by this process");
+    }
+
+    /// <summary>Records left before the hard cap, per webhook as last reserved by this process (the gauge's source).</summary>
+    public IReadOnlyDictionary<(string Table, string Webhook), long> Remaining => _remaining;
+
+    public bool IsKnownTable(string tableKey) => _tables.CurrentValue.Tables.ContainsKey(tableKey);
+
+    public IReadOnlyList<WebhookTarget> Targets(string tableKey) =>
+        _tables.CurrentValue.Tables.TryGetValue(tableKey, out var table)
+            ? table.Webhooks
+                .Where(hook => Uri.TryCreate(hook.Url, UriKind.Absolute, out _))
+                .Select(hook => new WebhookTarget(tableKey, new Uri(hook.Url), string.IsNullOrEmpty(hook.Token) ? null : hook.Token))
+                .ToList()
+            : [];
+
+    public async Task<WebhookPoolAnswer> ReserveAsync(string tableKey, int records)
+    {
+        var capped = !(_tables.CurrentValue.Tables.TryGetValue(tableKey, out var table) && table.AutoDelete);
+        var targets = Targets(tableKey);
+        if (targets.Count == 0)
+        {
+            return new WebhookPoolAnswer(null, false, 0);
+        }
+
+        var o = _limits.CurrentValue;
+        var keys = new List<RedisKey> { $"webhooks:{tableKey}:current", $"webhooks:{tableKey}:exhausted" };
+        var args = new List<RedisValue> { records, o.WarnAt, o.RotateAt, o.HardCap, capped ? "1" : "0" };
+        foreach (var target in targets)
+        {
+            keys.Add(CountKey(target));
+            keys.Add($"webhooks:{tableKey}:{target.Id}:warned");
+            args.Add(target.Id);
+        }
+
+        var result = (long[])(await _redis.Database.ScriptEvaluateAsync(ReserveScript, [.. keys], [.. args]))!;
+        if (result[0] == 0)
+        {
+            return new WebhookPoolAnswer(null, result[2] == 1, targets.Count);
+        }
+
+        var webhook = targets[(int)result[0] - 1];
+        var cap = capped ? o.HardCap : (long?)null;
+        if (cap is { } hardCap)
+        {
+            _remaining[(tableKey, webhook.Masked)] = hardCap - result[1];
+        }
+
+        var from = result[3] > 0 ? targets[(int)result[3] - 1] : null;
+        return new WebhookPoolAnswer(new WebhookReservation(webhook, records, result[1], cap, result[2] == 1, from, result[4]), false, targets.Count);
+    }
+
+    /// <summary>Gives back a reservation Clay certainly did not count (it refused the request before storing anything).</summary>
+    public Task ReleaseAsync(WebhookReservation reservation) =>
+        _redis.Database.StringDecrementAsync(CountKey(reservation.Webhook), reservation.Records);
+
+    private static RedisKey CountKey(WebhookTarget target) => $"webhooks:{target.TableKey}:{target.Id}:count";
+}
