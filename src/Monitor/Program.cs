@@ -1,5 +1,9 @@
 using ClayBus.Monitor.Budget;
+using ClayBus.Monitor.Callbacks;
+using ClayBus.Monitor.Jobs;
+using ClayBus.Monitor.Lineage;
 using ClayBus.Monitor.Providers;
+using ClayBus.Monitor.Scheduling;
 using ClayBus.Monitor.Status;
 using ClayBus.ServiceDefaults;
 using ClayBus.ServiceDefaults.Health;
@@ -9,18 +13,29 @@ using ClayBus.ServiceDefaults.Redis;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddClayBusRedis();
+builder.AddRedisScheduler();
+builder.AddJobTracking();
+builder.AddCallbacks();
+builder.AddLineage();
 builder.AddBudgetTracking();
 builder.AddProviderHealth();
 builder.AddStatusApi();
-builder.AddClayBusMessaging(bus =>
-{
-    bus.AddBudgetConsumers();
-    bus.AddProviderHealthConsumers();
-    bus.AddStatusConsumers();
-});
+builder.AddClayBusMessaging(
+    bus =>
+    {
+        bus.AddRedisScheduler(builder.Configuration);
+        bus.AddJobTracking();
+        bus.AddLineage();
+        bus.AddBudgetConsumers();
+        bus.AddProviderHealthConsumers();
+        bus.AddStatusConsumers();
+    },
+    (_, rabbit) => rabbit.UseRedisScheduler(builder.Configuration));
 
 var app = builder.Build();
 app.MapClayBusHealth();
+app.MapCallbacks();
+app.MapLineage();
 app.MapStatusApi();
 app.MapDashboard();
 app.Run();

@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using System.Text;
+using ClayBus.Monitor.Jobs;
+using ClayBus.Monitor.Metrics;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.Monitor.Callbacks;
+
+/// <summary>
+/// <c>POST /clay/callbacks/{table}</c>: Clay's HTTP API column calls it once per row (or twice, or late, or never).
+/// Answers quickly: one Redis call, and one publish for a row's first callback.
+/// </summary>
+public static partial class CallbackEndpoints
+{
+    public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/clay/callbacks/{table}", Receive);
+        return endpoints;
+    }
+
+    private static async Task<IResult> Receive(
+        string table,
+        HttpContext http,
+        IOptions<CallbackOptions> options,
+        IOptions<JobTrackingOptions> tracking,
+        CallbackLedger ledger,
+        JobProgressSignal progress,
+        IPublishEndpoint publisher,
+        MonitorMetrics metrics,
+        TimeProvider clock,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(CallbackEndpoints));
+        if (!IsAuthorized(http.Request.Headers[CallbackOptions.SecretHeader].ToString(), options.Value.Secrets))
+        {
+            metrics.CallbackReceived("unauthorized");
+            return Results.Problem(statusCode: 401, title: "Unauthorized", detail: $"header {CallbackOptions.SecretHeader} is missing or not a current secret");
+        }
+
+        var body = await ReadBounded(http.Request, options.Value.MaxBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            metrics.CallbackReceived("too_large");
+            return Results.Problem(statusCode: 413, title: "Payload too large", detail: $"a callback body may be at most {options.Value.MaxBodyBytes} bytes (Callbacks:MaxBodyBytes)");
+        }
+
+        if (!ClayCallback.TryParse(body.Value, out var callback, out var reason))
+        {
+            metrics.CallbackReceived("malformed");
+            return Results.Problem(statusCode: 400, title: "Malformed callback", detail: reason);
+        }
+
+        var now = clock.GetUtcNow();
+        var (record, pending) = await ledger.Record(callback!, table, now);
+        switch (record)
+        {
+            case CallbackRecord.UnknownRow:
+                metrics.CallbackReceived("unknown_row");
+                LogUnknownRow(logger, callback!.RowId, callback.JobId, table);
+                return Results.Accepted();
+            case CallbackRecord.Duplicate:
+                metrics.CallbackReceived("duplicate");
+                metrics.CallbackDuplicate();
+                return Results.Ok();
+        }
+
+        // New, or a duplicate whose first attempt could not publish: the row event goes out (again).
+        await publisher.Publish(RowOutcomes.ToEvent(callback!, table, now), http.RequestAborted);
+        await ledger.MarkPublished(callback!);
+        if (record == CallbackRecord.New)
+        {
+            metrics.CallbackReceived(callback!.Status);
+            Count(metrics, callback);
+            if (pending >= tracking.Value.ProgressEveryRows)
+            {
+                progress.Wake();
+            }
+        }
+        else
+        {
+            metrics.CallbackReceived("duplicate");
+            metrics.CallbackDuplicate();
+        }
+
+        return Results.Ok();
+    }
+
+    public static void Count(MonitorMetrics metrics, ClayCallback callback)
+    {
+        if (callback.Status == ClayCallback.Enriched)
+        {
+            metrics.RowEnriched(callback.DataCredits);
+        }
+        else
+        {
+            metrics.RowFailed(callback.Status, callback.DataCredits);
+        }
+    }
+
+    /// <summary>Constant time per candidate, and every candidate is compared, so timing tells nothing about which matched.</summary>
+    private static bool IsAuthorized(string presented, IReadOnlyList<string> secrets)
+    {
+        var given = Encoding.UTF8.GetBytes(presented);
+        var matched = false;
+        foreach (var secret in secrets)
+        {
+            matched |= CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(secret));
+        }
+
+        return presented.Length > 0 && matched;
+    }
+
+    /// <returns>The body, or <c>null</c> when it is longer than <paramref name="limit"/>.</returns>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBounded(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives")]
+    private static partial void LogUnknownRow(ILogger logger, string rowId, Guid jobId, string tableKey);
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using ClayBus.ServiceDefaults.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ClayBus.Monitor.Callbacks;
+
+public enum CallbackRecord
+{
+    /// <summary>First callback for the row: counted, its row event must be published.</summary>
+    New,
+
+    /// <summary>Seen and published before: counted as a duplicate only.</summary>
+    Duplicate,
+
+    /// <summary>Seen before but its row event was never confirmed published: publish it again.</summary>
+    DuplicateUnpublished,
+
+    /// <summary>No delivery of this row is known (yet): parked until its BatchDelivered arrives, counted nowhere.</summary>
+    UnknownRow,
+}
+
+/// <summary>
+/// Row-level facts in Redis, so the job saga never sees a single callback: one Lua call per callback marks the row
+/// (<c>callback:{job}:{row}</c>, idempotent), writes its lineage, bumps the job's absolute counters
+/// (<c>progress:{job}</c>) and flags the job for the progress aggregator (<c>progress:dirty</c>).
+/// </summary>
+public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions> options)
+{
+    public const string DirtyJobsKey = "progress:dirty";
+
+    // KEYS: row lineage, callback mark, job progress, dirty set, parked callback.
+    // ARGV: job, table, outcome, credits, actions, now ms, retention ms, parked json, provider.
+    private const string RecordScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[7])
+          return {3, 0}
+        end
+        local mark = redis.call('GET', KEYS[2])
+        if mark then
+          redis.call('HINCRBY', KEYS[1], 'callbacks', 1)
+          if mark == 'pending' then return {2, 0} end
+          return {1, 0}
+        end
+        redis.call('SET', KEYS[2], 'pending', 'PX', ARGV[7])
+        redis.call('HSET', KEYS[1], 'outcome', ARGV[3], 'provider', ARGV[9], 'dataCredits', ARGV[4], 'actions', ARGV[5], 'calledBackAt', ARGV[6], 'callbacks', 1, 'callbackJob', ARGV[1])
+        redis.call('HINCRBY', KEYS[3], ARGV[2] .. '|' .. ARGV[3], 1)
+        redis.call('HINCRBYFLOAT', KEYS[3], ARGV[2] .. '|credits', ARGV[4])
+        redis.call('HINCRBY', KEYS[3], ARGV[2] .. '|actions', ARGV[5])
+        redis.call('HSETNX', KEYS[3], '_first', ARGV[6])
+        local last = tonumber(redis.call('HGET', KEYS[3], '_last') or '0')
+        if tonumber(ARGV[6]) > last then redis.call('HSET', KEYS[3], '_last', ARGV[6]) end
+        local pending = redis.call('HINCRBY', KEYS[3], '_pending', 1)
+        redis.call('PEXPIRE', KEYS[3], ARGV[7])
+        redis.call('SADD', KEYS[4], ARGV[1])
+        return {0, pending}
+        """;
+
+    // Reads a job's counters and starts a new "rows since last flush" count.
+    private const string TakeProgressScript = """
+        local all = redis.call('HGETALL', KEYS[1])
+        if #all > 0 then redis.call('HSET', KEYS[1], '_pending', 0) end
+        return all
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <returns>What the callback was, and (when new) how many rows the job gathered since its last progress message.</returns>
+    public async Task<(CallbackRecord Record, long PendingRows)> Record(ClayCallback callback, string tableKey, DateTimeOffset now)
+    {
+        var retention = (long)options.Value.RowRetention.TotalMilliseconds;
+        var parked = JsonSerializer.Serialize(new ParkedCallback(callback, tableKey, now), Json);
+        var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
+            RecordScript,
+            [RowKey(callback.RowId), MarkKey(callback.JobId, callback.RowId), ProgressKey(callback.JobId), DirtyJobsKey, ParkedKey(callback.RowId)],
+            [
+                callback.JobId.ToString(), tableKey, callback.Status, callback.DataCredits.ToString(CultureInfo.InvariantCulture),
+                callback.Actions, now.ToUnixTimeMilliseconds(), retention, parked, callback.SuccessfulProvider ?? "",
+            ]))!;
+        var record = (int)result[0] switch
+        {
+            0 => CallbackRecord.New,
+            1 => CallbackRecord.Duplicate,
+            2 => CallbackRecord.DuplicateUnpublished,
+            _ => CallbackRecord.UnknownRow,
+        };
+        return (record, (long)result[1]);
+    }
+
+    /// <summary>The row event is on the broker: a later duplicate must not publish it again.</summary>
+    public Task MarkPublished(ClayCallback callback) =>
+        redis.Database.StringSetAsync(MarkKey(callback.JobId, callback.RowId), "published", expiry: null, keepTtl: true, when: When.Exists);
+
+    /// <summary>Takes the callback parked for a row that was not known when it arrived, if any.</summary>
+    public async Task<ParkedCallback?> TakeParked(string rowId)
+    {
+        var json = await redis.Database.StringGetDeleteAsync(ParkedKey(rowId));
+        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<ParkedCallback>((string)json!, Json);
+    }
+
+    /// <summary>Jobs with new callbacks since their last progress message (each taken by one Monitor instance).</summary>
+    public async Task<IReadOnlyList<Guid>> TakeDirtyJobs(int max)
+    {
+        var members = await redis.Database.SetPopAsync(DirtyJobsKey, max);
+        return [.. members.Select(member => Guid.Parse((string)member!))];
+    }
+
+    public Task FlagDirty(Guid jobId) => redis.Database.SetAddAsync(DirtyJobsKey, jobId.ToString());
+
+    public async Task<JobCallbackCounters?> TakeProgress(Guid jobId)
+    {
+        var flat = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(TakeProgressScript, [ProgressKey(jobId)]))!;
+        return flat.Length == 0 ? null : JobCallbackCounters.From(flat);
+    }
+
+    public static RedisKey RowKey(string rowId) => "row:" + rowId;
+
+    private static RedisKey MarkKey(Guid jobId, string rowId) => $"callback:{jobId:N}:{rowId}";
+
+    private static RedisKey ProgressKey(Guid jobId) => $"progress:{jobId:N}";
+
+    private static RedisKey ParkedKey(string rowId) => "callback-parked:" + rowId;
+}
+
+/// <summary>A callback that arrived before its row's delivery was known, with the table from its URL.</summary>
+public sealed record ParkedCallback(ClayCallback Callback, string TableKey, DateTimeOffset ReceivedAt);

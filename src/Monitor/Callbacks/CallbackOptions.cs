@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClayBus.Monitor.Callbacks;
+
+public sealed class CallbackOptions : IValidatableObject
+{
+    public const string Section = "Callbacks";
+
+    public const string SecretHeader = "x-claybus-callback-secret";
+
+    /// <summary>Valid shared secrets: two during a rotation (add the new one, switch Clay's column, remove the old one).</summary>
+    public List<string> Secrets { get; set; } = [];
+
+    [Range(1024, 10 * 1024 * 1024, ErrorMessage = "must be between 1024 and 10485760 bytes")]
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long row lineage and callback idempotency keys are kept.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00", ErrorMessage = "must be between 01:00:00 and 365.00:00:00 (e.g. 30.00:00:00)")]
+    public TimeSpan RowRetention { get; set; } = TimeSpan.FromDays(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Secrets.Count == 0 || Secrets.Any(secret => string.IsNullOrWhiteSpace(secret) || secret.Length < 16))
+        {
+            yield return new ValidationResult(
+                "needs at least one secret of 16 or more characters (environment Callbacks__Secrets__0 from a secret store); the same value goes in Clay's HTTP API column header " + SecretHeader,
+                [nameof(Secrets)]);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using ClayBus.Contracts.Delivery;
+using ClayBus.Contracts.Submission;
+
+namespace ClayBus.Monitor.Jobs;
+
+/// <summary>
+/// The job's figures: how each event changes them. Pure, so it is tested without a bus. Every method is idempotent
+/// (batch ids are remembered, callback counters are absolute), because events come late, twice and out of order.
+/// </summary>
+public static class JobLedger
+{
+    public static void Open(JobState job, DateTimeOffset now)
+    {
+        job.CreatedAt = now;
+        job.LastProgressAt = now;
+    }
+
+    public static void Submitted(JobState job, JobSubmitted submitted)
+    {
+        job.SubmissionKnown = true;
+        job.SubmittedAt = submitted.SubmittedAt;
+        job.Priority = submitted.Priority;
+        job.Admission = submitted.Admission;
+        job.SubmittedBy = submitted.SubmittedBy;
+        job.RowsRead = submitted.RowsRead;
+        job.RowsInvalid = submitted.RowsInvalid;
+        foreach (var table in submitted.Tables)
+        {
+            var figures = Table(job, table.TableKey);
+            figures.RowsAccepted = table.RowsAccepted;
+            figures.RowsRejected = table.RowsRejected;
+            figures.RowsDeduplicated = table.RowsDeduplicated;
+            figures.RowsHeld = table.RowsHeld;
+            figures.Batches = table.Batches;
+            figures.CreditsEstimated = table.EstimatedCredits;
+        }
+    }
+
+    /// <returns><c>false</c> when the batch was already counted.</returns>
+    public static bool Delivered(JobState job, BatchDelivered delivered)
+    {
+        if (!job.DeliveredBatches.Add(delivered.BatchId))
+        {
+            return false;
+        }
+
+        var figures = Table(job, delivered.TableKey);
+        figures.BatchesDelivered++;
+        figures.RowsDelivered += delivered.SentRowIds.Count + delivered.SkippedRowIds.Count;
+        figures.CreditsReserved += delivered.CreditsReserved;
+        if (delivered.WebhookRecordsCap is > 0 and var cap)
+        {
+            job.MaxWebhookUsage = Math.Max(job.MaxWebhookUsage, (double)delivered.WebhookRecordsUsed / cap);
+        }
+
+        job.FirstDeliveredAt ??= delivered.DeliveredAt;
+        Progressed(job, delivered.DeliveredAt);
+        return true;
+    }
+
+    /// <returns><c>false</c> when the batch was already counted as dead-lettered.</returns>
+    public static bool DeadLettered(JobState job, DeliverBatch batch, DateTimeOffset at)
+    {
+        if (!job.DeadLetteredBatches.Add(batch.BatchId))
+        {
+            return false;
+        }
+
+        var figures = Table(job, batch.TableKey);
+        figures.BatchesDeadLettered++;
+        figures.RowsDeadLettered += batch.Rows.Count;
+        Progressed(job, at);
+        return true;
+    }
+
+    public static void Released(JobState job, HeldBatchesReleased released) => job.RowsReleased += released.Rows;
+
+    /// <summary>Takes the higher of each counter: a stale progress message never moves figures back.</summary>
+    /// <returns><c>true</c> when any counter grew (that is progress).</returns>
+    public static bool Progress(JobState job, JobProgressed progress)
+    {
+        var grew = false;
+        foreach (var table in progress.Tables)
+        {
+            var figures = Table(job, table.TableKey);
+            grew |= table.RowsEnriched > figures.RowsEnriched || table.RowsNoData > figures.RowsNoData || table.RowsError > figures.RowsError;
+            figures.RowsEnriched = Math.Max(figures.RowsEnriched, table.RowsEnriched);
+            figures.RowsNoData = Math.Max(figures.RowsNoData, table.RowsNoData);
+            figures.RowsError = Math.Max(figures.RowsError, table.RowsError);
+            figures.CreditsSpent = Math.Max(figures.CreditsSpent, table.CreditsSpent);
+            figures.Actions = Math.Max(figures.Actions, table.Actions);
+        }
+
+        if (job.FirstCallbackAt is null || progress.FirstCallbackAt < job.FirstCallbackAt)
+        {
+            job.FirstCallbackAt = progress.FirstCallbackAt;
+        }
+
+        if (job.LastCallbackAt is null || progress.LastCallbackAt > job.LastCallbackAt)
+        {
+            job.LastCallbackAt = progress.LastCallbackAt;
+        }
+
+        if (grew)
+        {
+            Progressed(job, progress.LastCallbackAt);
+        }
+
+        return grew;
+    }
+
+    /// <summary>Rows with a final outcome: enriched, failed, or dead-lettered.</summary>
+    public static int RowsAccountedFor(JobState job) =>
+        job.Tables.Values.Sum(t => t.RowsEnriched + t.RowsNoData + t.RowsError + t.RowsDeadLettered);
+
+    /// <summary>Rows still waiting for Clay or for delivery, not counting rows held for the budget reset.</summary>
+    public static int RowsOutstanding(JobState job)
+    {
+        var expected = job.SubmissionKnown ? job.RowsAccepted - RowsHeld(job) : job.RowsDelivered + job.RowsDeadLettered;
+        return Math.Max(0, expected - RowsAccountedFor(job));
+    }
+
+    public static int RowsHeld(JobState job) => Math.Max(0, job.Tables.Values.Sum(t => t.RowsHeld) - job.RowsReleased);
+
+    private static void Progressed(JobState job, DateTimeOffset at)
+    {
+        if (at > job.LastProgressAt)
+        {
+            job.LastProgressAt = at;
+        }
+    }
+
+    private static TableFigures Table(JobState job, string tableKey)
+    {
+        if (!job.Tables.TryGetValue(tableKey, out var figures))
+        {
+            job.Tables[tableKey] = figures = new TableFigures();
+        }
+
+        return figures;
+    }
+}

@@ -1,0 +1,65 @@
+using ClayBus.Contracts.Tracking;
+
+namespace ClayBus.Monitor.Jobs;
+
+/// <summary>Which phase the figures put a job in, and when it counts as stuck. Pure; the state machine only follows.</summary>
+public static class JobPhaseRules
+{
+    public static JobPhase Next(JobState job)
+    {
+        var accounted = JobLedger.RowsAccountedFor(job);
+        if (job.SubmissionKnown && accounted >= job.RowsAccepted)
+        {
+            var failed = job.RowsFailed + job.RowsDeadLettered;
+            return failed > 0 ? JobPhase.CompletedWithFailures : JobPhase.Completed;
+        }
+
+        // Stuck holds until something moves; a repeated or unrelated event is not progress.
+        if (job.CurrentState == nameof(JobPhase.Stuck) && job.StuckAt is { } stuckAt && job.LastProgressAt <= stuckAt)
+        {
+            return JobPhase.Stuck;
+        }
+
+        var sent = job.RowsDelivered + job.RowsDeadLettered;
+        if (job.SubmissionKnown && sent >= job.RowsAccepted)
+        {
+            return JobPhase.Enriching;
+        }
+
+        return sent > 0 || job.LastCallbackAt is not null ? JobPhase.Delivering : JobPhase.Submitted;
+    }
+
+    /// <summary>Stuck: rows outstanding (held rows wait for the budget, they are not stuck) and no progress for <paramref name="stuckAfter"/>.</summary>
+    public static bool IsStuck(JobState job, DateTimeOffset now, TimeSpan stuckAfter) =>
+        JobLedger.RowsOutstanding(job) > 0 && now - job.LastProgressAt >= stuckAfter;
+
+    /// <summary>When to look again: a stuck timeout measured from the last progress, never sooner than a second from now.</summary>
+    public static TimeSpan NextCheckIn(JobState job, DateTimeOffset now, TimeSpan stuckAfter)
+    {
+        var due = job.LastProgressAt + stuckAfter - now;
+        return due < TimeSpan.FromSeconds(1) ? stuckAfter : due;
+    }
+
+    /// <summary>The likeliest reason for a stuck job, chosen by evidence in the job's own figures.</summary>
+    public static string LikelyCause(JobState job, DateTimeOffset now)
+    {
+        if (job.MaxWebhookUsage >= 0.95)
+        {
+            return $"webhook possibly exhausted silently: a delivery used {job.MaxWebhookUsage:P0} of the webhook's lifetime cap, and Clay drops records over the cap without an error";
+        }
+
+        var sent = job.RowsDelivered + job.RowsDeadLettered;
+        if (job.SubmissionKnown && sent < job.RowsAccepted - JobLedger.RowsHeld(job))
+        {
+            return $"batches not delivered: {sent} of {job.RowsAccepted - JobLedger.RowsHeld(job)} rows sent; the Enricher may be paused (budget, Clay down) or deliver-batch is backed up";
+        }
+
+        if (job.LastCallbackAt is null)
+        {
+            return $"callback column misconfigured: none of the {job.RowsDelivered} delivered rows has called back (check the table's HTTP API column URL and x-claybus-callback-secret)";
+        }
+
+        var quiet = now - job.LastCallbackAt.Value;
+        return $"Clay backlog: {JobLedger.RowsAccountedFor(job)} rows called back, none for {quiet.TotalMinutes:F0} min while {JobLedger.RowsOutstanding(job)} are outstanding";
+    }
+}

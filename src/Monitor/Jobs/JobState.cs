@@ -1,0 +1,128 @@
+using System.Text.Json.Serialization;
+using ClayBus.Contracts.Submission;
+using MassTransit;
+
+namespace ClayBus.Monitor.Jobs;
+
+/// <summary>One job as the saga knows it. <see cref="CorrelationId"/> is the job id; <see cref="CurrentState"/> is a <c>JobPhase</c> name.</summary>
+public class JobState : SagaStateMachineInstance, ISagaVersion
+{
+    public Guid CorrelationId { get; set; }
+
+    public int Version { get; set; }
+
+    public string CurrentState { get; set; } = "";
+
+    /// <summary>JobSubmitted arrived: the totals are known (it is published after the batches, so it can come late).</summary>
+    public bool SubmissionKnown { get; set; }
+
+    public JobPriority? Priority { get; set; }
+
+    public AdmissionDecision? Admission { get; set; }
+
+    public string? SubmittedBy { get; set; }
+
+    public int RowsRead { get; set; }
+
+    public int RowsInvalid { get; set; }
+
+    /// <summary>Held rows published after the budget reset.</summary>
+    public int RowsReleased { get; set; }
+
+    public Dictionary<string, TableFigures> Tables { get; set; } = [];
+
+    /// <summary>Batches already counted, so a redelivered BatchDelivered or a repeated fault counts once.</summary>
+    public HashSet<Guid> DeliveredBatches { get; set; } = [];
+
+    public HashSet<Guid> DeadLetteredBatches { get; set; } = [];
+
+    /// <summary>Highest share of a webhook's lifetime cap seen in this job's deliveries (evidence for a silently exhausted webhook).</summary>
+    public double MaxWebhookUsage { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    public DateTimeOffset? FirstDeliveredAt { get; set; }
+
+    public DateTimeOffset? EnrichingAt { get; set; }
+
+    public DateTimeOffset? FirstCallbackAt { get; set; }
+
+    public DateTimeOffset? LastCallbackAt { get; set; }
+
+    /// <summary>Last delivery, dead letter or callback: what the stuck timeout measures from.</summary>
+    public DateTimeOffset LastProgressAt { get; set; }
+
+    public DateTimeOffset? StuckAt { get; set; }
+
+    public string? LikelyCause { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    public DateTimeOffset? CancelledAt { get; set; }
+
+    public string? CancelledBy { get; set; }
+
+    public string? CancelReason { get; set; }
+
+    /// <summary>The pending stuck check's scheduling token (MassTransit ignores a timeout whose token no longer matches).</summary>
+    public Guid? StuckCheckToken { get; set; }
+
+    [JsonIgnore]
+    public int RowsAccepted => Tables.Values.Sum(t => t.RowsAccepted);
+
+    [JsonIgnore]
+    public int RowsDelivered => Tables.Values.Sum(t => t.RowsDelivered);
+
+    [JsonIgnore]
+    public int RowsDeadLettered => Tables.Values.Sum(t => t.RowsDeadLettered);
+
+    [JsonIgnore]
+    public int RowsEnriched => Tables.Values.Sum(t => t.RowsEnriched);
+
+    [JsonIgnore]
+    public int RowsFailed => Tables.Values.Sum(t => t.RowsNoData + t.RowsError);
+
+    [JsonIgnore]
+    public decimal CreditsSpent => Tables.Values.Sum(t => t.CreditsSpent);
+}
+
+/// <summary>One table's share of a job.</summary>
+public class TableFigures
+{
+    public int RowsAccepted { get; set; }
+
+    public int RowsRejected { get; set; }
+
+    public int RowsDeduplicated { get; set; }
+
+    public int RowsHeld { get; set; }
+
+    public int Batches { get; set; }
+
+    public int BatchesDelivered { get; set; }
+
+    public int RowsDelivered { get; set; }
+
+    public int BatchesDeadLettered { get; set; }
+
+    public int RowsDeadLettered { get; set; }
+
+    public int RowsEnriched { get; set; }
+
+    /// <summary>Called back with no data from any provider.</summary>
+    public int RowsNoData { get; set; }
+
+    /// <summary>Called back after the waterfall ended on errors or timeouts.</summary>
+    public int RowsError { get; set; }
+
+    public decimal CreditsEstimated { get; set; }
+
+    public decimal CreditsReserved { get; set; }
+
+    /// <summary>Data Credits Clay reported on callbacks.</summary>
+    public decimal CreditsSpent { get; set; }
+
+    public long Actions { get; set; }
+}

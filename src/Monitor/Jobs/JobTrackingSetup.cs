@@ -1,0 +1,32 @@
+using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Persistence;
+using ClayBus.ServiceDefaults.Configuration;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.Monitor.Jobs;
+
+public static class JobTrackingSetup
+{
+    /// <summary>Options and the progress aggregator that feeds the job saga from the callbacks' counters.</summary>
+    public static IHostApplicationBuilder AddJobTracking(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<JobTrackingOptions>(JobTrackingOptions.Section);
+        builder.Services.AddSingleton<JobProgressSignal>();
+        builder.Services.AddHostedService<JobProgressAggregator>();
+        return builder;
+    }
+
+    /// <summary>The job saga, stored in Redis; finished jobs expire after <c>Jobs:FinishedRetention</c>.</summary>
+    public static IBusRegistrationConfigurator AddJobTracking(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddSagaStateMachine<JobStateMachine, JobState, JobStateDefinition>()
+            .RedisRepository((provider, repository) =>
+            {
+                repository.KeyPrefix = "saga:job:";
+                repository.FinishedExpiry = provider.GetRequiredService<IOptions<JobTrackingOptions>>().Value.FinishedRetention;
+                repository.IsFinished = job => job.CurrentState is nameof(JobPhase.Completed) or nameof(JobPhase.CompletedWithFailures) or nameof(JobPhase.Cancelled);
+            });
+        return bus;
+    }
+}

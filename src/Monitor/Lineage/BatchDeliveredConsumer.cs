@@ -1,0 +1,51 @@
+using ClayBus.Contracts.Delivery;
+using ClayBus.Monitor.Callbacks;
+using ClayBus.Monitor.Metrics;
+using MassTransit;
+
+namespace ClayBus.Monitor.Lineage;
+
+/// <summary>
+/// Records where each delivered row went, then settles callbacks that raced ahead of their delivery: a fast Clay
+/// can call back before this event is consumed, and such callbacks wait parked (counted nowhere) until now.
+/// </summary>
+public sealed partial class BatchDeliveredConsumer(
+    RowLineageStore lineage,
+    CallbackLedger ledger,
+    MonitorMetrics metrics,
+    ILogger<BatchDeliveredConsumer> logger) : IConsumer<BatchDelivered>
+{
+    public async Task Consume(ConsumeContext<BatchDelivered> context)
+    {
+        var delivered = context.Message;
+        await lineage.Delivered(delivered);
+        foreach (var rowId in delivered.SentRowIds.Concat(delivered.SkippedRowIds))
+        {
+            if (await ledger.TakeParked(rowId) is not { } parked)
+            {
+                continue;
+            }
+
+            var (record, _) = await ledger.Record(parked.Callback, parked.TableKey, parked.ReceivedAt);
+            if (record is CallbackRecord.New or CallbackRecord.DuplicateUnpublished)
+            {
+                await context.Publish(RowOutcomes.ToEvent(parked.Callback, parked.TableKey, parked.ReceivedAt));
+                await ledger.MarkPublished(parked.Callback);
+                CallbackEndpoints.Count(metrics, parked.Callback);
+                LogSettled(rowId, delivered.JobId);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Parked callback for row {RowId} of job {JobId} settled now that its delivery is known")]
+    private partial void LogSettled(string rowId, Guid jobId);
+}
+
+/// <summary>Lineage has its own queue, apart from the job saga's and any other view of the same events.</summary>
+public sealed class BatchDeliveredConsumerDefinition : ConsumerDefinition<BatchDeliveredConsumer>
+{
+    public BatchDeliveredConsumerDefinition() => EndpointName = "row-lineage";
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<BatchDeliveredConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000));
+}
