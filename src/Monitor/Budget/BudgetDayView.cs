@@ -49,13 +49,7 @@ public sealed record BudgetDayView(
     public BudgetDayView Apply(BudgetReset reset)
     {
         var view = Advance(reset.Day);
-        if (view is null)
-        {
-            return this;
-        }
-
-        var share = view.Used is { } used && reset.Limit > 0 ? used / reset.Limit : 0;
-        return view with { State = share >= 0.8m ? BudgetState.Alert : BudgetState.Ok, Limit = reset.Limit, ResetAt = reset.At };
+        return view is null ? this : view with { State = BudgetState.Ok, Limit = reset.Limit, ResetAt = reset.At };
     }
 
     private BudgetDayView? Advance(DateOnly eventDay) =>

@@ -37,7 +37,7 @@ public sealed class BudgetReporter(LedgerReader ledger, BudgetViewStore store, I
         var share = status.Limit > 0 ? used / status.Limit : 1m;
         var samples = await store.SamplesAsync(status.Day);
         var forecast = BudgetForecast.From(samples, status.Limit, used, clock.GetUtcNow(), status.NextResetAt, window);
-        var state = status.Exhausted || share >= 1m ? "exhausted" : share >= 0.8m ? "alert" : "ok";
+        var state = status.Exhausted || share >= 1m ? "exhausted" : share >= (decimal)options.Value.AlertShare ? "alert" : "ok";
         return new BudgetReport(
             state,
             status.Day,

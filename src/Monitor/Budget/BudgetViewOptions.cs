@@ -14,6 +14,10 @@ public sealed class BudgetViewOptions : IValidatableObject
     [Required(ErrorMessage = "is required: an IANA time zone such as 'UTC' or 'Europe/Paris'")]
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>The share of the limit the status shows as "alert"; the same key as the ledger's, so both agree.</summary>
+    [Range(0.01, 1, ErrorMessage = "must be a share between 0.01 and 1 (0.8 = 80%)")]
+    public double AlertShare { get; set; } = 0.8;
+
     /// <summary>How long the status API waits for the ledger before it says "unknown".</summary>
     [Range(100, 30_000, ErrorMessage = "must be between 100 and 30000 ms (2000 by default)")]
     public int LedgerTimeoutMilliseconds { get; set; } = 2_000;
