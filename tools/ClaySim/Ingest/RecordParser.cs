@@ -24,8 +24,9 @@ internal static class RecordParser
 
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read())
+            // Multiple values are allowed only so that "{} {}" gets its own message below rather than a reader error.
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64, AllowMultipleValues = true });
+            if (body.Trim(" \t\r\n"u8).IsEmpty || !reader.Read())
             {
                 return "the body is empty: send one JSON object or an array of objects";
             }
