@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Net;
+using ClayBus.Enricher.ClayClient;
+using ClayBus.Enricher.RateLimiting;
+using ClayBus.Enricher.Tests.Fixtures;
+using ClayBus.Enricher.Webhooks;
+using ClayBus.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClayBus.Enricher.Tests.ClayClient;
+
+public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
+{
+    private const string Url = "https://api.clay.example/v3/sources/webhook/pull-in-data-from-a-webhook-dev-only-secret-4f2a91";
+    private const string Token = "dev-only-webhook-token-7c1d";
+    private static readonly byte[] Body = """[{"email":"ada@example.com","claybus_row_id":"r1"}]"""u8.ToArray();
+
+    [Fact]
+    public async Task Should_retry_5xx_and_send_the_token_header()
+    {
+        var handler = new ScriptedHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway, HttpStatusCode.OK);
+        var (client, _) = await CreateAsync(handler);
+
+        await client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None);
+
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.All(handler.Requests, request => Assert.Equal(Token, request.Token));
+        Assert.All(handler.Requests, request => Assert.Equal(Body, request.Body));
+    }
+
+    [Fact]
+    public async Task Should_never_retry_another_4xx_and_never_show_the_secrets()
+    {
+        var handler = new ScriptedHandler(HttpStatusCode.UnprocessableEntity);
+        var (client, _) = await CreateAsync(handler);
+
+        var rejected = await Assert.ThrowsAsync<ClayRejectedException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
+
+        Assert.Single(handler.Requests);
+        Assert.Equal(422, rejected.Status);
+        Assert.Contains("…4f2a91", rejected.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dev-only-secret", rejected.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, rejected.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_wait_out_a_429_through_the_shared_limiter_and_slow_it_down()
+    {
+        var handler = new ScriptedHandler(HttpStatusCode.TooManyRequests, HttpStatusCode.OK) { RetryAfterSeconds = 1 };
+        var (client, limiter) = await CreateAsync(handler);
+
+        await client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.True(handler.Requests[1].At - handler.Requests[0].At >= TimeSpan.FromMilliseconds(950), "the retry came before Retry-After");
+        Assert.True(limiter.CurrentRecordsPerSecond < 1000, $"the shared rate stayed at {limiter.CurrentRecordsPerSecond}");
+    }
+
+    [Fact]
+    public async Task Should_call_Clay_unavailable_after_the_retries_without_showing_the_url()
+    {
+        var handler = new ScriptedHandler(HttpStatusCode.InternalServerError) { RepeatLast = true };
+        var (client, _) = await CreateAsync(handler);
+
+        var unavailable = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
+
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.DoesNotContain("dev-only-secret", unavailable.ToString(), StringComparison.Ordinal);
+    }
+
+    private async Task<(ClayWebhookClient Client, SharedRateLimiter Limiter)> CreateAsync(ScriptedHandler handler)
+    {
+        var limiter = new SharedRateLimiter(
+            await Keyspaces.ConnectAsync(infrastructure),
+            new TestOptionsMonitor<RateLimitOptions>(new RateLimitOptions { Workspace = $"client-{Guid.NewGuid():N}", RecordsPerSecond = 1000, Burst = 100 }),
+            TimeProvider.System,
+            Metrics.Create());
+        var options = new TestOptionsMonitor<ClayOptions>(new ClayOptions { TransientRetries = 2, RetryBaseDelayMilliseconds = 20, AttemptTimeoutSeconds = 5 });
+        var pipelines = new ClayPipelines(limiter, options, NullLogger<ClayPipelines>.Instance);
+        return (new ClayWebhookClient(new HttpClient(handler), pipelines, Metrics.Create()), limiter);
+    }
+
+    private static WebhookTarget Webhook() => new("inbound-leads", new Uri(Url), Token);
+
+    private sealed class ScriptedHandler(params HttpStatusCode[] answers) : HttpMessageHandler
+    {
+        private int _next;
+
+        public ConcurrentQueue<(DateTimeOffset At, string? Token, byte[] Body)> Log { get; } = new();
+
+        public List<(DateTimeOffset At, string? Token, byte[] Body)> Requests => [.. Log];
+
+        public int RetryAfterSeconds { get; init; }
+
+        public bool RepeatLast { get; init; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var token = request.Headers.TryGetValues(ClayWebhookClient.TokenHeader, out var values) ? values.Single() : null;
+            Log.Enqueue((DateTimeOffset.UtcNow, token, await request.Content!.ReadAsByteArrayAsync(cancellationToken)));
+            var index = Interlocked.Increment(ref _next) - 1;
+            var status = answers[Math.Min(index, answers.Length - 1)];
+            if (!RepeatLast && index >= answers.Length)
+            {
+                throw new InvalidOperationException("more requests than scripted");
+            }
+
+            var response = new HttpResponseMessage(status) { Content = new StringContent(status == HttpStatusCode.OK ? "" : $"{{\"error\":\"{(int)status}\"}}") };
+            if (status == HttpStatusCode.TooManyRequests)
+            {
+                response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(RetryAfterSeconds));
+            }
+
+            return response;
+        }
+    }
+}
