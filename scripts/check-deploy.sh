@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Checks what cannot run here (no Docker engine, no cluster): docker-compose.yml parses, and every kustomize
-# overlay under deploy/ renders. Installs Debian's docker-compose (a parser is all it is here) when missing.
+# Checks what cannot run here (no Docker engine, no cluster): docker-compose.yml parses, every kustomize overlay
+# under deploy/ renders, and the rendered objects match their schemas (Kubernetes, KEDA, External Secrets; the
+# RabbitMQ operator's kinds have no published schema and are reported as unchecked). Installs Debian's
+# docker-compose (a parser is all it is here) when missing; the schemas are npm packages at pinned versions,
+# installed once into a cache directory (no binaries are downloaded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v docker-compose >/dev/null 2>&1; then
@@ -8,8 +11,27 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
 fi
 docker-compose -f docker-compose.yml config -q
+echo "parsed docker-compose.yml"
+
+schema=""
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  schema="${XDG_CACHE_HOME:-$HOME/.cache}/claybus-deploy-schema"
+  mkdir -p "$schema"
+  if ! cmp -s deploy/schema/package.json "$schema/package.json" || [ ! -d "$schema/node_modules" ]; then
+    cp deploy/schema/package.json "$schema/package.json"
+    npm install --prefix "$schema" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+  # ES modules resolve packages from the script's own folder, so the checker runs from the cache.
+  cp deploy/schema/schema-check.mjs "$schema/schema-check.mjs"
+else
+  echo "schema check skipped: node and npm are not installed (apt-get install nodejs npm)" >&2
+fi
+
 for overlay in deploy/overlays/*/; do
   [ -f "$overlay/kustomization.yaml" ] || continue
-  kubectl kustomize "$overlay" >/dev/null
+  rendered=$(kubectl kustomize "$overlay")
   echo "rendered $overlay"
+  if [ -n "$schema" ]; then
+    printf '%s\n' "$rendered" | node "$schema/schema-check.mjs"
+  fi
 done
