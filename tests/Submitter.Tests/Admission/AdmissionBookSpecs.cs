@@ -17,7 +17,8 @@ public class AdmissionBookSpecs
     public void Should_admit_by_policy(AdmissionPolicy policy, decimal remaining, int published, int held, int dropped, AdmissionDecision decision)
     {
         var book = new AdmissionBook(policy, remaining, maxBuffered: 100);
-        var steps = Enumerable.Range(0, 5).Select(_ => book.Offer(Batch(300))).Append(book.Finish()).ToList();
+        var steps = Enumerable.Range(0, 5).Select(_ => book.Offer(Batch(300))).ToList();
+        steps.Add(book.Finish());
 
         Assert.Equal(published, steps.Sum(step => step.Publish.Count));
         Assert.Equal(held, steps.Sum(step => step.Hold.Count));
