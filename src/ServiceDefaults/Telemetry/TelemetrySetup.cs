@@ -40,7 +40,8 @@ public static class TelemetrySetup
                 tracing
                     .AddSource(MassTransitSource)
                     .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsPlumbing(context.Request.Path))
-                    .AddHttpClientInstrumentation();
+                    .AddHttpClientInstrumentation()
+                    .AddProcessor(new UrlRedactionProcessor());
                 if (exportOtlp)
                 {
                     tracing.AddOtlpExporter(otlp => Configure(otlp, options, "v1/traces"));

@@ -90,6 +90,27 @@ public class TracePropagationSpecs(InfrastructureFixture infrastructure) : IClas
         Assert.Equal("GET /work", server.DisplayName);
     }
 
+    [Fact]
+    public async Task Should_export_outgoing_calls_without_the_secret_part_of_their_URL()
+    {
+        var spans = new RecordedSpans();
+        var builder = TelemetryWebHost.CreateBuilder(infrastructure.Settings);
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(spans));
+        await using var app = builder.Build();
+        app.MapPost("/webhooks/{id}", () => Results.Ok());
+        using var client = await TelemetryWebHost.StartAsync(app);
+
+        // The shape of a Clay webhook: its id is the credential.
+        var webhook = new Uri(client.BaseAddress!, "/webhooks/pull-in-data-7c0e2b1f-secret-d41d8c");
+        (await client.PostAsync(webhook, content: null)).Dispose();
+        bool Mine(Activity span) => span.Kind == ActivityKind.Client && Equals(span.GetTagItem("server.port"), webhook.Port);
+        await Eventually.Until(() => spans.Ended.Any(Mine), TimeSpan.FromSeconds(10), "the outgoing call's span");
+        await app.StopAsync();
+
+        var call = Assert.Single(spans.Ended, Mine);
+        Assert.Equal($"http://{webhook.Authority}/…d41d8c", call.GetTagItem("url.full"));
+    }
+
     private static HashSet<ActivityKind> Kinds(RecordedSpans spans, ActivityTraceId trace) =>
         [.. spans.Ended.Where(span => span.TraceId == trace).Select(span => span.Kind)];
 }
