@@ -5,10 +5,12 @@ namespace ClayBus.ClaySim.Callbacks;
 /// <summary>
 /// The out-of-order switch: holds finished callbacks until a window of them is full (or a few simulated seconds
 /// pass) and sends them newest first, one after another, so a receiver sees a strictly falling sequence.
+/// The hold is in real time, not simulated: at a high speed factor a simulated hold would release every callback
+/// alone and so in order.
 /// </summary>
 internal sealed partial class OutOfOrderWindow(CallbackSender sender, SimClock clock, ILogger logger)
 {
-    private static readonly TimeSpan FlushAfter = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FlushAfter = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
     private List<ReadyCallback> _held = [];
 
@@ -41,7 +43,7 @@ internal sealed partial class OutOfOrderWindow(CallbackSender sender, SimClock c
     {
         try
         {
-            await clock.DelayAsync(FlushAfter, stopping);
+            await Task.Delay(FlushAfter, clock.Time, stopping);
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,179 @@
+using System.Net;
+using ClayBus.ClaySim.Tests.Support;
+using ClayBus.Testing;
+
+namespace ClayBus.ClaySim.Tests.Callbacks;
+
+/// <summary>The HTTP API column: the body of docs/clay-interfaces.md §1, and each of Clay's delivery quirks on demand.</summary>
+public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string?> { ["ClaySim:LimitsEnabled"] = "false" })
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Should_post_every_field_that_came_in_with_the_outcome_and_the_credits_to_the_table_callback()
+    {
+        var hook = await InstantTable("callback-body");
+
+        await Sim.SendAsync(hook, """{"claybus_row_id":"row-1","claybus_job_id":"job-9","email":"ada@lovelace.dev","custom":{"x":1}}""");
+
+        var callback = (await Received(1)).Single();
+        var body = callback.Json;
+        Assert.Equal("http://callbacks.test/clay/callbacks/callback-body", callback.Url.ToString());
+        Assert.Equal("dev-only-callback-secret", callback.Headers["x-claybus-callback-secret"]);
+        Assert.Equal("row-1", body.GetProperty("claybus_row_id").GetString());
+        Assert.Equal("job-9", body.GetProperty("claybus_job_id").GetString());
+        Assert.Equal("ada@lovelace.dev", body.GetProperty("email").GetString());
+        Assert.Equal(1, body.GetProperty("custom").GetProperty("x").GetInt32());
+        Assert.Equal("enriched", body.GetProperty("status").GetString());
+        Assert.Equal("finder", body.GetProperty("successful_provider").GetString());
+        Assert.Equal("Lovelace", body.GetProperty("enriched").GetProperty("company_name").GetString());
+        var providers = body.GetProperty("providers").EnumerateArray().Select(p => (p.GetProperty("provider").GetString(), p.GetProperty("result").GetString(), p.GetProperty("data_credits").GetDouble())).ToList();
+        Assert.Equal([("misser", "no_data", 0.0), ("finder", "hit", 2.5), ("spare", "skipped", 0.0)], providers);
+        Assert.Equal(2.5, body.GetProperty("credits").GetProperty("data_credits").GetDouble());
+        Assert.Equal(3, body.GetProperty("credits").GetProperty("actions").GetInt32());
+        Assert.Equal(2.5, await Sim.CounterAsync("tables", "callback-body", "dataCreditsCharged"));
+        Assert.Equal(3, await Sim.CounterAsync("tables", "callback-body", "actionsCharged"));
+        Assert.Equal(1, await Sim.CounterAsync("providers", "misser", "actionsCharged"));
+        Assert.Equal(2.5, await Sim.CounterAsync("providers", "finder", "dataCreditsCharged"));
+    }
+
+    [Fact]
+    public async Task Should_charge_no_data_credits_with_an_own_key_and_nothing_when_no_provider_finds_data()
+    {
+        await Sim.InstantProviderAsync("own-key", 1.0, dataCredits: 4, ownKey: true);
+        await Sim.InstantProviderAsync("never", 0.0);
+        var owned = await Sim.CreateTableAsync("own-key-table", new { waterfall = new[] { "own-key" } });
+        var empty = await Sim.CreateTableAsync("no-data-table", new { waterfall = new[] { "never" } });
+
+        await Sim.SendRowsAsync(owned, ["owned-row"]);
+        await Sim.SendRowsAsync(empty, ["empty-row"]);
+
+        var callbacks = (await Received(2)).ToDictionary(c => c.RowId);
+        Assert.Equal(0, callbacks["owned-row"].Json.GetProperty("credits").GetProperty("data_credits").GetDouble());
+        Assert.Equal(2, callbacks["owned-row"].Json.GetProperty("credits").GetProperty("actions").GetInt32());
+        Assert.Equal("no_data", callbacks["empty-row"].Json.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, callbacks["empty-row"].Json.GetProperty("successful_provider").ValueKind);
+        Assert.Equal(0, await Sim.CounterAsync("totals", null, "dataCreditsCharged"));
+    }
+
+    [Fact]
+    public async Task Should_retry_a_refused_callback_with_backoff_until_it_is_taken()
+    {
+        Host.Callbacks.Answer = (_, attempt) => attempt <= 2 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK;
+        var hook = await InstantTable("callback-retry");
+
+        await Sim.SendRowsAsync(hook, ["a", "b", "c"]);
+
+        await Received(3);
+        Assert.All(["a", "b", "c"], row => Assert.Equal(3, Host.Callbacks.Attempts(row)));
+        Assert.Equal(6, await Sim.CounterAsync("totals", null, "callbackAttemptsFailed"));
+        Assert.Equal(0, await Sim.CounterAsync("totals", null, "callbacksFailed"));
+    }
+
+    [Fact]
+    public async Task Should_give_up_after_the_configured_retries_and_count_the_callback_failed()
+    {
+        Host.Callbacks.Answer = (_, _) => HttpStatusCode.InternalServerError;
+        await Sim.ConfigureAsync(new { callbackRetries = 2 });
+        var hook = await InstantTable("callback-give-up");
+
+        await Sim.SendRowsAsync(hook, ["a", "b"]);
+
+        await CounterReaches("callbacksFailed", 2);
+        Assert.Equal(3, Host.Callbacks.Attempts("a"));
+        Assert.Equal(3, Host.Callbacks.Attempts("b"));
+        Assert.Equal(0, await Sim.CounterAsync("totals", null, "callbacksSent"));
+    }
+
+    [Fact]
+    public async Task Should_send_each_callback_twice_when_duplicates_are_on()
+    {
+        await Sim.FaultsAsync(new { callbackDuplicateRate = 1.0 });
+        var hook = await InstantTable("callback-duplicates");
+
+        await Sim.SendRowsAsync(hook, ["a", "b", "c"]);
+
+        var callbacks = await Received(6);
+        Assert.All(callbacks.GroupBy(c => c.RowId), group => Assert.Equal(2, group.Select(c => c.Body).Count(b => b == group.First().Body)));
+        Assert.Equal(3, await Sim.CounterAsync("totals", null, "callbacksDuplicated"));
+    }
+
+    [Fact]
+    public async Task Should_send_a_window_of_callbacks_newest_first_when_out_of_order_is_on()
+    {
+        await Sim.ConfigureAsync(new { callbackOutOfOrderWindow = 10 });
+        await Sim.FaultsAsync(new { callbackOutOfOrder = true });
+        var hook = await InstantTable("callback-out-of-order");
+
+        await Sim.SendRowsAsync(hook, Enumerable.Range(0, 10).Select(i => $"row-{i}"));
+
+        var sequences = (await Received(10)).Select(c => c.Sequence).ToList();
+        Assert.Equal(sequences.OrderDescending(), sequences);
+    }
+
+    [Fact]
+    public async Task Should_never_call_back_for_dropped_callbacks_or_stuck_rows()
+    {
+        var hook = await InstantTable("callback-silence");
+        await Sim.FaultsAsync(new { callbackDropRate = 1.0 });
+        await Sim.SendRowsAsync(hook, ["dropped-1", "dropped-2"]);
+        await CounterReaches("callbacksDropped", 2);
+        await Sim.FaultsAsync(new { callbackDropRate = 0.0, stuckRowRate = 1.0 });
+
+        await Sim.SendRowsAsync(hook, ["stuck-1", "stuck-2", "stuck-3"]);
+
+        await CounterReaches("rowsStuck", 3);
+        Assert.Empty(Host.Callbacks.Accepted);
+        Assert.Equal(0, Host.Callbacks.Attempts("dropped-1") + Host.Callbacks.Attempts("stuck-1"));
+        Assert.Equal(2, await Sim.CounterAsync("totals", null, "rowsEnriched"));
+    }
+
+    [Fact]
+    public async Task Should_fall_through_to_the_next_provider_during_an_outage()
+    {
+        var hook = await InstantTable("callback-outage");
+        await Sim.InstantProviderAsync("backup", 1.0, dataCredits: 1);
+        await Sim.CreateTableAsync("outage-table", new { waterfall = new[] { "finder", "backup" } });
+        var outageHook = await Sim.AddWebhookAsync("outage-table");
+        await Sim.FaultsAsync(new { providerOutage = new[] { "finder" } });
+
+        await Sim.SendRowsAsync(outageHook, ["during-outage"]);
+
+        var body = (await Received(1)).Single().Json;
+        Assert.Equal("backup", body.GetProperty("successful_provider").GetString());
+        Assert.Equal("error", body.GetProperty("providers")[0].GetProperty("result").GetString());
+        Assert.Equal(1, await Sim.CounterAsync("providers", "finder", "rowsError"));
+        Assert.NotNull(hook);
+    }
+
+    [Fact]
+    public async Task Should_empty_an_auto_delete_table_once_its_callbacks_succeeded()
+    {
+        await Sim.InstantProviderAsync("finder", 1.0);
+        var hook = await Sim.CreateTableAsync("auto-delete-callbacks", new { autoDelete = true, waterfall = new[] { "finder" } });
+
+        await Sim.SendRowsAsync(hook, Enumerable.Range(0, 20).Select(i => $"row-{i}"));
+
+        await Received(20);
+        var table = (await Sim.WorkspaceAsync())["tables"]!.AsArray().Single(t => t!["key"]!.GetValue<string>() == "auto-delete-callbacks")!;
+        await Eventually.Until(async () => (await Sim.WorkspaceAsync())["tables"]!.AsArray().Single(t => t!["key"]!.GetValue<string>() == "auto-delete-callbacks")!["rowsInTable"]!.GetValue<long>() == 0, Deadline, "the auto-delete table to empty");
+        Assert.NotNull(table);
+    }
+
+    private async Task<Webhook> InstantTable(string key)
+    {
+        await Sim.InstantProviderAsync("misser", 0.0);
+        await Sim.InstantProviderAsync("finder", 1.0, dataCredits: 2.5);
+        await Sim.InstantProviderAsync("spare", 1.0);
+        return await Sim.CreateTableAsync(key, new { waterfall = new[] { "misser", "finder", "spare" } });
+    }
+
+    private async Task<IReadOnlyList<ReceivedCallback>> Received(int count)
+    {
+        await Eventually.Until(() => Host.Callbacks.Accepted.Count >= count, Deadline, $"{count} callbacks");
+        return Host.Callbacks.Accepted;
+    }
+
+    private Task CounterReaches(string counter, double value) =>
+        Eventually.Until(async () => await Sim.CounterAsync("totals", null, counter) >= value, Deadline, $"{counter} to reach {value}");
+}
