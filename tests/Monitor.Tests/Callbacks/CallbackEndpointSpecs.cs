@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Lineage;
+using ClayBus.Monitor.Tests.Integration;
+using ClayBus.Monitor.Tests.Jobs;
+using ClayBus.Testing;
+using MassTransit;
+
+namespace ClayBus.Monitor.Tests.Callbacks;
+
+/// <summary>The callback receiver over HTTP, with the real RabbitMQ and Redis behind it.</summary>
+public sealed class CallbackEndpointSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>, IAsyncLifetime
+{
+    private MonitorHost _monitor = null!;
+    private EventRecorder _events = null!;
+
+    public async Task InitializeAsync()
+    {
+        _monitor = await MonitorHost.StartAsync(infrastructure);
+        _events = await EventRecorder.StartAsync(_monitor.Bus, (endpoint, keep) =>
+        {
+            endpoint.Handler<RowEnriched>(context => Task.Run(() => keep(context.Message)));
+            endpoint.Handler<RowEnrichmentFailed>(context => Task.Run(() => keep(context.Message)));
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _events.DisposeAsync();
+        await _monitor.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("wrong-secret-of-some-length")]
+    [InlineData("test-only-callback-secret-")]
+    public async Task Should_answer_401_without_a_current_secret(string? secret)
+    {
+        var response = await Callback.Send(_monitor.Client, "people", Callback.Body(NewId.NextGuid(), "r-1"), secret);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_accept_either_secret_during_a_rotation()
+    {
+        var response = await Callback.Send(_monitor.Client, "people", Callback.Body(NewId.NextGuid(), "r-rotation"), MonitorHost.RotatedSecret);
+
+        Assert.True(response.IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task Should_answer_400_with_the_reason_for_malformed_json()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/clay/callbacks/people", UriKind.Relative))
+        {
+            Content = new StringContent("{ \"claybus_row_id\": ", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-claybus-callback-secret", MonitorHost.Secret);
+
+        var response = await _monitor.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("malformed JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_answer_413_for_a_huge_body()
+    {
+        var body = Callback.Body(NewId.NextGuid(), "r-huge");
+        ((Dictionary<string, object?>)body)["padding"] = new string('x', 300 * 1024);
+
+        var response = await Callback.Send(_monitor.Client, "people", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_count_duplicates_once_and_publish_the_row_event_once()
+    {
+        var job = new JobMessages(NewId.NextGuid(), rows: 2, rowsPerBatch: 2);
+        await _monitor.Bus.Publish(job.Delivered(0));
+        await Eventually.Until(async () => (await Lineage(job.RowIds[0])).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the delivery to reach lineage");
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add((await Callback.Send(_monitor.Client, job.Table, Callback.Body(job.JobId, job.RowIds[0]))).StatusCode);
+        }
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        var row = await Eventually.Value(
+            async () => await (await Lineage(job.RowIds[0])).Content.ReadFromJsonAsync<RowLineage>(),
+            row => row!.Callbacks == 3,
+            TimeSpan.FromSeconds(10),
+            "three callbacks in lineage");
+        Assert.Equal("enriched", row!.Outcome);
+        Assert.Equal("…abc123", row.Webhook);
+        var state = await _monitor.JobWhere(job.JobId, j => j.RowsEnriched == 1, "the saga to count the row");
+        Assert.Equal(2.5m, state.CreditsSpent);
+        Assert.Single(_events.Of<RowEnriched>(), e => e.RowId == job.RowIds[0]);
+    }
+
+    [Fact]
+    public async Task Should_park_a_callback_that_overtakes_its_delivery_and_settle_it_once_the_delivery_is_known()
+    {
+        var job = new JobMessages(NewId.NextGuid(), rows: 2, rowsPerBatch: 2);
+
+        var early = await Callback.Send(_monitor.Client, job.Table, Callback.Body(job.JobId, job.RowIds[1], "no_data"));
+        Assert.Equal(HttpStatusCode.Accepted, early.StatusCode);
+        Assert.Null(await _monitor.Job(job.JobId));
+
+        await _monitor.Bus.Publish(job.Delivered(0));
+
+        var state = await _monitor.JobWhere(job.JobId, j => j.RowsFailed == 1, "the parked callback to be counted");
+        Assert.Equal(2, state.RowsDelivered);
+        await Eventually.Until(() => _events.Of<RowEnrichmentFailed>().Any(e => e.RowId == job.RowIds[1]), TimeSpan.FromSeconds(10), "RowEnrichmentFailed");
+        Assert.Equal(RowFailureKind.NoData, _events.Of<RowEnrichmentFailed>().Single(e => e.RowId == job.RowIds[1]).Kind);
+    }
+
+    [Fact]
+    public async Task Should_accept_an_unknown_row_without_counting_it_anywhere()
+    {
+        var jobId = NewId.NextGuid();
+
+        var response = await Callback.Send(_monitor.Client, "people", Callback.Body(jobId, "never-sent"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Null(await _monitor.Job(jobId));
+        Assert.DoesNotContain(_events.Of<RowEnriched>(), e => e.RowId == "never-sent");
+    }
+
+    private Task<HttpResponseMessage> Lineage(string rowId) => _monitor.Client.GetAsync(new Uri($"/rows/{rowId}", UriKind.Relative));
+}

@@ -1,0 +1,47 @@
+using System.Text;
+using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Callbacks;
+
+namespace ClayBus.Monitor.Tests.Callbacks;
+
+public class ClayCallbackSpecs
+{
+    private const string Valid = """
+        {
+          "claybus_row_id": "r-1", "claybus_job_id": "0b5e5e7e-4c4f-4c1a-9a57-1a1a1a1a1a1a", "email": "ada@example.com",
+          "status": "enriched", "successful_provider": "apollo", "enriched": { "job_title": "CTO" },
+          "providers": [
+            { "provider": "clearbit", "result": "no_data", "data_credits": 0, "latency_ms": 1200 },
+            { "provider": "apollo", "result": "hit", "data_credits": 2.5, "latency_ms": 900 },
+            { "provider": "hunter", "result": "skipped", "data_credits": 0 }
+          ],
+          "credits": { "data_credits": 2.5, "actions": 3 }
+        }
+        """;
+
+    [Fact]
+    public void Should_read_the_documented_body()
+    {
+        Assert.True(ClayCallback.TryParse(Encoding.UTF8.GetBytes(Valid), out var callback, out _));
+
+        Assert.Equal("r-1", callback!.RowId);
+        Assert.Equal("apollo", callback.SuccessfulProvider);
+        Assert.Equal(2.5m, callback.DataCredits);
+        Assert.Equal(3, callback.Actions);
+        Assert.Equal(ProviderResult.Hit, callback.Providers[1].Result);
+    }
+
+    [Theory]
+    [InlineData("{ not json", "malformed JSON")]
+    [InlineData("[]", "body: must be one JSON object")]
+    [InlineData("""{ "claybus_job_id": "0b5e5e7e-4c4f-4c1a-9a57-1a1a1a1a1a1a", "status": "enriched" }""", "claybus_row_id")]
+    [InlineData("""{ "claybus_row_id": "r", "claybus_job_id": "nope", "status": "enriched" }""", "claybus_job_id")]
+    [InlineData("""{ "claybus_row_id": "r", "claybus_job_id": "0b5e5e7e-4c4f-4c1a-9a57-1a1a1a1a1a1a", "status": "done" }""", "status")]
+    [InlineData("""{ "claybus_row_id": "r", "claybus_job_id": "0b5e5e7e-4c4f-4c1a-9a57-1a1a1a1a1a1a", "status": "error", "providers": [ { "provider": "x", "result": "maybe" } ] }""", "providers[0]")]
+    [InlineData("""{ "claybus_row_id": "r", "claybus_job_id": "0b5e5e7e-4c4f-4c1a-9a57-1a1a1a1a1a1a", "status": "error", "credits": { "data_credits": -1 } }""", "credits")]
+    public void Should_refuse_a_bad_body_naming_the_field(string body, string expected)
+    {
+        Assert.False(ClayCallback.TryParse(Encoding.UTF8.GetBytes(body), out _, out var reason));
+        Assert.StartsWith(expected, reason, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,96 @@
+using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Jobs;
+
+namespace ClayBus.Monitor.Tests.Jobs;
+
+public class JobPhaseRulesSpecs
+{
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(30);
+    private readonly JobMessages _job = new(Guid.NewGuid(), rows: 4, rowsPerBatch: 2);
+    private readonly JobState _state = new() { CurrentState = "Delivering" };
+    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+
+    public JobPhaseRulesSpecs() => JobLedger.Open(_state, DateTimeOffset.UtcNow.AddHours(-2));
+
+    [Fact]
+    public void Should_complete_with_failures_when_every_row_is_accounted_for_and_some_failed()
+    {
+        JobLedger.Submitted(_state, _job.Submitted());
+        JobLedger.Delivered(_state, _job.Delivered(0));
+        JobLedger.Delivered(_state, _job.Delivered(1));
+        JobLedger.Progress(_state, _job.Progress(enriched: 3, noData: 1));
+
+        Assert.Equal(JobPhase.CompletedWithFailures, JobPhaseRules.Next(_state));
+    }
+
+    [Fact]
+    public void Should_be_enriching_once_every_row_is_sent_and_completed_when_all_called_back()
+    {
+        JobLedger.Submitted(_state, _job.Submitted());
+        JobLedger.Delivered(_state, _job.Delivered(0));
+        JobLedger.Delivered(_state, _job.Delivered(1));
+        Assert.Equal(JobPhase.Enriching, JobPhaseRules.Next(_state));
+
+        JobLedger.Progress(_state, _job.Progress(enriched: 4));
+        Assert.Equal(JobPhase.Completed, JobPhaseRules.Next(_state));
+    }
+
+    [Fact]
+    public void Should_blame_the_callback_column_when_no_callback_ever_arrived()
+    {
+        Deliver(DateTimeOffset.UtcNow.AddHours(-1));
+
+        Assert.True(JobPhaseRules.IsStuck(_state, _now, StuckAfter));
+        Assert.StartsWith("callback column misconfigured", JobPhaseRules.LikelyCause(_state, _now), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_blame_a_clay_backlog_when_callbacks_stopped_coming()
+    {
+        Deliver(DateTimeOffset.UtcNow.AddHours(-1));
+        _state.LastCallbackAt = DateTimeOffset.UtcNow.AddMinutes(-45);
+        _state.Tables[_job.Table].RowsEnriched = 1;
+
+        Assert.StartsWith("Clay backlog", JobPhaseRules.LikelyCause(_state, _now), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_suspect_a_silently_exhausted_webhook_when_a_delivery_reached_its_cap()
+    {
+        JobLedger.Submitted(_state, _job.Submitted());
+        JobLedger.Delivered(_state, _job.Delivered(0, webhookUsed: 50_000, webhookCap: 50_000));
+        JobLedger.Delivered(_state, _job.Delivered(1, webhookUsed: 50_000, webhookCap: 50_000));
+
+        Assert.StartsWith("webhook possibly exhausted silently", JobPhaseRules.LikelyCause(_state, _now), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_not_be_stuck_before_the_timeout_and_check_again_when_it_would_be()
+    {
+        Deliver(_now.AddMinutes(-10));
+
+        Assert.False(JobPhaseRules.IsStuck(_state, _now, StuckAfter));
+        Assert.Equal(TimeSpan.FromMinutes(20), JobPhaseRules.NextCheckIn(_state, _now, StuckAfter));
+    }
+
+    [Fact]
+    public void Should_stay_stuck_until_something_moves()
+    {
+        Deliver(_now.AddHours(-1));
+        _state.CurrentState = nameof(JobPhase.Stuck);
+        _state.StuckAt = _now.AddMinutes(-1);
+
+        Assert.Equal(JobPhase.Stuck, JobPhaseRules.Next(_state));
+
+        JobLedger.Progress(_state, _job.Progress(enriched: 1));
+        Assert.Equal(JobPhase.Enriching, JobPhaseRules.Next(_state));
+    }
+
+    private void Deliver(DateTimeOffset at)
+    {
+        JobLedger.Submitted(_state, _job.Submitted());
+        JobLedger.Delivered(_state, _job.Delivered(0) with { DeliveredAt = at });
+        JobLedger.Delivered(_state, _job.Delivered(1) with { DeliveredAt = at });
+        _state.LastProgressAt = at;
+    }
+}
