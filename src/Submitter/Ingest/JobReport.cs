@@ -42,6 +42,9 @@ public sealed record JobReport
 
     public decimal EstimatedCredits { get; init; }
 
+    /// <summary>Policy <c>reject</c>: the estimated credits of the rows refused for lack of budget.</summary>
+    public decimal CreditsRefused { get; init; }
+
     public required IReadOnlyList<TableReport> Tables { get; init; }
 
     public required IReadOnlyList<RejectedRow> Rejected { get; init; }

@@ -28,6 +28,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
     private int _invalid;
     private int _batchesPublished;
     private int _batchesHeld;
+    private decimal _creditsRefused;
 
     public async Task<JobReport> ExecuteAsync(IAsyncEnumerable<InputRow> rows)
     {
@@ -185,6 +186,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
                 var tally = Tally(batch.TableKey);
                 tally.Accepted -= batch.Rows.Count;
                 tally.Credits -= batch.EstimatedCredits;
+                _creditsRefused += batch.EstimatedCredits;
             }
 
             if (!request.DryRun)
@@ -241,6 +243,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
             BatchesPublished = request.DryRun ? _batchesPublished : _publishing.Published,
             BatchesHeld = _batchesHeld,
             EstimatedCredits = tables.Sum(table => table.EstimatedCredits),
+            CreditsRefused = _creditsRefused,
             Tables = tables,
             Rejected = _rejected,
             Routes = request.DryRun ? _routes : null,

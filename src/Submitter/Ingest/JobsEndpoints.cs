@@ -122,6 +122,11 @@ public static class JobsEndpoints
             return Problems.Of(report.AbortedStatus ?? 422, aborted.Field, aborted.Detail, new Dictionary<string, object?> { ["jobId"] = report.JobId, ["report"] = report });
         }
 
+        if (report.Admission == "rejected")
+        {
+            return Problems.Of(422, "budget", $"the job needs about {report.CreditsRefused + report.EstimatedCredits:N0} credits but today's remaining budget is {report.BudgetRemaining:N0} ({report.BudgetSource}) and Admission:Policy is reject: nothing was published; resubmit after the budget reset, or send fewer rows", new Dictionary<string, object?> { ["jobId"] = report.JobId, ["report"] = report });
+        }
+
         return Results.Json(report, statusCode: report.DryRun || report.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
     }
 

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using ClayBus.Testing;
+using RabbitMQ.Client;
+
+namespace ClayBus.Submitter.Tests.Integration;
+
+/// <summary>
+/// Plain AMQP into the test vhost: declares what the Enricher and the Monitor would (the priority queue
+/// <c>deliver-batch</c>, capture queues for events), and counts exactly (a passive declare, unlike the management
+/// API's sampled figures).
+/// </summary>
+public sealed class BrokerProbe : IAsyncDisposable
+{
+    public const string DeliverBatchQueue = "deliver-batch";
+    public const string JobSubmittedQueue = "test-job-submitted";
+    public const string HeldReleasedQueue = "test-held-batches-released";
+
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+
+    private BrokerProbe(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public static async Task<BrokerProbe> ConnectAsync(string vhost)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = TestInfrastructure.RabbitHost,
+            Port = TestInfrastructure.RabbitPort,
+            VirtualHost = vhost,
+            UserName = TestInfrastructure.RabbitUser,
+            Password = TestInfrastructure.RabbitPassword,
+        };
+        var connection = await factory.CreateConnectionAsync();
+        var probe = new BrokerProbe(connection, await connection.CreateChannelAsync());
+        await probe.DeclareAsync();
+        return probe;
+    }
+
+    public async Task<uint> CountAsync(string queue) => (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+
+    public async Task PurgeAsync()
+    {
+        foreach (var queue in new[] { DeliverBatchQueue, JobSubmittedQueue, HeldReleasedQueue })
+        {
+            await _channel.QueuePurgeAsync(queue);
+        }
+    }
+
+    /// <summary>Takes every message of a queue: its AMQP priority and the MassTransit envelope's <c>message</c>.</summary>
+    public async Task<List<(byte Priority, JsonElement Message)>> DrainAsync(string queue)
+    {
+        var messages = new List<(byte, JsonElement)>();
+        while (await _channel.BasicGetAsync(queue, autoAck: true) is { } result)
+        {
+            using var envelope = JsonDocument.Parse(result.Body);
+            messages.Add((result.BasicProperties.Priority, envelope.RootElement.GetProperty("message").Clone()));
+        }
+
+        return messages;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private async Task DeclareAsync()
+    {
+        // The Enricher's endpoint topology, as MassTransit declares it: message exchange → endpoint exchange → priority queue.
+        await BindAsync("ClayBus.Contracts.Delivery:DeliverBatch", DeliverBatchQueue, new Dictionary<string, object?> { ["x-max-priority"] = 10 });
+        await BindAsync("ClayBus.Contracts.Submission:JobSubmitted", JobSubmittedQueue, null);
+        await BindAsync("ClayBus.Contracts.Submission:HeldBatchesReleased", HeldReleasedQueue, null);
+    }
+
+    private async Task BindAsync(string messageExchange, string queue, IDictionary<string, object?>? arguments)
+    {
+        await _channel.ExchangeDeclareAsync(messageExchange, ExchangeType.Fanout, durable: true);
+        await _channel.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true);
+        await _channel.ExchangeBindAsync(queue, messageExchange, "");
+        await _channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments);
+        await _channel.QueueBindAsync(queue, queue, "");
+    }
+}
