@@ -49,7 +49,7 @@ function table(headers, rows) {
 
 function replace(id, ...nodes) {
   const target = document.getElementById(id);
-  target.replaceChildren(...nodes);
+  target.replaceChildren(...nodes.filter((node) => node !== null && node !== undefined));
 }
 
 async function load(path) {
@@ -88,7 +88,7 @@ function drawBudgetChart(budget, used) {
   const chart = document.getElementById("budget-chart");
   chart.replaceChildren();
   const ledger = budget.ledger;
-  const W = 600, H = 180, L = 50, R = 10, T = 10, B = 25;
+  const W = 1000, H = 220, L = 50, R = 20, T = 10, B = 25;
   const end = new Date(ledger.nextResetAt).getTime();
   const start = end - 24 * 3600 * 1000;
   const now = Date.now();
@@ -111,7 +111,7 @@ function drawBudgetChart(budget, used) {
   }
   for (let h = 0; h <= 24; h += 6) {
     const t = start + h * 3600000;
-    chart.append(svg("text", { x: x(t) - 10, y: H - 8 }, new Date(t).toISOString().slice(11, 16)));
+    chart.append(svg("text", { x: x(t), y: H - 8, "text-anchor": h === 0 ? "start" : h === 24 ? "end" : "middle" }, new Date(t).toISOString().slice(11, 16)));
   }
 }
 

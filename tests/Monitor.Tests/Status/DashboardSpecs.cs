@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using ClayBus.Contracts.Credits;
+using ClayBus.Contracts.Delivery;
+using ClayBus.Contracts.Tracking;
+using ClayBus.Testing;
+
+namespace ClayBus.Monitor.Tests.Status;
+
+/// <summary>
+/// The dashboard in a real headless browser (Debian's chromium, installed by scripts/prerequisites.sh) against a
+/// running Monitor with real data: the page must render what the status API holds after its scripts ran.
+/// </summary>
+public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixture>
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Should_render_budget_providers_webhooks_and_dead_letters_in_a_browser()
+    {
+        var now = DateTimeOffset.UtcNow;
+        monitor.Ledger = new BudgetStatus(DateOnly.FromDateTime(now.UtcDateTime), "UTC", 5_000m, 600m, 3_500m, 900m, false, new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero));
+        await monitor.Enricher.Publish(new BatchDelivered(Guid.NewGuid(), Guid.NewGuid(), "dashboard-table", ["a", "b"], [], "…f00d42", 42_000, 50_000, 5m, now));
+        var outcomes = new List<ProviderOutcome> { new("apollo", ProviderResult.Hit, 2m), new("clearbit", ProviderResult.Skipped, 0m) };
+        await monitor.Enricher.Publish(new RowEnriched(Guid.NewGuid(), "row-1", "dashboard-table", "apollo", outcomes, 2m, 2, now));
+        await monitor.DeadLetterAsync("deliver-batch", "ClayBus.ClayRejected", "Clay answered 422", 2);
+        using (var http = new HttpClient { BaseAddress = monitor.BaseAddress })
+        {
+            await Eventually.Until(
+                async () => (await http.GetStringAsync("status/webhooks")).Contains("dashboard-table", StringComparison.Ordinal)
+                    && (await http.GetStringAsync("status/providers")).Contains("apollo", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30),
+                "the events to reach the status API");
+        }
+
+        var dom = await RunChromium("--dump-dom", new Uri(monitor.BaseAddress, "dashboard"));
+
+        Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
+        Assert.Contains("<b id=\"budget-used\">4,100</b>", dom, StringComparison.Ordinal);
+        Assert.Contains("alert", dom, StringComparison.Ordinal);
+        Assert.Contains("dashboard-table", dom, StringComparison.Ordinal);
+        Assert.Contains("apollo", dom, StringComparison.Ordinal);
+        Assert.Contains("deliver-batch_error", dom, StringComparison.Ordinal);
+        Assert.Contains("Clay answered 422", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("answered 500", dom, StringComparison.Ordinal);
+
+        // CLAYBUS_DASHBOARD_SCREENSHOT=/path.png keeps a picture for a person to look at.
+        if (Environment.GetEnvironmentVariable("CLAYBUS_DASHBOARD_SCREENSHOT") is { Length: > 0 } screenshot)
+        {
+            await RunChromium("--screenshot=" + screenshot, new Uri(monitor.BaseAddress, "dashboard"));
+        }
+    }
+
+    private static async Task<string> RunChromium(string action, Uri page)
+    {
+        Assert.True(File.Exists(Chromium), Chromium + " is missing: run scripts/prerequisites.sh (Debian's chromium package)");
+        var profile = Directory.CreateTempSubdirectory("claybus-chromium-");
+        try
+        {
+            var info = new ProcessStartInfo(Chromium)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in new[]
+            {
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile.FullName, "--window-size=1280,1100", "--virtual-time-budget=8000",
+                action, page.ToString(),
+            })
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {await errors}");
+            return await output;
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+}
