@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Headers;
+using ClayBus.Cli.Console;
+using Spectre.Console;
+
+namespace ClayBus.Cli.Submit;
+
+/// <summary>
+/// <c>claybus submit leads.csv</c>: streams the file to the Submitter's <c>POST /jobs/csv</c> (never loading it into
+/// memory) behind a progress bar, then prints the job's summary.
+/// </summary>
+public sealed class SubmitCommand : ICommand
+{
+    public string Name => "submit";
+
+    public string Summary => "stream a CSV of leads to the Submitter and print the job's summary";
+
+    public string Usage =>
+        """
+        usage: claybus submit <leads.csv> [--table auto|<table-key>] [--priority high|normal|low] [--submitter http://127.0.0.1:5101]
+                              [--idempotency-key <key>] [--dry-run]
+          --table            'auto' routes each row by the Submitter's rules (default), or a table key sends every row there
+          --priority         delivery priority (default normal)
+          --submitter        the Submitter's base address (default $CLAYBUS_SUBMITTER or http://127.0.0.1:5101)
+          --idempotency-key  resubmitting with the same key returns the first job instead of sending again
+          --dry-run          show where rows would go and what they would cost; nothing is sent
+        """;
+
+    public async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
+    {
+        var path = arguments.Positionals.Count == 1 ? arguments.Positionals[0] : throw new UsageException("give exactly one CSV file, e.g. claybus submit samples/leads.csv");
+        var table = arguments.Option("table") ?? "auto";
+        var priority = (arguments.Option("priority") ?? "normal").ToLowerInvariant();
+        var submitter = arguments.Option("submitter") ?? Environment.GetEnvironmentVariable("CLAYBUS_SUBMITTER") ?? "http://127.0.0.1:5101";
+        var key = arguments.Option("idempotency-key");
+        var dryRun = arguments.Flag("dry-run");
+        arguments.RejectUnknown();
+        if (priority is not ("high" or "normal" or "low"))
+        {
+            throw new UsageException($"--priority must be high, normal or low, got '{priority}'");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"no such file: {path}");
+        }
+
+        if (!Uri.TryCreate(submitter, UriKind.Absolute, out var baseAddress))
+        {
+            throw new UsageException($"--submitter must be an absolute URL such as http://127.0.0.1:5101, got '{submitter}'");
+        }
+
+        var query = $"?table={Uri.EscapeDataString(table)}&priority={priority}&dryRun={(dryRun ? "true" : "false")}"
+            + (key is null ? "" : "&idempotencyKey=" + Uri.EscapeDataString(key));
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var length = new FileInfo(path).Length;
+        HttpStatusCode status = default;
+        var body = "";
+        try
+        {
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async progress =>
+                {
+                    var upload = progress.AddTask($"{Path.GetFileName(path)} → {baseAddress.Authority}", maxValue: Math.Max(1, length));
+                    await using var file = new ProgressStream(File.OpenRead(path), read => upload.Value = read);
+                    using var content = new StreamContent(file, 64 * 1024);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+                    content.Headers.ContentLength = length;
+                    using var response = await http.PostAsync(new Uri("/jobs/csv" + query, UriKind.Relative), content, cancellationToken);
+                    upload.Description = "waiting for the broker's confirms";
+                    status = response.StatusCode;
+                    body = await response.Content.ReadAsStringAsync(cancellationToken);
+                    upload.Value = upload.MaxValue;
+                    upload.StopTask();
+                });
+        }
+        catch (HttpRequestException exception)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]cannot reach the Submitter at {baseAddress}: {exception.Message}[/] (start it, or pass --submitter)");
+            return 1;
+        }
+
+        return JobSummary.Print(status, body);
+    }
+}
