@@ -22,7 +22,9 @@ public static class HostingDefaults
     /// <summary>
     /// Kubernetes mounts tables, routing and limits (ConfigMap) and webhooks (Secret) as <c>config/claybus.json</c>
     /// and <c>secrets/claybus.json</c> under the content root. They are watched, so a new webhook needs no restart
-    /// (containers set <c>DOTNET_USE_POLLING_FILE_WATCHER</c>: a mounted volume changes by a symlink swap).
+    /// (containers set <c>DOTNET_USE_POLLING_FILE_WATCHER</c>: a mounted volume changes by a symlink swap). Added last,
+    /// they win over environment variables; moving them lower would rebuild every provider and drop values a host
+    /// set in memory, so deployments keep a key in one place only.
     /// </summary>
     private static void AddMountedConfiguration(this IHostApplicationBuilder builder)
     {
