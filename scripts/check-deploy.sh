@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks what cannot run here (no Docker engine, no cluster): docker-compose.yml parses, every kustomize overlay
-# under deploy/ renders, and the rendered objects match their schemas (Kubernetes, KEDA, External Secrets; the
+# Checks what cannot run here (no Docker engine, no cluster): docker-compose.yml parses, the Dockerfiles lint clean,
+# every kustomize overlay under deploy/ renders, and the rendered objects match their schemas (Kubernetes, KEDA, External Secrets; the
 # RabbitMQ operator's kinds have no published schema and are reported as unchecked). Installs Debian's
 # docker-compose (a parser is all it is here) when missing; the schemas are npm packages at pinned versions,
 # installed once into a cache directory (no binaries are downloaded).
@@ -21,10 +21,11 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
     cp deploy/schema/package.json "$schema/package.json"
     npm install --prefix "$schema" --no-audit --no-fund --loglevel=error >/dev/null
   fi
-  # ES modules resolve packages from the script's own folder, so the checker runs from the cache.
-  cp deploy/schema/schema-check.mjs "$schema/schema-check.mjs"
+  # ES modules resolve packages from the script's own folder, so the checkers run from the cache.
+  cp deploy/schema/schema-check.mjs deploy/schema/dockerfile-check.mjs "$schema/"
+  node "$schema/dockerfile-check.mjs" src/*/Dockerfile tools/*/Dockerfile
 else
-  echo "schema check skipped: node and npm are not installed (apt-get install nodejs npm)" >&2
+  echo "schema and Dockerfile checks skipped: node and npm are not installed (apt-get install nodejs npm)" >&2
 fi
 
 for overlay in deploy/overlays/*/; do
