@@ -3,14 +3,15 @@ using MassTransit;
 
 namespace ClayBus.Monitor.Status;
 
-/// <summary>Webhook usage for the status API: each delivery reports the webhook's lifetime count.</summary>
-public sealed class BatchDeliveredConsumer(WebhookViewStore store) : IConsumer<BatchDelivered>
+/// <summary>Webhook usage for the status API (each delivery reports the webhook's lifetime count), and the job index.</summary>
+public sealed class BatchDeliveredConsumer(WebhookViewStore store, JobIndex jobs) : IConsumer<BatchDelivered>
 {
-    public Task Consume(ConsumeContext<BatchDelivered> context)
+    public async Task Consume(ConsumeContext<BatchDelivered> context)
     {
         var message = context.Message;
-        return store.RecordDeliveryAsync(
+        await store.RecordDeliveryAsync(
             message.TableKey, message.Webhook, message.WebhookRecordsUsed, message.WebhookRecordsCap, message.SentRowIds.Count, message.BatchId, message.DeliveredAt);
+        await jobs.AddAsync(message.JobId, message.DeliveredAt);
     }
 }
 

@@ -12,6 +12,7 @@ public static class StatusApi
         app.MapOpenApi();
         app.MapBudgetLimit();
         var status = app.MapGroup("/status").WithTags("Status");
+        status.MapJobStatus();
         status.MapGet("/budget", (BudgetReporter budget, CancellationToken cancellationToken) => budget.ReportAsync(cancellationToken))
             .WithName("GetBudget")
             .WithSummary("Today's credits from the Enricher's ledger (state 'unknown' if it does not answer), the forecast and the budget events seen.");

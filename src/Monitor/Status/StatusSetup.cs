@@ -16,6 +16,7 @@ public static class StatusSetup
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddSingleton<WebhookViewStore>();
+        builder.Services.AddSingleton<JobIndex>();
         builder.Services.AddScoped<DeadLetterReader>();
         builder.Services.AddHttpClient<RabbitManagementClient>((provider, http) => RabbitManagementClient.Configure(
             http,
@@ -30,6 +31,7 @@ public static class StatusSetup
         bus.AddConsumer<WebhookRotatedConsumer, WebhookRotatedConsumerDefinition>();
         bus.AddConsumer<WebhookCapacityLowConsumer, WebhookCapacityLowConsumerDefinition>();
         bus.AddConsumer<WebhookPoolExhaustedConsumer, WebhookPoolExhaustedConsumerDefinition>();
+        bus.AddConsumer<JobSubmittedConsumer, JobSubmittedConsumerDefinition>();
         return bus;
     }
 }

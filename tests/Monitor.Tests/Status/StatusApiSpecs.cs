@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Delivery;
+using ClayBus.Contracts.Submission;
 using ClayBus.Testing;
 
 namespace ClayBus.Monitor.Tests.Status;
@@ -18,7 +19,7 @@ public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         var document = await monitor.Client.GetFromJsonAsync<JsonElement>("openapi/v1.json");
         var paths = document.GetProperty("paths");
 
-        foreach (var path in new[] { "/status/budget", "/status/providers", "/status/webhooks", "/status/dead-letters", "/budget", "/budget/audit" })
+        foreach (var path in new[] { "/status/budget", "/status/providers", "/status/webhooks", "/status/dead-letters", "/budget", "/budget/audit", "/status/jobs", "/status/jobs/{jobId}" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path + " is missing from the OpenAPI document");
         }
@@ -144,6 +145,38 @@ public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         Assert.Equal(2, groups.Count);
         Assert.Equal(3, groups.Single(g => g.GetProperty("exceptionType").GetString() == "ClayBus.ClayRejected").GetProperty("count").GetInt32());
         Assert.Equal("status-spec", report.GetProperty("queues").EnumerateArray().First(q => q.GetProperty("queue").GetString() == "status-spec_error").GetProperty("sourceQueue").GetString());
+    }
+
+    [Fact]
+    public async Task Should_list_jobs_and_show_one_with_per_table_progress()
+    {
+        var jobId = Guid.NewGuid();
+        var batchId = Guid.NewGuid();
+        await monitor.Enricher.Publish(new JobSubmitted(
+            jobId, DateTimeOffset.UtcNow, JobPriority.Normal, AdmissionDecision.Admitted, 3, 0,
+            [new TableSubmission("jobs-table", 3, 0, 0, 0, 1, 6m)], [], "status-spec"));
+        await monitor.Enricher.Publish(new BatchDelivered(jobId, batchId, "jobs-table", ["a", "b", "c"], [], "…jobs01", 3, 50_000, 6m, DateTimeOffset.UtcNow));
+
+        var job = await Eventually.Value(
+            () => monitor.Client.GetFromJsonAsync<JsonElement>($"status/jobs/{jobId}"),
+            j => j.GetProperty("rowsDelivered").GetInt32() == 3,
+            Deadline,
+            "the job's delivery in /status/jobs/{id}");
+        var list = await monitor.Client.GetFromJsonAsync<JsonElement>("status/jobs");
+        using var unknown = await monitor.Client.GetAsync($"status/jobs/{Guid.NewGuid()}");
+        using var badState = await monitor.Client.GetAsync("status/jobs?state=sleeping");
+
+        Assert.Equal(3, job.GetProperty("rowsAccepted").GetInt32());
+        var table = Assert.Single(job.GetProperty("tables").EnumerateArray());
+        Assert.Equal("jobs-table", table.GetProperty("tableKey").GetString());
+        Assert.Equal(1, table.GetProperty("batchesDelivered").GetInt32());
+        Assert.Contains(list.EnumerateArray(), j => j.GetProperty("jobId").GetGuid() == jobId);
+        var phase = job.GetProperty("phase").GetString()!;
+        var filtered = await monitor.Client.GetFromJsonAsync<JsonElement>($"status/jobs?state={phase}");
+        Assert.Contains(filtered.EnumerateArray(), j => j.GetProperty("jobId").GetGuid() == jobId);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+        Assert.Contains("not a job state", await badState.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private async Task<JsonElement> EventStateIs(string state) =>
