@@ -1,6 +1,6 @@
 using MassTransit;
-using MassTransit.Saga;
 using MassTransit.Configuration;
+using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClayBus.Monitor.Persistence;

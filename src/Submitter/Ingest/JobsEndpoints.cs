@@ -1,8 +1,8 @@
 using System.Text.Json;
+using ClayBus.Submitter.Routing;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using ClayBus.Submitter.Routing;
 
 namespace ClayBus.Submitter.Ingest;
 

@@ -10,10 +10,22 @@ public static class FieldNames
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
-        ["email_address"] = Email, ["work_email"] = Email, ["e_mail"] = Email, ["mail"] = Email,
-        ["company_domain"] = Domain, ["website"] = Domain, ["company_website"] = Domain, ["url"] = Domain, ["web"] = Domain,
-        ["firstname"] = FirstName, ["first"] = FirstName, ["given_name"] = FirstName,
-        ["lastname"] = LastName, ["last"] = LastName, ["surname"] = LastName, ["family_name"] = LastName,
+        ["email_address"] = Email,
+        ["work_email"] = Email,
+        ["e_mail"] = Email,
+        ["mail"] = Email,
+        ["company_domain"] = Domain,
+        ["website"] = Domain,
+        ["company_website"] = Domain,
+        ["url"] = Domain,
+        ["web"] = Domain,
+        ["firstname"] = FirstName,
+        ["first"] = FirstName,
+        ["given_name"] = FirstName,
+        ["lastname"] = LastName,
+        ["last"] = LastName,
+        ["surname"] = LastName,
+        ["family_name"] = LastName,
     };
 
     public static string Normalise(string name)
