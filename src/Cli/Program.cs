@@ -1,12 +1,20 @@
+using ClayBus.Cli.Cancel;
 using ClayBus.Cli.Console;
+using ClayBus.Cli.DeadLetters;
 using ClayBus.Cli.Planning;
+using ClayBus.Cli.Status;
 using ClayBus.Cli.Submit;
 
-// The command table: one line per command, one file (or folder) per command.
+// The command table: one line per command, one folder per command.
+var terminal = Terminal.ForProcess();
 ICommand[] commands =
 [
-    new SubmitCommand(),
+    new SubmitCommand(terminal),
+    new StatusCommand(terminal),
+    new CancelCommand(terminal),
+    new DeadLetterListCommand(terminal),
+    new DeadLetterRequeueCommand(terminal),
     new PlanCommand(),
 ];
 
-return await CommandRunner.RunAsync(commands, args);
+return await CommandRunner.RunAsync(commands, args, terminal);

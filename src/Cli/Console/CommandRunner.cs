@@ -1,3 +1,5 @@
+using System.Net;
+using ClayBus.Cli.Connection;
 using Spectre.Console;
 
 namespace ClayBus.Cli.Console;
@@ -5,58 +7,101 @@ namespace ClayBus.Cli.Console;
 /// <summary>Finds the command named by the first words of the command line, runs it, and turns failures into exit codes.</summary>
 public static class CommandRunner
 {
-    public static async Task<int> RunAsync(IReadOnlyList<ICommand> commands, string[] args)
+    /// <summary>The process entry: Ctrl-C cancels the running command instead of killing the process mid-output.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<ICommand> commands, string[] args, Terminal terminal)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
-        {
-            var topic = args.Skip(1).FirstOrDefault();
-            var command = topic is null ? null : Find(commands, args.Skip(1).ToArray()).Command;
-            if (command is not null)
-            {
-                System.Console.Out.WriteLine(command.Usage);
-            }
-            else
-            {
-                Help(commands);
-            }
-
-            return 0;
-        }
-
-        var (found, consumed) = Find(commands, args);
-        if (found is null)
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]unknown command '{string.Join(' ', args.Take(2))}'[/]");
-            Help(commands);
-            return 2;
-        }
-
         using var cancel = new CancellationTokenSource();
         System.Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             cancel.Cancel();
         };
+        return await RunAsync(commands, args, terminal, cancel.Token);
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyList<ICommand> commands, string[] args, Terminal terminal, CancellationToken cancellationToken)
+    {
+        var console = terminal.Console;
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            var topic = args.Skip(1).FirstOrDefault();
+            var command = topic is null ? null : Find(commands, args.Skip(1).ToArray()).Command;
+            if (command is not null)
+            {
+                terminal.PlainLine(command.Usage);
+            }
+            else
+            {
+                Help(commands, console);
+            }
+
+            return ExitCode.Success;
+        }
+
+        var (found, consumed) = Find(commands, args);
+        if (found is null)
+        {
+            console.MarkupLineInterpolated($"[red]unknown command '{string.Join(' ', args.Take(2))}'[/]");
+            Help(commands, console);
+            return ExitCode.Usage;
+        }
+
         try
         {
             if (args.Skip(consumed).Any(arg => arg is "--help" or "-h"))
             {
-                System.Console.Out.WriteLine(found.Usage);
-                return 0;
+                terminal.PlainLine(found.Usage);
+                return ExitCode.Success;
             }
 
-            return await found.RunAsync(Arguments.Parse(args.Skip(consumed), "dry-run", "own-keys", "json"), cancel.Token);
+            return await found.RunAsync(Arguments.Parse(args.Skip(consumed), "dry-run", "own-keys", "json", "watch", "until-done"), cancellationToken);
         }
         catch (UsageException exception)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]{exception.Message}[/]");
-            System.Console.Out.WriteLine(found.Usage);
-            return 2;
+            console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
+            terminal.PlainLine(found.Usage);
+            return ExitCode.Usage;
         }
-        catch (OperationCanceledException)
+        catch (ServiceUnreachableException exception)
         {
-            AnsiConsole.MarkupLine("[yellow]cancelled[/]");
-            return 130;
+            console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
+            return ExitCode.Failed;
+        }
+        catch (ServiceProblemException problem)
+        {
+            Print(problem, console);
+            return ExitCode.Failed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]interrupted[/]");
+            return ExitCode.Interrupted;
+        }
+    }
+
+    /// <summary>The server's ProblemDetails as it sent them, plus what to do about the status codes a user can fix.</summary>
+    public static void Print(ServiceProblemException problem, IAnsiConsole console)
+    {
+        console.MarkupLineInterpolated($"[red]{problem.Address.Service} answered {(int)problem.Status} {problem.Title}[/]");
+        if (problem.Detail is { } detail)
+        {
+            console.MarkupLineInterpolated($"  {detail}");
+        }
+
+        foreach (var (field, messages) in problem.Errors)
+        {
+            console.MarkupLineInterpolated($"  {field}: {string.Join("; ", messages)}");
+        }
+
+        var hint = problem.Status switch
+        {
+            HttpStatusCode.Unauthorized => $"  The API key was missing or not accepted: set ${ApiKey.Variable} to a key the {problem.Address.Service} knows.",
+            HttpStatusCode.Forbidden => $"  The API key lacks the role for this: use a key with that role in ${ApiKey.Variable}.",
+            _ => null,
+        };
+        if (hint is not null)
+        {
+            console.MarkupLineInterpolated($"[grey]{hint}[/]");
         }
     }
 
@@ -75,17 +120,18 @@ public static class CommandRunner
         return (null, 0);
     }
 
-    private static void Help(IReadOnlyList<ICommand> commands)
+    private static void Help(IReadOnlyList<ICommand> commands, IAnsiConsole console)
     {
-        AnsiConsole.WriteLine("claybus — submit leads to ClayBus and plan Clay capacity");
-        AnsiConsole.WriteLine();
+        console.WriteLine("claybus — submit leads to ClayBus, watch jobs, handle dead letters, and plan Clay capacity");
+        console.WriteLine();
         var table = new Table().NoBorder().HideHeaders().AddColumn("command").AddColumn("what it does");
         foreach (var command in commands)
         {
             table.AddRow(Markup.Escape("claybus " + command.Name), Markup.Escape(command.Summary));
         }
 
-        AnsiConsole.Write(table);
-        AnsiConsole.WriteLine("Run 'claybus help <command>' for its options.");
+        console.Write(table);
+        console.WriteLine("Run 'claybus help <command>' for its options.");
+        console.WriteLine($"Every request carries the API key from ${ApiKey.Variable} (default: the development placeholder).");
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using ClayBus.Cli.Connection;
 using ClayBus.Cli.Console;
 using Spectre.Console;
 
@@ -9,7 +10,7 @@ namespace ClayBus.Cli.Submit;
 /// <c>claybus submit leads.csv</c>: streams the file to the Submitter's <c>POST /jobs/csv</c> (never loading it into
 /// memory) behind a progress bar, then prints the job's summary.
 /// </summary>
-public sealed class SubmitCommand : ICommand
+public sealed class SubmitCommand(Terminal terminal) : ICommand
 {
     public string Name => "submit";
 
@@ -21,9 +22,10 @@ public sealed class SubmitCommand : ICommand
                               [--idempotency-key <key>] [--dry-run]
           --table            'auto' routes each row by the Submitter's rules (default), or a table key sends every row there
           --priority         delivery priority (default normal)
-          --submitter        the Submitter's base address (default $CLAYBUS_SUBMITTER or http://127.0.0.1:5101)
+          --submitter        the Submitter's base address (default $CLAYBUS_SUBMITTER_URL or http://127.0.0.1:5101)
           --idempotency-key  resubmitting with the same key returns the first job instead of sending again
           --dry-run          show where rows would go and what they would cost; nothing is sent
+        The request carries the API key from $CLAYBUS_API_KEY (default: the development placeholder).
         """;
 
     public async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
@@ -31,7 +33,7 @@ public sealed class SubmitCommand : ICommand
         var path = arguments.Positionals.Count == 1 ? arguments.Positionals[0] : throw new UsageException("give exactly one CSV file, e.g. claybus submit samples/leads.csv");
         var table = arguments.Option("table") ?? "auto";
         var priority = (arguments.Option("priority") ?? "normal").ToLowerInvariant();
-        var submitter = arguments.Option("submitter") ?? Environment.GetEnvironmentVariable("CLAYBUS_SUBMITTER") ?? "http://127.0.0.1:5101";
+        var submitter = ServiceAddress.Submitter(arguments, terminal);
         var key = arguments.Option("idempotency-key");
         var dryRun = arguments.Flag("dry-run");
         arguments.RejectUnknown();
@@ -45,14 +47,11 @@ public sealed class SubmitCommand : ICommand
             throw new UsageException($"no such file: {path}");
         }
 
-        if (!Uri.TryCreate(submitter, UriKind.Absolute, out var baseAddress))
-        {
-            throw new UsageException($"--submitter must be an absolute URL such as http://127.0.0.1:5101, got '{submitter}'");
-        }
-
         var query = $"?table={Uri.EscapeDataString(table)}&priority={priority}&dryRun={(dryRun ? "true" : "false")}"
             + (key is null ? "" : "&idempotencyKey=" + Uri.EscapeDataString(key));
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new ServiceClient(submitter, terminal);
+        var http = client.Http;
+        var baseAddress = submitter.BaseAddress;
         var length = new FileInfo(path).Length;
         HttpStatusCode status = default;
         var body = "";
@@ -67,7 +66,7 @@ public sealed class SubmitCommand : ICommand
                     using var content = new StreamContent(file, 64 * 1024);
                     content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
                     content.Headers.ContentLength = length;
-                    using var response = await http.PostAsync(new Uri("/jobs/csv" + query, UriKind.Relative), content, cancellationToken);
+                    using var response = await http.PostAsync(new Uri("jobs/csv" + query, UriKind.Relative), content, cancellationToken);
                     upload.Description = "waiting for the broker's confirms";
                     status = response.StatusCode;
                     body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -77,8 +76,8 @@ public sealed class SubmitCommand : ICommand
         }
         catch (HttpRequestException exception)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]cannot reach the Submitter at {baseAddress}: {exception.Message}[/] (start it, or pass --submitter)");
-            return 1;
+            AnsiConsole.MarkupLineInterpolated($"[red]cannot reach the Submitter at {baseAddress} ({exception.HttpRequestError switch { HttpRequestError.ConnectionError => "connection refused", _ => exception.Message }}). Start ClayBus with scripts/run.sh, or point --submitter or $CLAYBUS_SUBMITTER_URL at a running Submitter.[/]");
+            return ExitCode.Failed;
         }
 
         return JobSummary.Print(status, body);

@@ -1,0 +1,42 @@
+using ClayBus.Cli.Connection;
+using ClayBus.Cli.Console;
+using Spectre.Console;
+
+namespace ClayBus.Cli.Cancel;
+
+/// <summary><c>claybus cancel &lt;job-id&gt;</c>: asks the Monitor to cancel a job; batches not yet delivered are not sent.</summary>
+public sealed class CancelCommand(Terminal terminal) : ICommand
+{
+    public string Name => "cancel";
+
+    public string Summary => "cancel a job: its batches not yet delivered to Clay are not sent (role: operate)";
+
+    public string Usage =>
+        """
+        usage: claybus cancel <job-id> [--reason <text>] [--monitor http://127.0.0.1:5103]
+          <job-id>   the job to cancel (claybus status lists the newest jobs)
+          --reason   why, kept in the audit log
+          --monitor  the Monitor's address (default $CLAYBUS_MONITOR_URL or http://127.0.0.1:5103)
+          Needs an API key with the operate role in $CLAYBUS_API_KEY.
+        """;
+
+    public async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
+    {
+        var jobId = arguments.Positionals.Count == 1
+            ? Guid.TryParse(arguments.Positionals[0], out var id) ? id : throw new UsageException($"'{arguments.Positionals[0]}' is not a job id: a job id is a GUID such as 0b7e4c3a-2f1d-4e8a-9c61-5d2f7a9e1b34 (claybus status lists the newest jobs)")
+            : throw new UsageException("give the id of the job to cancel, e.g. claybus cancel <job-id> --reason \"wrong list\"");
+        var reason = arguments.Option("reason");
+        var address = ServiceAddress.Monitor(arguments, terminal);
+        arguments.RejectUnknown();
+        if (reason is { Length: > 500 })
+        {
+            throw new UsageException($"--reason is {reason.Length} characters; keep it under 500");
+        }
+
+        using var monitor = new ServiceClient(address, terminal);
+        var answer = await monitor.PostAsync($"jobs/{jobId}/cancel", new { reason }, cancellationToken);
+        terminal.Console.MarkupLineInterpolated($"[green]Cancel of job {jobId} accepted.[/] Batches not yet delivered will not be sent; follow it with: claybus status {jobId}");
+        AnswerDisplay.Print(answer, terminal.Console);
+        return ExitCode.Success;
+    }
+}

@@ -1,0 +1,54 @@
+namespace ClayBus.Cli.Status;
+
+// The Monitor's status API as the CLI reads it (src/Monitor/Status/JobStatusEndpoints.cs, src/Monitor/Budget/BudgetReport.cs).
+// Copies, not a reference: the CLI ships alone. tests/Cli.Tests serves the Monitor's own records, so a rename there
+// breaks a test here.
+
+public sealed record JobView(
+    Guid JobId,
+    string Phase,
+    string? SubmittedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SubmittedAt,
+    DateTimeOffset LastProgressAt,
+    DateTimeOffset? CompletedAt,
+    int RowsAccepted,
+    int RowsDelivered,
+    int RowsEnriched,
+    int RowsFailed,
+    int RowsDeadLettered,
+    decimal CreditsSpent,
+    string? LikelyCause,
+    IReadOnlyList<TableView> Tables)
+{
+    /// <summary>Rows with a final outcome: enriched, failed at the provider, or dead-lettered before Clay.</summary>
+    public int RowsFinished => RowsEnriched + RowsFailed + RowsDeadLettered;
+
+    public decimal CreditsEstimated => Tables.Sum(table => table.CreditsEstimated);
+}
+
+/// <summary>Every accepted row ends as exactly one of enriched, no data, error or dead-lettered (the Monitor's JobLedger).</summary>
+public sealed record TableView(
+    string TableKey,
+    int RowsAccepted,
+    int RowsHeld,
+    int Batches,
+    int BatchesDelivered,
+    int RowsDelivered,
+    int RowsEnriched,
+    int RowsNoData,
+    int RowsError,
+    int RowsDeadLettered,
+    decimal CreditsEstimated,
+    decimal CreditsSpent)
+{
+    public int RowsFailed => RowsNoData + RowsError;
+
+    public int RowsFinished => RowsEnriched + RowsFailed + RowsDeadLettered;
+}
+
+public sealed record BudgetView(string State, DateOnly Day, string TimeZone, LedgerView? Ledger, decimal? UsedShare, ForecastView? Forecast);
+
+public sealed record LedgerView(decimal Limit, decimal Reserved, decimal Spent, decimal Remaining, bool Exhausted, DateTimeOffset NextResetAt, decimal? MonthlyLimit, decimal? MonthSpent);
+
+public sealed record ForecastView(decimal? CreditsPerHour, DateTimeOffset? ExhaustsAt, bool BeforeReset);
