@@ -2,6 +2,7 @@ using ClayBus.Monitor.Budget;
 using ClayBus.Monitor.Callbacks;
 using ClayBus.Monitor.Jobs;
 using ClayBus.Monitor.Lineage;
+using ClayBus.Monitor.Operations;
 using ClayBus.Monitor.Providers;
 using ClayBus.Monitor.Scheduling;
 using ClayBus.Monitor.Status;
@@ -9,9 +10,11 @@ using ClayBus.ServiceDefaults;
 using ClayBus.ServiceDefaults.Health;
 using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.ServiceDefaults.Redis;
+using ClayBus.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApiKeys();
 builder.AddClayBusRedis();
 builder.AddRedisScheduler();
 builder.AddJobTracking();
@@ -20,6 +23,7 @@ builder.AddLineage();
 builder.AddBudgetTracking();
 builder.AddProviderHealth();
 builder.AddStatusApi();
+builder.AddOperations();
 builder.AddClayBusMessaging(
     bus =>
     {
@@ -33,11 +37,13 @@ builder.AddClayBusMessaging(
     (_, rabbit) => rabbit.UseRedisScheduler(builder.Configuration));
 
 var app = builder.Build();
-app.MapClayBusHealth();
-app.MapCallbacks();
+app.UseApiKeys();
+app.WithoutApiKey().MapClayBusHealth();
+app.WithoutApiKey().MapCallbacks();
+app.WithoutApiKey().MapDashboard();
 app.MapLineage();
 app.MapStatusApi();
-app.MapDashboard();
+app.MapOperations();
 app.Run();
 
 public partial class Program;

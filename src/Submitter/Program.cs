@@ -2,6 +2,7 @@ using ClayBus.ServiceDefaults;
 using ClayBus.ServiceDefaults.Health;
 using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.ServiceDefaults.Redis;
+using ClayBus.ServiceDefaults.Security;
 using ClayBus.Submitter.Admission;
 using ClayBus.Submitter.Batching;
 using ClayBus.Submitter.Dedupe;
@@ -11,6 +12,7 @@ using ClayBus.Submitter.Routing;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApiKeys();
 builder.AddClayBusRedis();
 builder.AddTableRouting();
 builder.AddDedupe();
@@ -25,7 +27,8 @@ builder.AddClayBusMessaging(bus =>
 });
 
 var app = builder.Build();
-app.MapClayBusHealth();
+app.UseApiKeys();
+app.WithoutApiKey().MapClayBusHealth();
 app.MapJobs();
 app.MapPlanning();
 app.Run();

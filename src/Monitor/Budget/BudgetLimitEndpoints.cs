@@ -1,4 +1,6 @@
 using ClayBus.Contracts.Credits;
+using ClayBus.Monitor.Operations;
+using ClayBus.ServiceDefaults.Security;
 using MassTransit;
 
 namespace ClayBus.Monitor.Budget;
@@ -11,17 +13,16 @@ public sealed record BudgetLimitRequested(string RequestedBy, decimal? Before, d
 
 public static class BudgetLimitEndpoints
 {
-    /// <summary>Who asked. Issue 10 replaces this header with authenticated roles.</summary>
-    public const string OperatorHeader = "X-ClayBus-Operator";
-
     public static IEndpointRouteBuilder MapBudgetLimit(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPut("/budget", ChangeLimit)
             .WithName("ChangeBudgetLimit")
-            .WithSummary("Change the daily (and optionally monthly) credit limit at run time; audited with the X-ClayBus-Operator header.")
+            .RequireAuthorization(ApiRoles.Operate)
+            .WithSummary("Change the daily (and optionally monthly) credit limit at run time; audited under the API key's name.")
             .Produces<BudgetLimitRequested>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
         endpoints.MapGet("/budget/audit", async (BudgetViewStore store, int? take) => TypedResults.Ok(await store.AuditAsync(Math.Clamp(take ?? 50, 1, 1000))))
+            .RequireAuthorization(ApiRoles.Read)
             .WithName("GetBudgetAudit")
             .WithSummary("Limit changes, newest first: who, when, before and after; 'requested' by the API, 'applied' by the ledger.");
         return endpoints;
@@ -32,13 +33,15 @@ public static class BudgetLimitEndpoints
         HttpContext http,
         LedgerReader ledger,
         BudgetViewStore store,
+        OperatorAudit audit,
         IPublishEndpoint publish,
         TimeProvider clock,
         ILogger<BudgetLimitChange> logger,
         CancellationToken cancellationToken)
     {
-        var requestedBy = http.Request.Headers[OperatorHeader].ToString().Trim();
-        var errors = Validate(body, requestedBy);
+        // Who is the API key, not anything the caller writes: the audit trail must not be forgeable.
+        var requestedBy = http.User.Identity!.Name!;
+        var errors = Validate(body);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -49,6 +52,7 @@ public static class BudgetLimitEndpoints
         await store.AppendAuditAsync(entry);
         // Published, not sent: the ledger's queue is the Enricher's to name, and the type's exchange reaches it.
         await publish.Publish(new ChangeBudgetLimit(entry.After, entry.MonthlyLimit, requestedBy), cancellationToken);
+        await audit.AppendAsync(requestedBy, OperatorAudit.ChangeBudget, "daily-limit", new { dailyLimit = before }, new { dailyLimit = entry.After, monthlyLimit = entry.MonthlyLimit });
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("{Operator} asked to change the daily credit limit from {Before} to {After}", requestedBy, before, entry.After);
@@ -56,14 +60,9 @@ public static class BudgetLimitEndpoints
         return TypedResults.Accepted("/budget/audit", new BudgetLimitRequested(requestedBy, before, entry.After, entry.MonthlyLimit, entry.At));
     }
 
-    private static Dictionary<string, string[]> Validate(BudgetLimitChange? body, string requestedBy)
+    private static Dictionary<string, string[]> Validate(BudgetLimitChange? body)
     {
         var errors = new Dictionary<string, string[]>();
-        if (requestedBy.Length is 0 or > 100)
-        {
-            errors[OperatorHeader] = ["is required (1-100 characters): who changes the limit, for the audit trail"];
-        }
-
         if (body?.DailyLimit is not { } daily || daily <= 0 || daily > 100_000_000)
         {
             errors["dailyLimit"] = ["is required: a number of credits greater than 0, e.g. {\"dailyLimit\": 5000}"];

@@ -22,7 +22,7 @@ public static partial class CallbackEndpoints
     private static async Task<IResult> Receive(
         string table,
         HttpContext http,
-        IOptions<CallbackOptions> options,
+        IOptionsMonitor<CallbackOptions> options,
         IOptions<JobTrackingOptions> tracking,
         CallbackLedger ledger,
         JobProgressSignal progress,
@@ -32,17 +32,19 @@ public static partial class CallbackEndpoints
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(CallbackEndpoints));
-        if (!IsAuthorized(http.Request.Headers[CallbackOptions.SecretHeader].ToString(), options.Value.Secrets))
+        // Read per request: a rotated secret (mounted secret file, watched) takes effect without a restart.
+        var callbacks = options.CurrentValue;
+        if (!IsAuthorized(http.Request.Headers[CallbackOptions.SecretHeader].ToString(), callbacks.Secrets))
         {
             metrics.CallbackReceived("unauthorized");
             return Results.Problem(statusCode: 401, title: "Unauthorized", detail: $"header {CallbackOptions.SecretHeader} is missing or not a current secret");
         }
 
-        var body = await ReadBounded(http.Request, options.Value.MaxBodyBytes, http.RequestAborted);
+        var body = await ReadBounded(http.Request, callbacks.MaxBodyBytes, http.RequestAborted);
         if (body is null)
         {
             metrics.CallbackReceived("too_large");
-            return Results.Problem(statusCode: 413, title: "Payload too large", detail: $"a callback body may be at most {options.Value.MaxBodyBytes} bytes (Callbacks:MaxBodyBytes)");
+            return Results.Problem(statusCode: 413, title: "Payload too large", detail: $"a callback body may be at most {callbacks.MaxBodyBytes} bytes (Callbacks:MaxBodyBytes)");
         }
 
         if (!ClayCallback.TryParse(body.Value, out var callback, out var reason))

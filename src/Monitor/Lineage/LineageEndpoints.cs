@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClayBus.ServiceDefaults.Security;
 
 namespace ClayBus.Monitor.Lineage;
 
@@ -25,7 +26,8 @@ public static class LineageEndpoints
                     int.TryParse(row.GetValueOrDefault("callbacks"), CultureInfo.InvariantCulture, out var callbacks) ? callbacks : 0,
                     Time(row.GetValueOrDefault("deadLetteredAt")),
                     row.GetValueOrDefault("deadLetterReason")))
-                : Results.Problem(statusCode: 404, title: "Row not known", detail: $"no delivery or callback is recorded for claybus_row_id '{rowId}' (rows are kept for Callbacks:RowRetention)"));
+                : Results.Problem(statusCode: 404, title: "Row not known", detail: $"no delivery or callback is recorded for claybus_row_id '{rowId}' (rows are kept for Callbacks:RowRetention)"))
+            .RequireAuthorization(ApiRoles.Read);
         return endpoints;
     }
 

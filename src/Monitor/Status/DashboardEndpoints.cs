@@ -1,6 +1,9 @@
 namespace ClayBus.Monitor.Status;
 
-/// <summary>The one-page dashboard: three embedded files (no CDN), polling the status API.</summary>
+/// <summary>
+/// The one-page dashboard: three embedded files (no CDN), polling the status API. The files hold no data, so they are
+/// served without a key; the page asks for one and sends it with every call to the status API.
+/// </summary>
 public static class DashboardEndpoints
 {
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
@@ -10,7 +13,7 @@ public static class DashboardEndpoints
         ["dashboard.css"] = "text/css; charset=utf-8",
     };
 
-    public static WebApplication MapDashboard(this WebApplication app)
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         app.MapGet("/dashboard", () => Serve("index.html")).ExcludeFromDescription();
         app.MapGet("/dashboard/{file}", (string file) => Serve(file)).ExcludeFromDescription();

@@ -1,5 +1,6 @@
 using ClayBus.Monitor.Budget;
 using ClayBus.Monitor.Providers;
+using ClayBus.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace ClayBus.Monitor.Status;
@@ -9,9 +10,9 @@ public static class StatusApi
 {
     public static WebApplication MapStatusApi(this WebApplication app)
     {
-        app.MapOpenApi();
+        app.MapOpenApi().RequireAuthorization(ApiRoles.Read);
         app.MapBudgetLimit();
-        var status = app.MapGroup("/status").WithTags("Status");
+        var status = app.MapGroup("/status").WithTags("Status").RequireAuthorization(ApiRoles.Read);
         status.MapJobStatus();
         status.MapGet("/budget", (BudgetReporter budget, CancellationToken cancellationToken) => budget.ReportAsync(cancellationToken))
             .WithName("GetBudget")

@@ -3,9 +3,12 @@ using ClayBus.Submitter.Routing;
 
 namespace ClayBus.Submitter.Ingest;
 
-/// <summary>A job's options once checked: the table (null = route by rules), priority, idempotency key, dry run.</summary>
+/// <summary>A job's options once checked: the table (null = route by rules), priority, idempotency key, dry run, who sent it.</summary>
 public sealed record JobRequest(string? Table, JobPriority Priority, string? IdempotencyKey, bool DryRun, string? Source)
 {
+    /// <summary>The API key's name for jobs over HTTP; messages from the broker have none (the broker's credentials are their gate).</summary>
+    public string? SubmittedBy { get; init; }
+
     /// <summary>Checks the caller's options; problems name the option and the fix.</summary>
     public static (JobRequest? Request, IReadOnlyList<InputProblem> Problems) From(
         string? table, string? priority, string? idempotencyKey, bool dryRun, string? source, TableRouter router)

@@ -208,7 +208,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
         use.Metrics.RowsDeduplicated.Add(report.RowsDeduplicated);
         if (report.RowsAccepted > 0)
         {
-            await endpoint.Publish(report.ToJobSubmitted(request.Priority, use.Clock.GetUtcNow(), request.Source), cancellationToken);
+            await endpoint.Publish(report.ToJobSubmitted(request.Priority, use.Clock.GetUtcNow(), request.SubmittedBy ?? request.Source), cancellationToken);
         }
 
         if (use.Logger.IsEnabled(LogLevel.Information))

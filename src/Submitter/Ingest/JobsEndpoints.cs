@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClayBus.ServiceDefaults.Security;
 using ClayBus.Submitter.Routing;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
@@ -13,13 +14,14 @@ namespace ClayBus.Submitter.Ingest;
 /// </summary>
 public static class JobsEndpoints
 {
-    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
+    // A hostile body nested thousands deep stops at the depth limit with a JsonException (400), not a stack overflow.
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web) { MaxDepth = 64 };
     private static readonly string[] CsvTypes = ["text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "application/octet-stream"];
 
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/jobs", SubmitJsonAsync);
-        endpoints.MapPost("/jobs/csv", SubmitCsvAsync);
+        endpoints.MapPost("/jobs", SubmitJsonAsync).RequireAuthorization(ApiRoles.Submit);
+        endpoints.MapPost("/jobs/csv", SubmitCsvAsync).RequireAuthorization(ApiRoles.Submit);
         return endpoints;
     }
 
@@ -62,7 +64,7 @@ public static class JobsEndpoints
             return Problems.Of(422, problems);
         }
 
-        return await RunAsync(pipeline, JsonRows.From(rows, http.RequestAborted), request, publish, http);
+        return await RunAsync(pipeline, JsonRows.From(rows, http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name }, publish, http);
     }
 
     private static async Task<IResult> SubmitCsvAsync(HttpContext http, JobPipeline pipeline, TableRouter router, IPublishEndpoint publish, IOptions<IngestOptions> ingest)
@@ -93,7 +95,7 @@ public static class JobsEndpoints
             return Problems.Of(422, problems);
         }
 
-        return await RunAsync(pipeline, CsvRows.ReadAsync(http.Request.Body, ingest.Value.MaxCsvFieldBytes, http.RequestAborted), request, publish, http);
+        return await RunAsync(pipeline, CsvRows.ReadAsync(http.Request.Body, ingest.Value.MaxCsvFieldBytes, http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name }, publish, http);
     }
 
     private static async Task<IResult> RunAsync(JobPipeline pipeline, IAsyncEnumerable<InputRow> rows, JobRequest request, IPublishEndpoint publish, HttpContext http)

@@ -1,3 +1,5 @@
+using ClayBus.ServiceDefaults.Security;
+
 namespace ClayBus.Submitter.Planning;
 
 /// <summary><c>GET /plan?monthlyLeads=50000&amp;creditsPerLead=6&amp;ownKeys=false</c>: the capacity plan as JSON.</summary>
@@ -18,7 +20,7 @@ public static class PlanningEndpoints
             }
 
             return Results.Json(CapacityPlan.For(monthlyLeads.Value, creditsPerLead ?? 6, ownKeys ?? false, actionsPerLead ?? 2));
-        });
+        }).RequireAuthorization(ApiRoles.Read);
         return endpoints;
     }
 }

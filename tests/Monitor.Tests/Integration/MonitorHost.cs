@@ -1,3 +1,4 @@
+using ClayBus.Monitor.Tests.Security;
 using ClayBus.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
@@ -19,6 +20,7 @@ public sealed class MonitorHost : IAsyncDisposable
     {
         _factory = factory;
         Client = factory.CreateClient();
+        Client.DefaultRequestHeaders.Add(TestKeys.Header, TestKeys.Development);
     }
 
     public HttpClient Client { get; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Delivery;
 using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Tests.Security;
 using ClayBus.Testing;
 
 namespace ClayBus.Monitor.Tests.Status;
@@ -25,6 +26,7 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         await monitor.DeadLetterAsync("deliver-batch", "ClayBus.ClayRejected", "Clay answered 422", 2);
         using (var http = new HttpClient { BaseAddress = monitor.BaseAddress })
         {
+            http.DefaultRequestHeaders.Add(TestKeys.Header, TestKeys.Development);
             await Eventually.Until(
                 async () => (await http.GetStringAsync("status/webhooks")).Contains("dashboard-table", StringComparison.Ordinal)
                     && (await http.GetStringAsync("status/providers")).Contains("apollo", StringComparison.Ordinal),
@@ -32,7 +34,8 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
                 "the events to reach the status API");
         }
 
-        var dom = await RunChromium("--dump-dom", new Uri(monitor.BaseAddress, "dashboard"));
+        // The key travels in the fragment, which the browser never sends: the page keeps it in sessionStorage.
+        var dom = await RunChromium("--dump-dom", new Uri(monitor.BaseAddress, "dashboard#key=" + TestKeys.Development));
 
         Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
         Assert.Contains("<b id=\"budget-used\">4,100</b>", dom, StringComparison.Ordinal);
@@ -46,7 +49,7 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         // CLAYBUS_DASHBOARD_SCREENSHOT=/path.png keeps a picture for a person to look at.
         if (Environment.GetEnvironmentVariable("CLAYBUS_DASHBOARD_SCREENSHOT") is { Length: > 0 } screenshot)
         {
-            await RunChromium("--screenshot=" + screenshot, new Uri(monitor.BaseAddress, "dashboard"));
+            await RunChromium("--screenshot=" + screenshot, new Uri(monitor.BaseAddress, "dashboard#key=" + TestKeys.Development));
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Tests.Security;
 using ClayBus.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
@@ -49,6 +50,7 @@ public sealed class MonitorFixture : InfrastructureFixture
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client.DefaultRequestHeaders.Add(TestKeys.Header, TestKeys.Development);
 
         Enricher = Bus.Factory.CreateUsingRabbitMq(bus =>
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Delivery;
 using ClayBus.Contracts.Submission;
+using ClayBus.Monitor.Tests.Security;
 using ClayBus.Testing;
 
 namespace ClayBus.Monitor.Tests.Status;
@@ -70,13 +71,14 @@ public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
     }
 
     [Fact]
-    public async Task Should_refuse_a_limit_change_without_an_operator_or_a_valid_limit()
+    public async Task Should_refuse_a_limit_change_without_an_operator_key_or_a_valid_limit()
     {
-        using var anonymous = await monitor.Client.PutAsJsonAsync("budget", new { dailyLimit = 6_000 });
-        using var negative = await Put(new { dailyLimit = -1 }, "ada");
+        using var withoutKey = new HttpClient { BaseAddress = monitor.BaseAddress };
+        using var anonymous = await withoutKey.PutAsJsonAsync("budget", new { dailyLimit = 6_000 });
+        using var negative = await Put(new { dailyLimit = -1 });
 
-        Assert.Equal(HttpStatusCode.BadRequest, anonymous.StatusCode);
-        Assert.Contains("X-ClayBus-Operator", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("X-Api-Key", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
         Assert.Contains("dailyLimit", await negative.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -86,22 +88,22 @@ public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
     {
         monitor.Ledger = Ledger(0m, 10m);
 
-        using var response = await Put(new { dailyLimit = 7_500 }, "ada@ops");
+        using var response = await Put(new { dailyLimit = 7_500 });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var change = await Eventually.Value(
-            () => Task.FromResult(monitor.LimitChanges.FirstOrDefault(c => c.RequestedBy == "ada@ops")),
+            () => Task.FromResult(monitor.LimitChanges.FirstOrDefault(c => c.RequestedBy == TestKeys.DevelopmentName && c.DailyLimit == 7_500m)),
             c => c is not null,
             Deadline,
             "ChangeBudgetLimit to reach the ledger");
         Assert.Equal(7_500m, change!.DailyLimit);
         var audit = await monitor.Client.GetFromJsonAsync<JsonElement>("budget/audit");
-        var entry = audit.EnumerateArray().First(e => e.GetProperty("requestedBy").GetString() == "ada@ops");
+        var entry = audit.EnumerateArray().First(e => e.GetProperty("requestedBy").GetString() == TestKeys.DevelopmentName);
         Assert.Equal("requested", entry.GetProperty("kind").GetString());
         Assert.Equal(5_000m, entry.GetProperty("before").GetDecimal());
         Assert.Equal(7_500m, entry.GetProperty("after").GetDecimal());
 
-        await monitor.Enricher.Publish(new BudgetLimitChanged(5_000m, 7_500m, null, "ada@ops", DateTimeOffset.UtcNow));
+        await monitor.Enricher.Publish(new BudgetLimitChanged(5_000m, 7_500m, null, TestKeys.DevelopmentName, DateTimeOffset.UtcNow));
         await Eventually.Until(
             async () => (await monitor.Client.GetFromJsonAsync<JsonElement>("budget/audit")).EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "applied"),
             Deadline,
@@ -186,12 +188,7 @@ public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
             Deadline,
             "the budget view to become " + state)).GetProperty("events");
 
-    private async Task<HttpResponseMessage> Put(object body, string who)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, "budget") { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-ClayBus-Operator", who);
-        return await monitor.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> Put(object body) => monitor.Client.PutAsJsonAsync("budget", body);
 
     private static BudgetStatus Ledger(decimal reserved, decimal spent)
     {

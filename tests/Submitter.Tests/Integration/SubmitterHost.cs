@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClayBus.Contracts.Credits;
+using ClayBus.Submitter.Tests.Security;
 using ClayBus.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
@@ -62,8 +63,9 @@ public sealed class SubmitterHost : InfrastructureFixture
     }
 
     /// <summary>A Submitter host with the given admission policy, started on first use.</summary>
-    public HttpClient Client(string policy = "split") =>
-        _hosts.GetOrAdd(policy, _ => new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+    public HttpClient Client(string policy = "split")
+    {
+        var client = _hosts.GetOrAdd(policy, _ => new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseEnvironment("Development");
             foreach (var (key, value) in Settings)
@@ -74,6 +76,9 @@ public sealed class SubmitterHost : InfrastructureFixture
             host.UseSetting("Admission:Policy", policy);
             host.UseSetting("Admission:BudgetTimeoutSeconds", "2");
         })).CreateClient();
+        client.DefaultRequestHeaders.Add(TestKeys.Header, TestKeys.Development);
+        return client;
+    }
 
     /// <summary>Empties the queues and the held list, and gives the ledger a large budget again.</summary>
     public async Task ResetAsync()

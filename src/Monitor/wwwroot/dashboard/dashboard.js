@@ -2,6 +2,34 @@
 "use strict";
 
 const REFRESH_MS = 3000;
+const KEY_STORE = "claybus.apiKey";
+
+// The key lives in this tab's sessionStorage only. A link may hand it over in the fragment (#key=…), which browsers
+// never send to a server, and the page removes it from the address at once.
+function apiKey() {
+  const handed = new URLSearchParams(location.hash.slice(1)).get("key");
+  if (handed) {
+    sessionStorage.setItem(KEY_STORE, handed);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return sessionStorage.getItem(KEY_STORE);
+}
+
+function askForKey(problem) {
+  sessionStorage.removeItem(KEY_STORE);
+  document.getElementById("key-problem").textContent = problem || "";
+  document.getElementById("key-form").hidden = false;
+  document.querySelector("main").hidden = true;
+}
+
+document.getElementById("key-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(KEY_STORE, document.getElementById("key-input").value.trim());
+  document.getElementById("key-input").value = "";
+  document.getElementById("key-form").hidden = true;
+  document.querySelector("main").hidden = false;
+  refresh();
+});
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -53,7 +81,12 @@ function replace(id, ...nodes) {
 }
 
 async function load(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  const response = await fetch(path, { headers: { Accept: "application/json", "X-Api-Key": apiKey() || "" } });
+  if (response.status === 401) {
+    askForKey("That key is not known to this Monitor.");
+    throw new Error(path + " needs an API key");
+  }
+  if (response.status === 403) throw new Error("this key lacks the read role");
   if (!response.ok) throw new Error(path + " answered " + response.status);
   return response.json();
 }
@@ -179,6 +212,10 @@ function renderDeadLetters(report) {
 }
 
 async function refresh() {
+  if (!apiKey()) {
+    askForKey();
+    return;
+  }
   const sections = [
     ["/status/budget", renderBudget, "budget-figures"],
     ["/status/jobs", renderJobs, "jobs-body"],
@@ -194,6 +231,7 @@ async function refresh() {
       else replace(target, el("p", { class: "empty" }, String(error.message)));
     }
   }));
+  if (!apiKey()) return;
   document.getElementById("updated").textContent = "updated " + new Date().toISOString().slice(11, 19) + " UTC";
   document.body.dataset.loaded = "true";
 }
