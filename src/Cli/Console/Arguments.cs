@@ -21,10 +21,10 @@ public sealed class Arguments
     {
         var positionals = new List<string>();
         var result = new Arguments(positionals);
-        using var items = args.GetEnumerator();
-        while (items.MoveNext())
+        var items = args.ToList();
+        for (var index = 0; index < items.Count; index++)
         {
-            var item = items.Current;
+            var item = items[index];
             if (!item.StartsWith("--", StringComparison.Ordinal))
             {
                 positionals.Add(item);
@@ -43,7 +43,10 @@ public sealed class Arguments
             }
             else
             {
-                result._options[name] = items.MoveNext() ? items.Current : throw new UsageException($"--{name} needs a value");
+                // "--monitor --watch" is a forgotten value, not a monitor named "--watch".
+                result._options[name] = index + 1 < items.Count && !items[index + 1].StartsWith("--", StringComparison.Ordinal)
+                    ? items[++index]
+                    : throw new UsageException($"--{name} needs a value");
             }
         }
 

@@ -33,6 +33,7 @@ internal sealed class Watch<T>(Terminal terminal, StatusTiming timing, TimeProvi
                     while (state.ExitCode is null && await NextAsync(state, read, stop, cancellationToken))
                     {
                         live.UpdateTarget(render(state.Last, state.Notice));
+                        live.Refresh();
                     }
                 });
         }
@@ -60,7 +61,7 @@ internal sealed class Watch<T>(Terminal terminal, StatusTiming timing, TimeProvi
         return (line, notice);
     }
 
-    /// <returns>False when the watch should end: Ctrl-C, or a stop code reached.</returns>
+    /// <returns>False on Ctrl-C; otherwise the state holds the newest snapshot (or a notice why there is none).</returns>
     private async Task<bool> NextAsync(Progress state, Func<CancellationToken, Task<T>> read, Func<T, int?> stop, CancellationToken cancellationToken)
     {
         try
@@ -89,7 +90,7 @@ internal sealed class Watch<T>(Terminal terminal, StatusTiming timing, TimeProvi
             state.Notice = $"the Monitor is not answering since {state.FailingSince.Value.ToLocalTime():HH:mm:ss}; retrying";
         }
 
-        return state.ExitCode is null;
+        return true;
     }
 
     private static bool IsPassing(Exception exception) =>

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClayBus.Contracts.Credits;
+using ClayBus.Monitor.Budget;
+using ClayBus.Monitor.Status;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ClayBus.Cli.Tests;
+
+/// <summary>
+/// A Monitor on a free port answering the status and operator endpoints with the real Monitor's records (serialised
+/// with the Monitor's JSON options), so the CLI reads exactly the shapes it will meet. Also takes the Submitter's
+/// CSV upload, for the API key check of <c>claybus submit</c>.
+/// </summary>
+public sealed class FakeMonitor : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<Guid, JobSummary> _jobs = new();
+
+    private FakeMonitor(WebApplication app) => _app = app;
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>The X-Api-Key header of every request, in order (null when absent).</summary>
+    public ConcurrentQueue<string?> ApiKeys { get; } = new();
+
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    public BudgetReport Budget { get; set; } = Budgets.Ok();
+
+    public DeadLetterReport DeadLetters { get; set; } = new(true, 0, [], []);
+
+    /// <summary>The answer to <c>POST /dead-letters/{queue}/requeue</c>.</summary>
+    public Func<string, IResult> Requeue { get; set; } = queue => TypedResults.Ok(new { queue, moved = 0 });
+
+    /// <summary>The answer to <c>POST /jobs/{jobId}/cancel</c>, given the job and the body's reason.</summary>
+    public Func<Guid, string?, IResult> Cancel { get; set; } = (jobId, _) => TypedResults.Ok(new { jobId, phase = "cancelled" });
+
+    public void Put(JobSummary job) => _jobs[job.JobId] = job;
+
+    public static async Task<FakeMonitor> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // As src/Monitor/Status/StatusSetup.cs configures it.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        var app = builder.Build();
+        var fake = new FakeMonitor(app);
+        app.Use(async (context, next) =>
+        {
+            fake.ApiKeys.Enqueue(context.Request.Headers.TryGetValue("X-Api-Key", out var key) ? key.ToString() : null);
+            fake.Requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+            await next(context);
+        });
+        app.MapGet("/status/jobs", () => fake._jobs.Values.OrderByDescending(job => job.CreatedAt).ToList());
+        app.MapGet("/status/jobs/{jobId:guid}", (Guid jobId) => fake._jobs.TryGetValue(jobId, out var job) ? Results.Ok(job) : Results.NotFound());
+        app.MapGet("/status/budget", () => fake.Budget);
+        app.MapGet("/status/dead-letters", () => fake.DeadLetters);
+        app.MapPost("/dead-letters/{queue}/requeue", (string queue) => fake.Requeue(queue));
+        app.MapPost("/jobs/{jobId:guid}/cancel", async (Guid jobId, HttpRequest request) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+            return fake.Cancel(jobId, body.TryGetProperty("reason", out var reason) ? reason.GetString() : null);
+        });
+        app.MapPost("/jobs/csv", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+            return TypedResults.Accepted("/jobs/x", new { jobId = Guid.NewGuid(), admission = "accepted", rowsRead = lines, rowsAccepted = lines, tables = Array.Empty<object>(), rejected = Array.Empty<object>() });
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        fake.Address = new Uri(address);
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Budget reports as the Monitor's BudgetReporter builds them.</summary>
+public static class Budgets
+{
+    public static readonly DateOnly Today = new(2026, 11, 23);
+
+    public static BudgetReport Ok(decimal limit = 5_000m, decimal reserved = 300m, decimal spent = 1_200m, decimal? perHour = 900m)
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var reset = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+        var ledger = new BudgetStatus(Today, "UTC", limit, reserved, spent, limit - reserved - spent, false, reset);
+        var used = reserved + spent;
+        var exhaustsAt = perHour is > 0 ? now + TimeSpan.FromHours((double)((limit - used) / perHour.Value)) : (DateTimeOffset?)null;
+        return new BudgetReport(
+            used / limit >= 0.8m ? "alert" : "ok",
+            Today,
+            "UTC",
+            ledger,
+            decimal.Round(used / limit, 4),
+            new ForecastReport(perHour, exhaustsAt, exhaustsAt < reset, 12, 15, [new BurnSample(now.AddMinutes(-10), used - 150), new BurnSample(now, used)]),
+            BudgetDayView.Fresh(Today));
+    }
+
+    public static BudgetReport Unknown() =>
+        new("unknown", Today, "UTC", null, null, new ForecastReport(null, null, false, 0, 15, []), BudgetDayView.Fresh(Today));
+}

@@ -1,0 +1,207 @@
+using ClayBus.Testing;
+
+namespace ClayBus.Cli.Tests.Status;
+
+public sealed class StatusCommandSpecs : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private FakeMonitor _monitor = null!;
+
+    public async Task InitializeAsync() => _monitor = await FakeMonitor.StartAsync();
+
+    public async Task DisposeAsync() => await _monitor.DisposeAsync();
+
+    [Fact]
+    public async Task Should_list_the_newest_jobs_with_todays_budget_and_forecast()
+    {
+        var delivering = Guid.NewGuid();
+        var done = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(delivering, "delivering", delivered: 200, enriched: 100));
+        _monitor.Put(Jobs.Of(done, "completed", delivered: 500, enriched: 500));
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("status", "--monitor", _monitor.Address.ToString());
+
+        Assert.Equal(0, exit);
+        Assert.Contains(cli.Lines, line => line.Contains(delivering.ToString(), StringComparison.Ordinal) && line.Contains("delivering", StringComparison.Ordinal) && line.Contains("100/500", StringComparison.Ordinal));
+        Assert.Contains(cli.Lines, line => line.Contains(done.ToString(), StringComparison.Ordinal) && line.Contains("completed", StringComparison.Ordinal) && line.Contains("500/500", StringComparison.Ordinal) && line.Contains("3,000", StringComparison.Ordinal));
+        Assert.Contains("1,200 spent + 300 reserved of 5,000 credits today, 3,500 left", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Forecast: 900 credits/h; runs out at", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("GET /status/jobs", _monitor.Requests);
+    }
+
+    [Fact]
+    public async Task Should_pass_the_state_filter_to_the_monitor()
+    {
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("status", "--state", "stuck", "--monitor", _monitor.Address.ToString());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("GET /status/jobs?state=stuck", _monitor.Requests);
+        Assert.Contains("No jobs yet", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_show_one_jobs_progress_per_table_and_its_credits_against_the_budget()
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "enriching", delivered: 500, enriched: 400, error: 50));
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("status", jobId.ToString(), "--monitor", _monitor.Address.ToString());
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Job {jobId} · delivered, waiting for Clay's callbacks · 500 rows accepted · submitted by crm-sync", cli.Output, StringComparison.Ordinal);
+        // Per table: delivered out of accepted, then finished (enriched + failed) out of accepted.
+        Assert.Contains(cli.Lines, line => line.Contains("outbound-leads-tech", StringComparison.Ordinal) && line.Contains("300/300", StringComparison.Ordinal) && line.Contains("270/300", StringComparison.Ordinal) && line.Contains("1,440 / ~1,800", StringComparison.Ordinal));
+        Assert.Contains(cli.Lines, line => line.Contains("inbound-leads", StringComparison.Ordinal) && line.Contains("200/200", StringComparison.Ordinal) && line.Contains("180/200", StringComparison.Ordinal));
+        Assert.Contains(cli.Lines, line => line.Contains("all tables", StringComparison.Ordinal) && line.Contains("450/500", StringComparison.Ordinal));
+        Assert.Contains("Credits for this job: 2,400 spent of ~3,000 estimated", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("1,200 spent + 300 reserved of 5,000 credits today", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_still_show_the_job_when_the_budget_is_unknown()
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 100));
+        _monitor.Budget = Budgets.Unknown();
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("status", jobId.ToString(), "--monitor", _monitor.Address.ToString());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Budget: unknown", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_the_job_completes_until_done_should_print_the_summary_and_exit_0()
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 100, enriched: 50));
+        var cli = new CliRun();
+
+        var run = cli.RunAsync("status", jobId.ToString(), "--watch", "--until-done", "--monitor", _monitor.Address.ToString());
+        await Eventually.Until(() => cli.Output.Contains("delivering: delivered 100/500", StringComparison.Ordinal), Deadline, "the first progress line");
+        Assert.False(run.IsCompleted, "--until-done returned before the job ended");
+        _monitor.Put(Jobs.Of(jobId, "completed", delivered: 500, enriched: 500));
+        var exit = await run.WaitAsync(Deadline);
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Job {jobId} completed: 500 of 500 rows enriched, 0 failed, 0 dead-lettered; 3,000 credits spent.", cli.Output, StringComparison.Ordinal);
+        Assert.Contains(cli.Lines, line => line.Contains("outbound-leads-tech", StringComparison.Ordinal) && line.Contains("300/300", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("completedWithFailures", 5, "completed with failures")]
+    [InlineData("cancelled", 4, "cancelled")]
+    [InlineData("stuck", 3, "stuck: 100 of 500 rows enriched")]
+    public async Task Should_exit_with_the_code_of_the_phase_the_job_ends_in(string phase, int expected, string summary)
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 100));
+        var cli = new CliRun();
+
+        var run = cli.RunAsync("status", jobId.ToString(), "--until-done", "--monitor", _monitor.Address.ToString());
+        await Eventually.Until(() => cli.Output.Contains("delivered 100/500", StringComparison.Ordinal), Deadline, "the first progress line");
+        _monitor.Put(Jobs.Of(jobId, phase, delivered: 200, enriched: 100, error: phase == "completedWithFailures" ? 5 : 0, likelyCause: phase == "stuck" ? "callback column misconfigured" : null));
+        var exit = await run.WaitAsync(Deadline);
+
+        Assert.Equal(expected, exit);
+        Assert.Contains($"Job {jobId} {summary}", cli.Output, StringComparison.Ordinal);
+        if (phase == "stuck")
+        {
+            Assert.Contains("Likely cause: callback column misconfigured", cli.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Should_print_one_plain_line_per_change_when_stdout_is_not_a_terminal()
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 100));
+        var cli = new CliRun();
+        using var ctrlC = new CancellationTokenSource();
+
+        var run = cli.RunAsync(["status", jobId.ToString(), "--watch", "--monitor", _monitor.Address.ToString()], ctrlC.Token);
+        // Several refreshes with the same figures…
+        await Eventually.Until(() => _monitor.Requests.Count(request => request.Contains(jobId.ToString(), StringComparison.Ordinal)) >= 5, Deadline, "five refreshes");
+        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 250, enriched: 20));
+        await Eventually.Until(() => cli.Output.Contains("delivered 250/500", StringComparison.Ordinal), Deadline, "the line after the change");
+        await ctrlC.CancelAsync();
+        var exit = await run.WaitAsync(Deadline);
+
+        Assert.Equal(0, exit);
+        var progress = cli.Lines.Where(line => line.Contains($"job {jobId} delivering:", StringComparison.Ordinal)).ToList();
+        // …give one line, and the change one more: a CI log is not flooded with repeats.
+        Assert.Equal(2, progress.Count);
+        Assert.Matches(@"^\d\d:\d\d:\d\d job .* delivering: delivered 100/500 \(20%\), finished 0/500 \(0%\): enriched 0, failed 0, dead-lettered 0; credits 0; budget 1,500/5,000 today \(ok\)$", progress[0]);
+        Assert.Contains("delivered 250/500 (50%), finished 20/500 (4%): enriched 20", progress[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("─", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Stopped watching; the job goes on", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_redraw_in_place_on_a_terminal_and_leave_the_last_frame_with_the_outcome()
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "enriching", delivered: 500, enriched: 100));
+        var cli = new CliRun(live: true);
+
+        var run = cli.RunAsync("status", jobId.ToString(), "--until-done", "--monitor", _monitor.Address.ToString());
+        await Eventually.Until(() => _monitor.Requests.Count(request => request.Contains(jobId.ToString(), StringComparison.Ordinal)) >= 3, Deadline, "three refreshes");
+        _monitor.Put(Jobs.Of(jobId, "completedWithFailures", delivered: 500, enriched: 480, deadLettered: 20));
+        var exit = await run.WaitAsync(Deadline);
+
+        Assert.Equal(5, exit);
+        Assert.DoesNotContain($"job {jobId} enriching:", cli.Output, StringComparison.Ordinal);
+        // The last frame shows the final figures, not the ones before them.
+        Assert.Contains(cli.Lines, line => line.Contains("all tables", StringComparison.Ordinal) && line.Contains("2,880 / ~3,000", StringComparison.Ordinal));
+        Assert.Contains("20 dead-lettered; 2,880 credits spent. See them with 'claybus dlq list'.", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_wait_for_a_job_the_monitor_has_not_seen_yet_when_watching()
+    {
+        var jobId = Guid.NewGuid();
+        var cli = new CliRun();
+
+        var run = cli.RunAsync("status", jobId.ToString(), "--until-done", "--monitor", _monitor.Address.ToString());
+        await Eventually.Until(() => cli.Output.Contains($"for the Monitor to see job {jobId}", StringComparison.Ordinal), Deadline, "the waiting notice");
+        _monitor.Put(Jobs.Of(jobId, "completed", delivered: 500, enriched: 500));
+        var exit = await run.WaitAsync(Deadline);
+
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public async Task Should_say_the_monitor_does_not_know_the_job()
+    {
+        var jobId = Guid.NewGuid();
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("status", jobId.ToString(), "--monitor", _monitor.Address.ToString());
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"does not know job {jobId}", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("claybus status lists the newest jobs", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("'not-a-job' is not a job id: a job id is a GUID", "not-a-job")]
+    [InlineData("--until-done waits for one job: give its id", "--until-done")]
+    [InlineData("unknown option: --frobnicate", "--frobnicate", "x")]
+    [InlineData("--state needs a value", "--state", "--watch")]
+    public async Task Should_explain_a_wrong_command_line_with_exit_code_2(string message, params string[] arguments)
+    {
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync(["status", .. arguments, "--monitor", _monitor.Address.ToString()]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, cli.Output, StringComparison.Ordinal);
+        Assert.Contains("usage: claybus status", cli.Output, StringComparison.Ordinal);
+        Assert.Empty(_monitor.Requests);
+    }
+}
