@@ -137,6 +137,7 @@ public static partial class CallbackEndpoints
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
-    [LoggerMessage(LogLevel.Warning, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives")]
+    // Debug: a callback overtaking its BatchDelivered is the normal race when Clay enriches fast, once per row.
+    [LoggerMessage(LogLevel.Debug, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives")]
     private static partial void LogUnknownRow(ILogger logger, string rowId, Guid jobId, string tableKey);
 }

@@ -37,7 +37,7 @@ public sealed partial class BatchDeliveredConsumer(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Parked callback for row {RowId} of job {JobId} settled now that its delivery is known")]
+    [LoggerMessage(LogLevel.Debug, "Parked callback for row {RowId} of job {JobId} settled now that its delivery is known")]
     private partial void LogSettled(string rowId, Guid jobId);
 }
 
