@@ -12,12 +12,23 @@ public sealed record ApiKey(string Name, byte[] Hash, IReadOnlySet<string> Roles
 /// The keys in force. Follows configuration changes (a mounted secret file is watched), so a key is added or removed
 /// without a restart; a change that fails validation is refused with an error log and the previous keys stay.
 /// </summary>
-public sealed partial class ApiKeyRing(IOptionsMonitor<SecurityOptions> options, ILogger<ApiKeyRing> logger)
+public sealed partial class ApiKeyRing
 {
+    private readonly IOptionsMonitor<SecurityOptions> _options;
+    private readonly ILogger<ApiKeyRing> _logger;
     private readonly Lock _gate = new();
-    private SecurityOptions? _source;
-    private IReadOnlyList<ApiKey> _keys = [];
+    private SecurityOptions _source;
+    private IReadOnlyList<ApiKey> _keys;
     private string? _refused;
+
+    /// <param name="atStart">The keys validated when the host started: in force until a valid change replaces them.</param>
+    public ApiKeyRing(IOptions<SecurityOptions> atStart, IOptionsMonitor<SecurityOptions> options, ILogger<ApiKeyRing> logger)
+    {
+        _options = options;
+        _logger = logger;
+        _source = atStart.Value;
+        _keys = Build(_source);
+    }
 
     public IReadOnlyList<ApiKey> Keys
     {
@@ -26,14 +37,14 @@ public sealed partial class ApiKeyRing(IOptionsMonitor<SecurityOptions> options,
             SecurityOptions current;
             try
             {
-                current = options.CurrentValue;
+                current = _options.CurrentValue;
             }
             catch (OptionsValidationException exception)
             {
                 var failures = string.Join("; ", exception.Failures);
                 if (Interlocked.Exchange(ref _refused, failures) != failures)
                 {
-                    LogRefused(logger, failures);
+                    LogRefused(_logger, failures);
                 }
 
                 return _keys;
@@ -43,13 +54,7 @@ public sealed partial class ApiKeyRing(IOptionsMonitor<SecurityOptions> options,
             {
                 if (!ReferenceEquals(current, _source))
                 {
-                    _keys = current.ApiKeys
-                        .Select(pair => new ApiKey(
-                            pair.Key,
-                            Convert.FromHexString(pair.Value.Hash[SecurityOptions.HashPrefix.Length..]),
-                            pair.Value.Roles.ToHashSet(StringComparer.Ordinal),
-                            pair.Value.PermitsPerMinute))
-                        .ToList();
+                    _keys = Build(current);
                     _source = current;
                 }
 
@@ -77,6 +82,15 @@ public sealed partial class ApiKeyRing(IOptionsMonitor<SecurityOptions> options,
 
         return found;
     }
+
+    private static List<ApiKey> Build(SecurityOptions options) =>
+        options.ApiKeys
+            .Select(pair => new ApiKey(
+                pair.Key,
+                Convert.FromHexString(pair.Value.Hash[SecurityOptions.HashPrefix.Length..]),
+                pair.Value.Roles.ToHashSet(StringComparer.Ordinal),
+                pair.Value.PermitsPerMinute))
+            .ToList();
 
     /// <summary>The configuration value for a key: <c>sha256:</c> and its lower-case hex SHA-256.</summary>
     public static string HashOf(string key) =>

@@ -47,6 +47,8 @@ public static class ApiSecuritySetup
     /// <summary>Authentication, then authorization, then the per-key rate limit (which needs to know the key).</summary>
     public static WebApplication UseApiKeys(this WebApplication app)
     {
+        // The ring takes the keys validated at start now, so a bad change before the first request keeps them.
+        _ = app.Services.GetRequiredService<ApiKeyRing>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
