@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ClayBus.Testing;
+
+namespace ClayBus.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// The whole of ClayBus on this machine: ClaySim, the Monitor, the Submitter and N Enrichers, each its own process,
+/// on the real RabbitMQ and Redis in a vhost and key prefix of their own. Processes can be killed and restarted.
+/// </summary>
+public sealed class Pipeline : IAsyncDisposable
+{
+    /// <summary>The development placeholder key of the services' appsettings.Development.json (all roles).</summary>
+    public const string DevApiKey = "dev-only-claybus-api-key";
+
+    private readonly InfrastructureFixture _infrastructure;
+    private readonly PipelineSettings _settings;
+    private readonly List<ServiceProcess> _retired = [];
+    private readonly Dictionary<string, string?> _webhooks = [];
+    private readonly int _monitorPort = ServiceProcess.FreePort();
+    private readonly int _submitterPort = ServiceProcess.FreePort();
+
+    private Pipeline(InfrastructureFixture infrastructure, PipelineSettings settings)
+    {
+        _infrastructure = infrastructure;
+        _settings = settings;
+        CallbackSecret = "e2e-callback-secret-" + Guid.NewGuid().ToString("N");
+    }
+
+    public string CallbackSecret { get; }
+
+    public ServiceProcess ClaySim { get; private set; } = null!;
+
+    public ServiceProcess Monitor { get; private set; } = null!;
+
+    public ServiceProcess Submitter { get; private set; } = null!;
+
+    public List<ServiceProcess> Enrichers { get; } = [];
+
+    public HttpClient ClaySimHttp { get; private set; } = null!;
+
+    public HttpClient MonitorHttp { get; private set; } = null!;
+
+    public HttpClient SubmitterHttp { get; private set; } = null!;
+
+    public InfrastructureFixture Infrastructure => _infrastructure;
+
+    /// <summary>Every secret this run configured: none may appear in any process's output.</summary>
+    public IEnumerable<string> Secrets =>
+        _webhooks.Values.OfType<string>().Append(CallbackSecret).Append(TestInfrastructure.RabbitPassword);
+
+    /// <summary>Every line every process of this run printed, including processes that were killed.</summary>
+    public IEnumerable<(string Process, string Line)> Output =>
+        _retired.Concat(Enrichers).Append(ClaySim).Append(Monitor).Append(Submitter)
+            .Where(process => process is not null)
+            .SelectMany(process => process.Output.Select(line => (process.Name, line)));
+
+    public static async Task<Pipeline> StartAsync(InfrastructureFixture infrastructure, PipelineSettings settings)
+    {
+        var pipeline = new Pipeline(infrastructure, settings);
+        await pipeline.StartClaySimAsync();
+        await pipeline.StartMonitorAsync();
+        await pipeline.StartSubmitterAsync();
+        for (var i = 0; i < settings.Enrichers; i++)
+        {
+            await pipeline.StartEnricherAsync();
+        }
+
+        return pipeline;
+    }
+
+    public async Task StartMonitorAsync()
+    {
+        Monitor = ServiceProcess.Start("src/Monitor", ServiceEnvironment(new()
+        {
+            ["Callbacks__Secrets__0"] = CallbackSecret,
+        }), _monitorPort, "monitor");
+        MonitorHttp ??= Client(Monitor.BaseAddress, TimeSpan.FromSeconds(30));
+        await Monitor.WaitReadyAsync();
+    }
+
+    public async Task StartSubmitterAsync()
+    {
+        Submitter = ServiceProcess.Start("src/Submitter", ServiceEnvironment([]), _submitterPort, "submitter");
+        SubmitterHttp ??= Client(Submitter.BaseAddress, TimeSpan.FromMinutes(5));
+        await Submitter.WaitReadyAsync();
+    }
+
+    public async Task<ServiceProcess> StartEnricherAsync()
+    {
+        var environment = ServiceEnvironment(new(_webhooks)
+        {
+            ["RateLimit__RecordsPerSecond"] = _settings.RecordsPerSecond.ToString(CultureInfo.InvariantCulture),
+            ["RateLimit__Burst"] = _settings.Burst.ToString(CultureInfo.InvariantCulture),
+            ["Budget__DailyLimit"] = _settings.DailyCreditLimit.ToString(CultureInfo.InvariantCulture),
+        });
+        var enricher = ServiceProcess.Start("src/Enricher", environment, name: $"enricher-{Enrichers.Count + _retired.Count(p => p.Name.StartsWith("enricher", StringComparison.Ordinal)) + 1}");
+        Enrichers.Add(enricher);
+        await enricher.WaitReadyAsync();
+        return enricher;
+    }
+
+    /// <summary>kill -9 of an Enricher; it stays in <see cref="Output"/> for the secret check.</summary>
+    public void KillEnricher(int index)
+    {
+        var enricher = Enrichers[index];
+        enricher.Kill();
+        Enrichers.RemoveAt(index);
+        _retired.Add(enricher);
+    }
+
+    public void KillMonitor()
+    {
+        Monitor.Kill();
+        _retired.Add(Monitor);
+    }
+
+    public void KillSubmitter()
+    {
+        Submitter.Kill();
+        _retired.Add(Submitter);
+    }
+
+    /// <summary>Streams a CSV to <c>POST /jobs/csv</c> and returns the 202's job report.</summary>
+    public async Task<JsonElement> SubmitCsvAsync(string csv, string? idempotencyKey = null)
+    {
+        using var content = new StringContent(csv, Encoding.UTF8, "text/csv");
+        var path = idempotencyKey is null ? "jobs/csv" : $"jobs/csv?idempotencyKey={Uri.EscapeDataString(idempotencyKey)}";
+        using var response = await SubmitterHttp.PostAsync(path, content);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"POST /jobs/csv answered {(int)response.StatusCode}: {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Processes of this run that died without being killed by the test: each counts as a crash.</summary>
+    public int UnexpectedExits =>
+        Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Count(process => process is not null && process.HasExited);
+
+    /// <summary>kill -9 of the Monitor, then a new one on the same address (Clay keeps calling the same URL).</summary>
+    public async Task RestartMonitorAsync(Func<Task>? whileDown = null)
+    {
+        KillMonitor();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        await StartMonitorAsync();
+    }
+
+    /// <summary>Records Clay holds once each: what reached Clay, whatever was sent twice.</summary>
+    public async Task<long> DistinctAtClayAsync()
+    {
+        var totals = (await CountersAsync()).GetProperty("totals");
+        return totals.GetProperty("recordsAccepted").GetInt64() - totals.GetProperty("duplicateRowIds").GetInt64();
+    }
+
+    public async Task<JsonElement> CountersAsync() =>
+        await ClaySimHttp.GetFromJsonAsync<JsonElement>("_sim/counters");
+
+    public async Task PutClaySimAsync(string path, object body)
+    {
+        using var response = await ClaySimHttp.PutAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<JsonElement?> JobAsync(Guid jobId)
+    {
+        using var response = await MonitorHttp.GetAsync($"status/jobs/{jobId}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+
+    /// <summary>Waits until the job saga reaches one of <paramref name="phases"/> and returns the job's status.</summary>
+    public async Task<JsonElement> WaitForJobAsync(Guid jobId, TimeSpan deadline, params string[] phases)
+    {
+        try
+        {
+            var job = await Eventually.Value(
+                () => JobAsync(jobId),
+                status => status is { } s && phases.Contains(s.GetProperty("phase").GetString(), StringComparer.OrdinalIgnoreCase),
+                deadline,
+                $"job {jobId} to reach {string.Join(" or ", phases)}");
+            return job!.Value;
+        }
+        catch (TimeoutException timeout)
+        {
+            // What the saga and Clay saw is what a reader of the failure needs first.
+            var last = await JobAsync(jobId);
+            var counters = await CountersAsync();
+            throw new TimeoutException(
+                $"{timeout.Message}{Environment.NewLine}job: {last?.ToString() ?? "(none)"}{Environment.NewLine}claysim totals: {counters.GetProperty("totals")}, pending {counters.GetProperty("pendingEnrichment")}",
+                timeout);
+        }
+    }
+
+    /// <summary>Writes every process's output to <c>TestResults/end-to-end/&lt;run&gt;/</c>, so a failure in CI can be read.</summary>
+    public async Task SaveOutputAsync(string run)
+    {
+        var folder = Path.Combine(ServiceProcess.RepositoryRoot, "TestResults", "end-to-end", run);
+        Directory.CreateDirectory(folder);
+        foreach (var group in Output.GroupBy(output => output.Process))
+        {
+            await File.WriteAllLinesAsync(Path.Combine(folder, group.Key + ".log"), group.Select(output => output.Line));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Where(p => p is not null))
+        {
+            await process.DisposeAsync();
+        }
+
+        ClaySimHttp?.Dispose();
+        MonitorHttp?.Dispose();
+        SubmitterHttp?.Dispose();
+    }
+
+    private async Task StartClaySimAsync()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ClaySim__CallbackBaseUrl"] = $"http://127.0.0.1:{_monitorPort}",
+            ["ClaySim__CallbackSecret"] = CallbackSecret,
+            ["ClaySim__RefillPerSecond"] = _settings.RecordsPerSecond.ToString(CultureInfo.InvariantCulture),
+            ["ClaySim__BucketCapacity"] = _settings.Burst.ToString(CultureInfo.InvariantCulture),
+            ["ClaySim__SpeedFactor"] = _settings.SpeedFactor.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in _settings.ClaySimExtra)
+        {
+            environment[key] = value;
+        }
+
+        ClaySim = ServiceProcess.Start("tools/ClaySim", environment, name: "claysim");
+        ClaySimHttp = new HttpClient { BaseAddress = ClaySim.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await ClaySim.WaitReadyAsync("_sim/health");
+
+        var workspace = await ClaySimHttp.GetFromJsonAsync<JsonElement>("_sim/workspace");
+        foreach (var table in workspace.GetProperty("tables").EnumerateArray())
+        {
+            var key = table.GetProperty("key").GetString();
+            var index = 0;
+            foreach (var webhook in table.GetProperty("webhooks").EnumerateArray())
+            {
+                _webhooks[$"Tables__{key}__Webhooks__{index}__Url"] = webhook.GetProperty("url").GetString();
+                _webhooks[$"Tables__{key}__Webhooks__{index}__Token"] = webhook.GetProperty("token").GetString();
+                index++;
+            }
+        }
+    }
+
+    private static HttpClient Client(Uri baseAddress, TimeSpan timeout)
+    {
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
+        client.DefaultRequestHeaders.Add("X-Api-Key", DevApiKey);
+        return client;
+    }
+
+    private Dictionary<string, string?> ServiceEnvironment(Dictionary<string, string?> specific)
+    {
+        var environment = new Dictionary<string, string?>(_infrastructure.Environment);
+        foreach (var (key, value) in _settings.Extra.Concat(specific))
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+}

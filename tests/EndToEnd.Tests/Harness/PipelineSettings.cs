@@ -1,0 +1,29 @@
+namespace ClayBus.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// How fast the simulated Clay workspace runs in a suite. Clay's real 10 records/s would make 10,000 rows take 17
+/// minutes, so suites raise the workspace limit on both sides (ClaySim's bucket and the Enrichers' shared limiter)
+/// and speed up ClaySim's clock; every other rule is Clay's.
+/// </summary>
+public sealed record PipelineSettings
+{
+    public double RecordsPerSecond { get; init; } = 200;
+
+    public int Burst { get; init; } = 50;
+
+    /// <summary>ClaySim's speed factor: enrichment latency (1–5 s a provider in Clay) divided by this.</summary>
+    public double SpeedFactor { get; init; } = 50;
+
+    public decimal DailyCreditLimit { get; init; } = 10_000_000;
+
+    public int Enrichers { get; init; } = 2;
+
+    /// <summary>Settings added to every ClayBus service (not ClaySim), e.g. <c>Jobs__StuckAfter</c>.</summary>
+    public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>ClaySim settings (its <c>ClaySim</c> section as environment variables).</summary>
+    public IReadOnlyDictionary<string, string?> ClaySimExtra { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Whether the full counts of the issue run (CLAYBUS_FULL=1) rather than the quick defaults.</summary>
+    public static bool Full => Environment.GetEnvironmentVariable("CLAYBUS_FULL") == "1";
+}
