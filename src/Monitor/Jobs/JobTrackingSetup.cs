@@ -12,6 +12,7 @@ public static class JobTrackingSetup
     public static IHostApplicationBuilder AddJobTracking(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<JobTrackingOptions>(JobTrackingOptions.Section);
+        builder.Services.AddMetrics();
         builder.Services.AddSingleton<JobProgressSignal>();
         builder.Services.AddHostedService<JobProgressAggregator>();
         return builder;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using ClayBus.ServiceDefaults.Redis;
 using MassTransit;
@@ -9,9 +10,12 @@ namespace ClayBus.Monitor.Persistence;
 /// Lua, so two processes updating the same instance cannot both win: the loser gets <see cref="ConcurrencyException"/>
 /// and the endpoint's retry replays the message against the fresh instance.
 /// </summary>
-public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaRepositoryOptions<TSaga> options)
+public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaRepositoryOptions<TSaga> options, IMeterFactory meters)
     where TSaga : class, ISagaVersion
 {
+    /// <summary>Meter <c>ClayBus.Monitor</c>: lost compare-and-set races (each becomes a retry of the message).</summary>
+    public const string ConflictsInstrument = "claybus.saga.conflicts";
+
     // ARGV: expected version ('' = must not exist), new version, json, ttl in ms (0 = keep forever).
     private const string CompareAndSetScript = """
         local current = redis.call('HGET', KEYS[1], 'v')
@@ -30,6 +34,8 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Counter<long> _conflicts = meters.Create("ClayBus.Monitor").CreateCounter<long>(ConflictsInstrument, "{conflict}", "Saga writes that lost a version race and were retried");
 
     public async Task<TSaga?> Load(Guid correlationId)
     {
@@ -62,6 +68,7 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
             [expected, instance.Version, JsonSerializer.Serialize(instance, Json), ttl]);
         if (written == 0)
         {
+            _conflicts.Add(1, new KeyValuePair<string, object?>("saga", typeof(TSaga).Name));
             throw new ConcurrencyException(
                 expected.Length == 0 ? "Saga instance already exists" : "Saga version conflict",
                 typeof(TSaga),
