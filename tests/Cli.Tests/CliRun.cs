@@ -21,7 +21,7 @@ public sealed class CliRun
     private readonly TextWriter _writer;
     private readonly Terminal _terminal;
 
-    public CliRun(IReadOnlyDictionary<string, string?>? environment = null, bool live = false)
+    public CliRun(IReadOnlyDictionary<string, string?>? environment = null, bool live = false, int width = 200)
     {
         _writer = TextWriter.Synchronized(new StringWriter(_output));
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -31,7 +31,7 @@ public sealed class CliRun
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(_writer),
         });
-        console.Profile.Width = 200;
+        console.Profile.Width = width;
         var variables = environment ?? new Dictionary<string, string?>();
         _terminal = new Terminal(console, live, name => variables.GetValueOrDefault(name));
     }

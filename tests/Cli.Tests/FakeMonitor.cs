@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClayBus.Contracts.Credits;
 using ClayBus.Monitor.Budget;
+using ClayBus.Monitor.Operations;
 using ClayBus.Monitor.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -38,10 +39,11 @@ public sealed class FakeMonitor : IAsyncDisposable
     public DeadLetterReport DeadLetters { get; set; } = new(true, 0, [], []);
 
     /// <summary>The answer to <c>POST /dead-letters/{queue}/requeue</c>.</summary>
-    public Func<string, IResult> Requeue { get; set; } = queue => TypedResults.Ok(new { queue, moved = 0 });
+    public Func<string, IResult> Requeue { get; set; } = queue => TypedResults.Ok(new RequeueResult(queue, queue[..^"_error".Length], 0, true, null));
 
     /// <summary>The answer to <c>POST /jobs/{jobId}/cancel</c>, given the job and the body's reason.</summary>
-    public Func<Guid, string?, IResult> Cancel { get; set; } = (jobId, _) => TypedResults.Ok(new { jobId, phase = "cancelled" });
+    public Func<Guid, string?, IResult> Cancel { get; set; } = (jobId, reason) =>
+        TypedResults.Accepted($"/status/jobs/{jobId}", new CancelRequested(jobId, "Delivering", "dev-only-local", reason, DateTimeOffset.UtcNow));
 
     public void Put(JobSummary job) => _jobs[job.JobId] = job;
 

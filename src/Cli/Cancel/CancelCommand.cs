@@ -34,9 +34,12 @@ public sealed class CancelCommand(Terminal terminal) : ICommand
         }
 
         using var monitor = new ServiceClient(address, terminal);
-        var answer = await monitor.PostAsync($"jobs/{jobId}/cancel", new { reason }, cancellationToken);
-        terminal.Console.MarkupLineInterpolated($"[green]Cancel of job {jobId} accepted.[/] Batches not yet delivered will not be sent; follow it with: claybus status {jobId}");
-        AnswerDisplay.Print(answer, terminal.Console);
+        var cancel = await monitor.PostAsync<CancelView>($"jobs/{jobId}/cancel", new { reason }, cancellationToken);
+        terminal.Console.MarkupLineInterpolated($"[green]Cancel of job {cancel.JobId} requested[/] (it was {cancel.PreviousPhase}; by {cancel.RequestedBy}{(cancel.Reason is null ? "" : ", reason: " + cancel.Reason)}).");
+        terminal.Console.MarkupLineInterpolated($"  Batches not yet delivered are skipped. Follow it with: claybus status {cancel.JobId} --until-done");
         return ExitCode.Success;
     }
 }
+
+/// <summary>The Monitor's answer (src/Monitor/Operations/JobCancelEndpoints.cs, CancelRequested).</summary>
+public sealed record CancelView(Guid JobId, string PreviousPhase, string RequestedBy, string? Reason, DateTimeOffset At);

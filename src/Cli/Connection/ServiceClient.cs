@@ -40,12 +40,10 @@ public sealed class ServiceClient : IDisposable
         return JsonSerializer.Deserialize<T>(body, Json) ?? throw new ServiceUnreachableException($"the {Address.Service} at {Address.BaseAddress} answered GET {path} with an empty body");
     }
 
-    /// <returns>The response body (JSON), or an empty object when the service answered without one.</returns>
-    public async Task<JsonElement> PostAsync(string path, object? body, CancellationToken cancellationToken)
+    public async Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken)
     {
         var text = await SendAsync(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body, options: Json), cancellationToken);
-        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(text) ? "{}" : text);
-        return document.RootElement.Clone();
+        return JsonSerializer.Deserialize<T>(text, Json) ?? throw new ServiceUnreachableException($"the {Address.Service} at {Address.BaseAddress} answered POST {path} with an empty body");
     }
 
     public void Dispose() => _http.Dispose();

@@ -31,18 +31,17 @@ public sealed class DeadLetterRequeueCommand(Terminal terminal) : ICommand
         }
 
         using var monitor = new ServiceClient(address, terminal);
-        var answer = await monitor.PostAsync($"dead-letters/{Uri.EscapeDataString(queue)}/requeue", null, cancellationToken);
-        var moved = AnswerDisplay.Number(answer, "moved", "requeued", "messages", "count");
-        if (moved is { } count)
+        var result = await monitor.PostAsync<RequeueView>($"dead-letters/{Uri.EscapeDataString(queue)}/requeue", null, cancellationToken);
+        if (result.Completed)
         {
-            terminal.Console.MarkupLineInterpolated($"[green]Requeued {count:N0} messages from {queue} back to {queue[..^"_error".Length]}.[/]");
+            terminal.Console.MarkupLineInterpolated($"[green]Requeued {result.Moved:N0} messages from {result.Queue} back to {result.Destination}.[/]");
         }
         else
         {
-            terminal.Console.MarkupLineInterpolated($"[green]The Monitor accepted the requeue of {queue}.[/]");
+            terminal.Console.MarkupLineInterpolated($"[yellow]Still moving {result.Queue} back to {result.Destination}: {result.Moved:N0} messages so far; the broker's shovel {result.Shovel ?? ""} carries on.[/]");
+            terminal.Console.MarkupLine("  Follow the depth with: claybus dlq list");
         }
 
-        AnswerDisplay.Print(answer, terminal.Console);
         return ExitCode.Success;
     }
 }

@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace ClayBus.Cli.Status;
 
-/// <summary>Today's credits against the budget, and the forecast, in one line.</summary>
+/// <summary>Today's credits against the budget, and the forecast.</summary>
 internal static class BudgetDisplay
 {
-    public static string Markup(BudgetView? budget)
+    public static string Markup(BudgetView? budget, int width, DateTimeOffset now)
     {
         if (budget?.Ledger is not { } ledger)
         {
@@ -13,31 +13,41 @@ internal static class BudgetDisplay
         }
 
         var color = budget.State switch { "exhausted" => "red", "alert" => "yellow", _ => "green" };
-        var bar = Bars.Markup((long)Math.Ceiling(ledger.Limit), ((long)ledger.Spent, color), ((long)ledger.Reserved, "grey"));
-        return $"Budget {Escape(budget.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}: {bar} [{color}]{Escape(budget.State)}[/] · {Escape(Figures(ledger))}" +
-            (Forecast(budget) is { } forecast ? $"\n  [grey]{Escape(forecast)}[/]" : "");
+        var bar = Bars.Markup(Math.Min(Bars.MaxWidth, Math.Max(0, width - 50)), Whole(ledger.Limit), (Whole(ledger.Spent), color), (Whole(ledger.Reserved), "grey"));
+        var figures = string.Create(CultureInfo.InvariantCulture, $"{ledger.Spent:N0} spent + {ledger.Reserved:N0} reserved of {ledger.Limit:N0}, {ledger.Remaining:N0} left");
+        return $"Credits today ({budget.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}): {bar} [{color}]{Escape(budget.State)}[/]\n  {Escape(figures)}"
+            + (Forecast(budget, now) is { } forecast ? $"\n  [grey]{Escape(forecast)}[/]" : "");
     }
 
     public static string Plain(BudgetView? budget) =>
         budget?.Ledger is not { } ledger ? "budget unknown"
         : string.Create(CultureInfo.InvariantCulture, $"budget {ledger.Spent + ledger.Reserved:N0}/{ledger.Limit:N0} today ({budget.State})");
 
-    private static string Figures(LedgerView ledger) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{ledger.Spent:N0} spent + {ledger.Reserved:N0} reserved of {ledger.Limit:N0} credits today, {ledger.Remaining:N0} left");
-
-    private static string? Forecast(BudgetView budget)
+    private static string? Forecast(BudgetView budget, DateTimeOffset now)
     {
         if (budget.Forecast is not { CreditsPerHour: { } rate } forecast || budget.Ledger is not { } ledger)
         {
             return null;
         }
 
-        var reset = ledger.NextResetAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
+        var reset = When(ledger.NextResetAt, now);
         return forecast.ExhaustsAt is { } at
-            ? string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h; runs out at {at.ToLocalTime():yyyy-MM-dd HH:mm zzz}{(forecast.BeforeReset ? $", before the reset at {reset}: deliveries will pause" : $", after the reset at {reset}")}")
-            : string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h; lasts until the reset at {reset}");
+            ? string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, runs out at {When(at, now)}{(forecast.BeforeReset ? $", before the reset ({reset}): deliveries will pause" : "")}")
+            : string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, lasts until the reset ({reset})");
     }
+
+    /// <summary>Local time; the day only when it is not today.</summary>
+    private static string When(DateTimeOffset at, DateTimeOffset now)
+    {
+        var local = at.ToLocalTime();
+        var today = now.ToLocalTime().Date;
+        return local.Date == today ? local.ToString("HH:mm", CultureInfo.InvariantCulture)
+            : local.Date == today.AddDays(1) ? "tomorrow " + local.ToString("HH:mm", CultureInfo.InvariantCulture)
+            : local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    }
+
+    // As N0 formats them, so the bar's figures and the text's agree.
+    private static long Whole(decimal credits) => (long)Math.Round(credits, MidpointRounding.AwayFromZero);
 
     private static string Escape(string text) => Spectre.Console.Markup.Escape(text);
 }

@@ -25,11 +25,13 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
         usage: claybus status [<job-id>] [--watch] [--until-done] [--state <phase>] [--monitor http://127.0.0.1:5103]
           <job-id>      one job's progress per table (delivered, enriched/failed) and its credits against today's budget;
                         without it: the newest jobs and today's budget
-          --watch       refresh every second until Ctrl-C (Ctrl-C stops watching, not the job); without a terminal
-                        (a pipe, CI) one plain line each time the figures change
+          --watch       refresh every second until Ctrl-C (Ctrl-C stops watching, not the job; exit 0); without a
+                        terminal (a pipe, CI) one plain line each time the figures change, and every 15 s while they do not
           --until-done  watch one job until it ends, then print a summary and exit with:
                           0 completed · 5 completed with failures · 4 cancelled · 3 stuck (the likely cause is printed)
                           1 the Monitor is unreachable or does not know the job · 2 the command line is wrong
+                          130 Ctrl-C before the job ended
+                        Rows held for the budget reset count as not done: the wait lasts until they are delivered.
           --state       only jobs in this phase (submitted, delivering, enriching, completed, completedWithFailures,
                         stuck, cancelled)
           --monitor     the Monitor's address (default $CLAYBUS_MONITOR_URL or http://127.0.0.1:5103)
@@ -66,6 +68,9 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
             : await ListAsync(monitor, state, watch, cancellationToken);
     }
 
+    // Read at each render: a terminal can be resized during a watch.
+    private int Width => terminal.Console.Profile.Width;
+
     private async Task<int> ListAsync(ServiceClient monitor, string? state, bool watch, CancellationToken cancellationToken)
     {
         var path = "status/jobs" + (state is null ? "" : "?state=" + Uri.EscapeDataString(state));
@@ -73,15 +78,16 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
         var first = await Read(cancellationToken);
         if (!watch)
         {
-            terminal.Console.Write(JobListDisplay.Render(first.Jobs, first.Budget, clock.GetUtcNow()));
+            terminal.Console.Write(JobListDisplay.Render(first.Jobs, first.Budget, clock.GetUtcNow(), Width));
             return ExitCode.Success;
         }
 
         await new Watch<JobList>(terminal, timing, clock).RunAsync(
             first,
             Read,
-            (list, notice) => JobListDisplay.Render(list.Jobs, list.Budget, clock.GetUtcNow(), notice),
+            (list, notice) => JobListDisplay.Render(list.Jobs, list.Budget, clock.GetUtcNow(), Width, notice),
             list => JobListDisplay.Plain(list.Jobs, list.Budget),
+            list => JobListDisplay.Plain(list.Jobs, null),
             _ => null,
             cancellationToken);
         return ExitCode.Success;
@@ -106,27 +112,29 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
 
         if (!watch)
         {
-            terminal.Console.Write(JobDisplay.Render(first.Job, first.Budget, clock.GetUtcNow()));
+            terminal.Console.Write(JobDisplay.Render(first.Job, first.Budget, clock.GetUtcNow(), Width));
             return ExitCode.Success;
         }
 
         var ending = await new Watch<JobSnapshot>(terminal, timing, clock).RunAsync(
             first,
             Read,
-            (snapshot, notice) => JobDisplay.Render(snapshot.Job, snapshot.Budget, clock.GetUtcNow(), notice),
+            (snapshot, notice) => JobDisplay.Render(snapshot.Job, snapshot.Budget, clock.GetUtcNow(), Width, notice),
             snapshot => JobDisplay.Plain(snapshot.Job, snapshot.Budget),
+            snapshot => JobDisplay.Plain(snapshot.Job, null),
             snapshot => untilDone ? JobOutcome.ExitCode(snapshot.Job.Phase) : null,
             cancellationToken);
         if (ending.Interrupted)
         {
             terminal.Console.MarkupLineInterpolated($"[grey]Stopped watching; the job goes on. Look again with: claybus status {jobId}[/]");
-            return ExitCode.Success;
+            // A script waiting with --until-done must not read an interrupted wait as "completed".
+            return untilDone ? ExitCode.Interrupted : ExitCode.Success;
         }
 
         if (!terminal.Live)
         {
             // The live display already left its last frame on screen; a log gets the whole picture once, at the end.
-            terminal.Console.Write(JobDisplay.Render(ending.Last.Job, ending.Last.Budget, clock.GetUtcNow()));
+            terminal.Console.Write(JobDisplay.Render(ending.Last.Job, ending.Last.Budget, clock.GetUtcNow(), Width));
         }
 
         var code = ending.ExitCode ?? ExitCode.Success;

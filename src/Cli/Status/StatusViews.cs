@@ -25,6 +25,9 @@ public sealed record JobView(
     public int RowsFinished => RowsEnriched + RowsFailed + RowsDeadLettered;
 
     public decimal CreditsEstimated => Tables.Sum(table => table.CreditsEstimated);
+
+    /// <summary>Rows the Submitter holds back until the budget resets (its hold or split admission policy).</summary>
+    public int RowsHeld => Tables.Sum(table => table.RowsHeld);
 }
 
 /// <summary>Every accepted row ends as exactly one of enriched, no data, error or dead-lettered (the Monitor's JobLedger).</summary>

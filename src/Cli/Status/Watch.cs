@@ -8,7 +8,7 @@ namespace ClayBus.Cli.Status;
 
 /// <summary>
 /// Reads a snapshot every refresh and shows it: redrawn in place on a terminal (Spectre's live display), or as one
-/// timestamped plain line when the figures change (and a heartbeat line while they do not) when stdout is a pipe.
+/// timestamped plain line when the progress changes (and a heartbeat line while it does not) when stdout is a pipe.
 /// Rides out a Monitor that stops answering for a while; stops on Ctrl-C or when <c>stop</c> gives an exit code.
 /// </summary>
 internal sealed class Watch<T>(Terminal terminal, StatusTiming timing, TimeProvider clock)
@@ -21,6 +21,7 @@ internal sealed class Watch<T>(Terminal terminal, StatusTiming timing, TimeProvi
         Func<CancellationToken, Task<T>> read,
         Func<T, string?, IRenderable> render,
         Func<T, string> plain,
+        Func<T, string> progress,
         Func<T, int?> stop,
         CancellationToken cancellationToken)
     {
@@ -39,14 +40,17 @@ internal sealed class Watch<T>(Terminal terminal, StatusTiming timing, TimeProvi
         }
         else
         {
-            var printed = Print(plain(first), null);
+            Print(plain(first), null);
+            var printed = (Progress: progress(first), Notice: (string?)null);
             var printedAt = clock.GetUtcNow();
             while (state.ExitCode is null && await NextAsync(state, read, stop, cancellationToken))
             {
-                var line = plain(state.Last);
-                if (line != printed.Line || state.Notice != printed.Notice || clock.GetUtcNow() - printedAt >= timing.Heartbeat)
+                // Only the watched progress counts as a change: the budget moves with every other job too.
+                var now = (Progress: progress(state.Last), state.Notice);
+                if (now != printed || clock.GetUtcNow() - printedAt >= timing.Heartbeat)
                 {
-                    printed = Print(line, state.Notice);
+                    Print(plain(state.Last), state.Notice);
+                    printed = now;
                     printedAt = clock.GetUtcNow();
                 }
             }
@@ -55,11 +59,8 @@ internal sealed class Watch<T>(Terminal terminal, StatusTiming timing, TimeProvi
         return new Ending(state.Last, state.ExitCode, state.Interrupted);
     }
 
-    private (string Line, string? Notice) Print(string line, string? notice)
-    {
+    private void Print(string line, string? notice) =>
         terminal.PlainLine($"{clock.GetLocalNow():HH:mm:ss} {line}{(notice is null ? "" : " [" + notice + "]")}");
-        return (line, notice);
-    }
 
     /// <returns>False on Ctrl-C; otherwise the state holds the newest snapshot (or a notice why there is none).</returns>
     private async Task<bool> NextAsync(Progress state, Func<CancellationToken, Task<T>> read, Func<T, int?> stop, CancellationToken cancellationToken)

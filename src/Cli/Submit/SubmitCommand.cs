@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using ClayBus.Cli.Connection;
@@ -53,33 +54,47 @@ public sealed class SubmitCommand(Terminal terminal) : ICommand
         var http = client.Http;
         var baseAddress = submitter.BaseAddress;
         var length = new FileInfo(path).Length;
-        HttpStatusCode status = default;
-        var body = "";
+        async Task<(HttpStatusCode Status, string Body)> UploadAsync(Action<long> uploaded, Action waiting)
+        {
+            await using var file = new ProgressStream(File.OpenRead(path), uploaded);
+            using var content = new StreamContent(file, 64 * 1024);
+            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            content.Headers.ContentLength = length;
+            using var response = await http.PostAsync(new Uri("jobs/csv" + query, UriKind.Relative), content, cancellationToken);
+            waiting();
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+
+        (HttpStatusCode Status, string Body) answer = (default, "");
         try
         {
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .StartAsync(async progress =>
-                {
-                    var upload = progress.AddTask($"{Path.GetFileName(path)} → {baseAddress.Authority}", maxValue: Math.Max(1, length));
-                    await using var file = new ProgressStream(File.OpenRead(path), read => upload.Value = read);
-                    using var content = new StreamContent(file, 64 * 1024);
-                    content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-                    content.Headers.ContentLength = length;
-                    using var response = await http.PostAsync(new Uri("jobs/csv" + query, UriKind.Relative), content, cancellationToken);
-                    upload.Description = "waiting for the broker's confirms";
-                    status = response.StatusCode;
-                    body = await response.Content.ReadAsStringAsync(cancellationToken);
-                    upload.Value = upload.MaxValue;
-                    upload.StopTask();
-                });
+            if (terminal.Live)
+            {
+                await terminal.Console.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .StartAsync(async progress =>
+                    {
+                        var upload = progress.AddTask($"{Path.GetFileName(path)} → {baseAddress.Authority}", maxValue: Math.Max(1, length));
+                        answer = await UploadAsync(read => upload.Value = read, () => upload.Description = "waiting for the broker's confirms");
+                        upload.Value = upload.MaxValue;
+                        upload.StopTask();
+                    });
+            }
+            else
+            {
+                // A log gets two lines, not a progress bar frozen at its first frame.
+                var started = Stopwatch.GetTimestamp();
+                terminal.PlainLine($"Uploading {Path.GetFileName(path)} ({length / 1024.0:N0} KB) to the Submitter at {baseAddress}");
+                answer = await UploadAsync(_ => { }, () => { });
+                terminal.PlainLine($"Uploaded in {Stopwatch.GetElapsedTime(started).TotalSeconds:N1} s; the Submitter answered {(int)answer.Status}{((int)answer.Status is >= 200 and < 300 ? " (every batch confirmed by the broker)" : "")}");
+            }
         }
         catch (HttpRequestException exception)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]cannot reach the Submitter at {baseAddress} ({exception.HttpRequestError switch { HttpRequestError.ConnectionError => "connection refused", _ => exception.Message }}). Start ClayBus with scripts/run.sh, or point --submitter or $CLAYBUS_SUBMITTER_URL at a running Submitter.[/]");
+            terminal.Console.MarkupLineInterpolated($"[red]cannot reach the Submitter at {baseAddress} ({exception.HttpRequestError switch { HttpRequestError.ConnectionError => "connection refused", _ => exception.Message }}). Start ClayBus with scripts/run.sh, or point --submitter or $CLAYBUS_SUBMITTER_URL at a running Submitter.[/]");
             return ExitCode.Failed;
         }
 
-        return JobSummary.Print(status, body);
+        return JobSummary.Print(answer.Status, answer.Body, terminal.Console);
     }
 }

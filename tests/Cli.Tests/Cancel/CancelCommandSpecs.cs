@@ -1,3 +1,4 @@
+using ClayBus.Monitor.Operations;
 using Microsoft.AspNetCore.Http;
 
 namespace ClayBus.Cli.Tests.Cancel;
@@ -18,7 +19,7 @@ public sealed class CancelCommandSpecs : IAsyncLifetime
         _monitor.Cancel = (id, reason) =>
         {
             reasonSent = reason;
-            return TypedResults.Ok(new { jobId = id, phase = "cancelled", batchesWithdrawn = 4 });
+            return TypedResults.Accepted($"/status/jobs/{id}", new CancelRequested(id, "Delivering", "ops-oncall", reason, DateTimeOffset.UtcNow));
         };
         var cli = new CliRun();
 
@@ -27,8 +28,8 @@ public sealed class CancelCommandSpecs : IAsyncLifetime
         Assert.Equal(0, exit);
         Assert.Contains($"POST /jobs/{jobId}/cancel", _monitor.Requests);
         Assert.Equal("wrong lead list", reasonSent);
-        Assert.Contains($"Cancel of job {jobId} accepted.", cli.Output, StringComparison.Ordinal);
-        Assert.Contains(cli.Lines, line => line.StartsWith("batchesWithdrawn", StringComparison.Ordinal) && line.EndsWith('4'));
+        Assert.Contains($"Cancel of job {jobId} requested (it was Delivering; by ops-oncall, reason: wrong lead list).", cli.Output, StringComparison.Ordinal);
+        Assert.Contains($"claybus status {jobId} --until-done", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ClayBus.Monitor.Operations;
 using ClayBus.Monitor.Status;
 using Microsoft.AspNetCore.Http;
 
@@ -74,7 +75,7 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
     [Fact]
     public async Task Should_requeue_a_queue_and_say_how_many_messages_moved()
     {
-        _monitor.Requeue = queue => TypedResults.Ok(new { queue, sourceQueue = "deliver-batch", moved = 9 });
+        _monitor.Requeue = queue => TypedResults.Ok(new RequeueResult(queue, "deliver-batch", 9, true, "claybus-requeue-deliver-batch_error"));
         var cli = new CliRun();
 
         var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--monitor", _monitor.Address.ToString());
@@ -82,6 +83,18 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
         Assert.Equal(0, exit);
         Assert.Contains("POST /dead-letters/deliver-batch_error/requeue", _monitor.Requests);
         Assert.Contains("Requeued 9 messages from deliver-batch_error back to deliver-batch.", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_say_the_move_goes_on_when_the_monitor_answers_before_the_shovel_is_done()
+    {
+        _monitor.Requeue = queue => TypedResults.Accepted("/status/dead-letters", new RequeueResult(queue, "deliver-batch", 1_200, false, "claybus-requeue-deliver-batch_error"));
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--monitor", _monitor.Address.ToString());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Still moving deliver-batch_error back to deliver-batch: 1,200 messages so far; the broker's shovel claybus-requeue-deliver-batch_error carries on.", cli.Output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -25,8 +25,8 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
         Assert.Equal(0, exit);
         Assert.Contains(cli.Lines, line => line.Contains(delivering.ToString(), StringComparison.Ordinal) && line.Contains("delivering", StringComparison.Ordinal) && line.Contains("100/500", StringComparison.Ordinal));
         Assert.Contains(cli.Lines, line => line.Contains(done.ToString(), StringComparison.Ordinal) && line.Contains("completed", StringComparison.Ordinal) && line.Contains("500/500", StringComparison.Ordinal) && line.Contains("3,000", StringComparison.Ordinal));
-        Assert.Contains("1,200 spent + 300 reserved of 5,000 credits today, 3,500 left", cli.Output, StringComparison.Ordinal);
-        Assert.Contains("Forecast: 900 credits/h; runs out at", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("1,200 spent + 300 reserved of 5,000, 3,500 left", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Forecast: 900 credits/h, runs out at", cli.Output, StringComparison.Ordinal);
         Assert.Contains("GET /status/jobs", _monitor.Requests);
     }
 
@@ -52,13 +52,33 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
         var exit = await cli.RunAsync("status", jobId.ToString(), "--monitor", _monitor.Address.ToString());
 
         Assert.Equal(0, exit);
-        Assert.Contains($"Job {jobId} · delivered, waiting for Clay's callbacks · 500 rows accepted · submitted by crm-sync", cli.Output, StringComparison.Ordinal);
+        Assert.Contains($"Job {jobId} · delivered, waiting for Clay's callbacks", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("500 rows accepted · submitted by crm-sync · last progress", cli.Output, StringComparison.Ordinal);
         // Per table: delivered out of accepted, then finished (enriched + failed) out of accepted.
         Assert.Contains(cli.Lines, line => line.Contains("outbound-leads-tech", StringComparison.Ordinal) && line.Contains("300/300", StringComparison.Ordinal) && line.Contains("270/300", StringComparison.Ordinal) && line.Contains("1,440 / ~1,800", StringComparison.Ordinal));
         Assert.Contains(cli.Lines, line => line.Contains("inbound-leads", StringComparison.Ordinal) && line.Contains("200/200", StringComparison.Ordinal) && line.Contains("180/200", StringComparison.Ordinal));
         Assert.Contains(cli.Lines, line => line.Contains("all tables", StringComparison.Ordinal) && line.Contains("450/500", StringComparison.Ordinal));
         Assert.Contains("Credits for this job: 2,400 spent of ~3,000 estimated", cli.Output, StringComparison.Ordinal);
-        Assert.Contains("1,200 spent + 300 reserved of 5,000 credits today", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Credits today (2026-11-23):", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("1,200 spent + 300 reserved of 5,000, 3,500 left", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(100)]
+    public async Task Should_fit_a_narrow_terminal_by_dropping_columns_before_wrapping(int width)
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 200, enriched: 150));
+        var cli = new CliRun(width: width);
+
+        Assert.Equal(0, await cli.RunAsync("status", jobId.ToString(), "--monitor", _monitor.Address.ToString()));
+        Assert.Equal(0, await cli.RunAsync("status", "--monitor", _monitor.Address.ToString()));
+
+        var tableLines = cli.Lines.Where(line => line.Contains(jobId.ToString(), StringComparison.Ordinal) || line.Contains("outbound-leads-tech", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, tableLines.Count);
+        Assert.All(tableLines, line => Assert.True(line.Length <= width, $"{line.Length} > {width}: {line}"));
+        Assert.Contains(tableLines, line => line.Contains("120/300", StringComparison.Ordinal));
     }
 
     [Fact]
