@@ -36,6 +36,9 @@ public sealed class FakeMonitor : IAsyncDisposable
 
     public BudgetReport Budget { get; set; } = Budgets.Ok();
 
+    /// <summary>Answers 503 to everything, as a Monitor that is restarting behind a proxy.</summary>
+    public bool Down { get; set; }
+
     public DeadLetterReport DeadLetters { get; set; } = new(true, 0, [], []);
 
     /// <summary>The answer to <c>POST /dead-letters/{queue}/requeue</c>.</summary>
@@ -60,6 +63,12 @@ public sealed class FakeMonitor : IAsyncDisposable
         {
             fake.ApiKeys.Enqueue(context.Request.Headers.TryGetValue("X-Api-Key", out var key) ? key.ToString() : null);
             fake.Requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+            if (fake.Down)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
             await next(context);
         });
         app.MapGet("/status/jobs", () => fake._jobs.Values.OrderByDescending(job => job.CreatedAt).ToList());

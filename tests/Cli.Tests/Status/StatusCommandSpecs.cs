@@ -182,6 +182,40 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_ride_out_a_short_monitor_outage_while_watching()
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 100));
+        var cli = new CliRun();
+
+        var run = cli.RunAsync("status", jobId.ToString(), "--until-done", "--monitor", _monitor.Address.ToString());
+        await Eventually.Until(() => cli.Output.Contains("delivered 100/500", StringComparison.Ordinal), Deadline, "the first progress line");
+        _monitor.Down = true;
+        await Eventually.Until(() => cli.Output.Contains("[the Monitor is not answering since", StringComparison.Ordinal), Deadline, "the outage notice");
+        _monitor.Put(Jobs.Of(jobId, "completed", delivered: 500, enriched: 500));
+        _monitor.Down = false;
+        var exit = await run.WaitAsync(Deadline);
+
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public async Task Should_give_up_when_the_monitor_stays_down_longer_than_the_outage_limit()
+    {
+        var jobId = Guid.NewGuid();
+        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 100));
+        var cli = new CliRun();
+
+        var run = cli.RunAsync("status", jobId.ToString(), "--until-done", "--monitor", _monitor.Address.ToString());
+        await Eventually.Until(() => cli.Output.Contains("delivered 100/500", StringComparison.Ordinal), Deadline, "the first progress line");
+        _monitor.Down = true;
+        var exit = await run.WaitAsync(Deadline);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Monitor answered 503", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_wait_for_a_job_the_monitor_has_not_seen_yet_when_watching()
     {
         var jobId = Guid.NewGuid();
