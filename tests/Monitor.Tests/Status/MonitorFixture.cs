@@ -25,6 +25,8 @@ public sealed class MonitorFixture : InfrastructureFixture
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public IServiceProvider Services => _factory.Services;
+
     public BudgetStatus? Ledger { get; set; }
 
     public ConcurrentQueue<ChangeBudgetLimit> LimitChanges { get; } = new();
@@ -96,7 +98,8 @@ public sealed class MonitorFixture : InfrastructureFixture
         await Enricher.StartAsync();
     }
 
-    public static IReadOnlyDictionary<string, string?> MonitorSettings => new Dictionary<string, string?>
+    /// <summary>Also one API key per role (<see cref="TestKeys"/>), besides the development key with every role.</summary>
+    public static IReadOnlyDictionary<string, string?> MonitorSettings => TestKeys.Settings(extra: new Dictionary<string, string?>
     {
         ["Budget:LedgerTimeoutMilliseconds"] = "700",
         ["Budget:SampleIntervalSeconds"] = "1",
@@ -104,7 +107,7 @@ public sealed class MonitorFixture : InfrastructureFixture
         ["ProviderHealth:MinimumSamples"] = "10",
         ["ProviderHealth:ProbeShare"] = "0.05",
         ["Tables:outbound-leads-tech:Variants:apollo"] = "outbound-leads-tech-no-apollo",
-    };
+    });
 
     /// <summary>Puts messages carrying MassTransit's fault headers into <c>{queue}_error</c>, as a failed consumer would.</summary>
     public async Task DeadLetterAsync(string queue, string exceptionType, string message, int count)
