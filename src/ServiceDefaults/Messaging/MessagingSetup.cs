@@ -52,6 +52,7 @@ public static class MessagingSetup
                     json.WriteIndented = false;
                     return json;
                 });
+                rabbit.UseRedisOutageRetry();
                 configureBus?.Invoke(context, rabbit);
                 rabbit.ConfigureEndpoints(context);
             });

@@ -1,0 +1,23 @@
+using MassTransit;
+using StackExchange.Redis;
+
+namespace ClayBus.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Every consumer of every service keeps its state in Redis, so a Redis restart (a few seconds while the append-only
+/// file loads) must not send messages to <c>_error</c>: they wait here and go on when Redis is back. The retry is in
+/// memory and so holds its concurrency slot, which is the back-pressure wanted during an outage; an outage longer
+/// than about half a minute dead-letters, and the operator requeues (docs/operations.md, "Dead letters").
+/// </summary>
+public static class RedisOutageRetry
+{
+    public static void UseRedisOutageRetry(this IConsumePipeConfigurator pipe) =>
+        pipe.UseMessageRetry(retry =>
+        {
+            retry.Handle<RedisConnectionException>();
+            retry.Handle<RedisTimeoutException>();
+            retry.Handle<RedisServerException>(exception => exception.Message.StartsWith("LOADING", StringComparison.Ordinal));
+            retry.Handle<SagaException>(exception => exception.InnerException is RedisConnectionException or RedisTimeoutException);
+            retry.Intervals(250, 500, 1_000, 2_000, 4_000, 8_000, 15_000);
+        });
+}
