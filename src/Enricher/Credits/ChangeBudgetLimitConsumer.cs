@@ -3,7 +3,10 @@ using MassTransit;
 
 namespace ClayBus.Enricher.Credits;
 
-/// <summary>The operator's new limit: kept in Redis for every instance; if it frees an exhausted budget, deliveries resume.</summary>
+/// <summary>
+/// The operator's new limit: kept in Redis for every instance. A raise (or room in an exhausted budget) publishes
+/// <see cref="BudgetReset"/>, so paused deliveries resume and held jobs are released.
+/// </summary>
 public sealed class ChangeBudgetLimitConsumer(CreditLedger ledger, TimeProvider time, ILogger<ChangeBudgetLimitConsumer> logger) : IConsumer<ChangeBudgetLimit>
 {
     public async Task Consume(ConsumeContext<ChangeBudgetLimit> context)
@@ -18,7 +21,8 @@ public sealed class ChangeBudgetLimitConsumer(CreditLedger ledger, TimeProvider 
         var now = time.GetUtcNow();
         logger.LimitChanged(old, change.DailyLimit, change.RequestedBy);
         await context.Publish(new BudgetLimitChanged(old, change.DailyLimit, change.MonthlyLimit, change.RequestedBy, now));
-        if (freed)
+        // A raise is a new allowance for today: jobs the Submitter holds for budget get their chance, as at midnight.
+        if (freed || change.DailyLimit > old)
         {
             await context.Publish(new BudgetReset(ledger.Today, change.DailyLimit, now));
         }
