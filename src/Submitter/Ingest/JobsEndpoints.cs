@@ -32,7 +32,7 @@ public static class JobsEndpoints
             return Problems.Of(415, "content type", $"'{http.Request.ContentType}' is not JSON: send Content-Type: application/json (or POST a CSV file to /jobs/csv)");
         }
 
-        if (LimitBody(http, ingest.Value.MaxJsonBytes) is { } tooLarge)
+        if (LimitBody(http, ingest.Value.MaxJsonBytes, "Ingest:MaxJsonBytes") is { } tooLarge)
         {
             return tooLarge;
         }
@@ -75,7 +75,7 @@ public static class JobsEndpoints
             return Problems.Of(415, "content type", $"'{http.Request.ContentType}' is not a CSV upload: send the file as the body with Content-Type: text/csv (curl --data-binary @leads.csv -H 'Content-Type: text/csv')");
         }
 
-        if (LimitBody(http, ingest.Value.MaxCsvBytes) is { } tooLarge)
+        if (LimitBody(http, ingest.Value.MaxCsvBytes, "Ingest:MaxCsvBytes") is { } tooLarge)
         {
             return tooLarge;
         }
@@ -132,11 +132,11 @@ public static class JobsEndpoints
         return Results.Json(report, statusCode: report.DryRun || report.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
     }
 
-    private static IResult? LimitBody(HttpContext http, long limit)
+    private static IResult? LimitBody(HttpContext http, long limit, string setting)
     {
         if (http.Request.ContentLength > limit)
         {
-            return Problems.Of(413, "body", $"is {http.Request.ContentLength:N0} bytes; the limit is {limit:N0}: split it into several jobs");
+            return Problems.Of(413, "body", $"is {http.Request.ContentLength:N0} bytes; the limit is {limit:N0} ({setting}): split it into several jobs");
         }
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)

@@ -62,21 +62,21 @@ public sealed class SubmitterHost : InfrastructureFixture
         await Ledger.StartAsync();
     }
 
-    /// <summary>A Submitter host with the given admission policy, started on first use.</summary>
-    public HttpClient Client(string policy = "split")
+    /// <summary>A Submitter host with the given admission policy, started on first use; calls carry <paramref name="key"/>.</summary>
+    public HttpClient Client(string policy = "split", string key = TestKeys.Development)
     {
         var client = _hosts.GetOrAdd(policy, _ => new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseEnvironment("Development");
-            foreach (var (key, value) in Settings)
+            foreach (var (name, value) in Settings.Concat(TestKeys.Settings()))
             {
-                host.UseSetting(key, value);
+                host.UseSetting(name, value);
             }
 
             host.UseSetting("Admission:Policy", policy);
             host.UseSetting("Admission:BudgetTimeoutSeconds", "2");
         })).CreateClient();
-        client.DefaultRequestHeaders.Add(TestKeys.Header, TestKeys.Development);
+        client.DefaultRequestHeaders.Add(TestKeys.Header, key);
         return client;
     }
 
