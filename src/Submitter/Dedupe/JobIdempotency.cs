@@ -23,6 +23,9 @@ public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> 
 {
     private const string Running = "running";
 
+    // Renews the lease only while the key still says running: a finished job's stored report keeps its own TTL.
+    private const string RenewScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+
     public static Guid JobIdFor(string idempotencyKey)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes("claybus-job:" + idempotencyKey));
@@ -32,8 +35,7 @@ public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> 
     public async Task<(IdempotencyState State, string? Report)> BeginAsync(string idempotencyKey)
     {
         var key = KeyOf(idempotencyKey);
-        var pending = TimeSpan.FromSeconds(options.Value.PendingClaimSeconds);
-        if (await redis.Database.StringSetAsync(key, Running, pending, When.NotExists))
+        if (await redis.Database.StringSetAsync(key, Running, Lease, When.NotExists))
         {
             return (IdempotencyState.New, null);
         }
@@ -42,10 +44,36 @@ public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> 
         return value == Running || value.IsNull ? (IdempotencyState.Running, null) : (IdempotencyState.Done, value.ToString());
     }
 
+    /// <summary>Renews the running job's hold on its key until <paramref name="stopping"/>; a crash stops the renewals.</summary>
+    public async Task KeepRunningAsync(string idempotencyKey, CancellationToken stopping)
+    {
+        var key = KeyOf(idempotencyKey);
+        using var renewals = new PeriodicTimer(Lease / 3);
+        try
+        {
+            while (await renewals.WaitForNextTickAsync(stopping))
+            {
+                try
+                {
+                    await redis.Database.ScriptEvaluateAsync(RenewScript, [key], [Running, (long)Lease.TotalMilliseconds]);
+                }
+                catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
+                {
+                    // A missed renewal only shortens the hold; the job itself goes on (and fails on its own if Redis stays away).
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
     public Task CompleteAsync(string idempotencyKey, string report) =>
         redis.Database.StringSetAsync(KeyOf(idempotencyKey), report, TimeSpan.FromDays(options.Value.IdempotencyDays));
 
     public Task AbandonAsync(string idempotencyKey) => redis.Database.KeyDeleteAsync(KeyOf(idempotencyKey));
+
+    private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.RunningLeaseSeconds);
 
     private static RedisKey KeyOf(string idempotencyKey) =>
         "submitter:job-key:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));

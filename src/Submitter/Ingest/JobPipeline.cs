@@ -35,9 +35,12 @@ public sealed class JobPipeline(JobRunFactory runs, JobIdempotency idempotency, 
         }
 
         var jobId = key is null ? NewId.NextGuid() : JobIdempotency.JobIdFor(key);
+        using var running = new CancellationTokenSource();
+        var holding = key is null ? Task.CompletedTask : idempotency.KeepRunningAsync(key, running.Token);
         try
         {
             var report = await runs.Create(jobId, request, endpoint, cancellationToken).ExecuteAsync(rows);
+            await StopHoldingAsync(running, holding);
             if (key is not null)
             {
                 // An aborted upload frees its key: the caller fixes the file and resubmits; rows already sent stay deduplicated.
@@ -48,6 +51,7 @@ public sealed class JobPipeline(JobRunFactory runs, JobIdempotency idempotency, 
         }
         catch
         {
+            await StopHoldingAsync(running, holding);
             if (key is not null)
             {
                 await idempotency.AbandonAsync(key);
@@ -55,5 +59,11 @@ public sealed class JobPipeline(JobRunFactory runs, JobIdempotency idempotency, 
 
             throw;
         }
+    }
+
+    private static async Task StopHoldingAsync(CancellationTokenSource running, Task holding)
+    {
+        await running.CancelAsync();
+        await holding;
     }
 }

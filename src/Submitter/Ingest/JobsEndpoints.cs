@@ -111,7 +111,7 @@ public static class JobsEndpoints
         }
         catch (JobRunningException exception)
         {
-            return Problems.Of(409, "idempotencyKey", $"a job with this key is still running ({exception.JobId}): wait for its answer, then resubmit to get its report", new Dictionary<string, object?> { ["jobId"] = exception.JobId });
+            return Problems.Of(409, "idempotencyKey", $"a job with this key is still running ({exception.JobId}): wait for its answer, then resubmit to get its report (if its Submitter crashed, the key is free again within Dedupe:RunningLeaseSeconds)", new Dictionary<string, object?> { ["jobId"] = exception.JobId });
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
