@@ -61,9 +61,13 @@ public sealed class Backlog : IAsyncDisposable
         return (messages, messages == 0 ? 0 : (double)bytes / messages);
     }
 
-    /// <summary>Waits until the broker's statistics show what was published (they lag by a few seconds).</summary>
+    /// <summary>Waits until the broker's statistics show what was published (counts and sizes lag by a few seconds).</summary>
     public Task WaitForDepthAsync(long atLeast) =>
-        Eventually.Until(async () => (await DepthAsync()).Messages >= atLeast, TimeSpan.FromSeconds(60), $"{atLeast} messages in {Queue}", TimeSpan.FromMilliseconds(500));
+        Eventually.Until(
+            async () => await DepthAsync() is var (messages, averageBytes) && messages >= atLeast && averageBytes > 0,
+            TimeSpan.FromSeconds(60),
+            $"{atLeast} messages in {Queue} with their size",
+            TimeSpan.FromMilliseconds(500));
 
     public async Task PurgeAsync()
     {
