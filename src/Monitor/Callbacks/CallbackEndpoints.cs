@@ -33,7 +33,17 @@ public static partial class CallbackEndpoints
     {
         var logger = loggers.CreateLogger(typeof(CallbackEndpoints));
         // Read per request: a rotated secret (mounted secret file, watched) takes effect without a restart.
-        var callbacks = options.CurrentValue;
+        CallbackOptions callbacks;
+        try
+        {
+            callbacks = options.CurrentValue;
+        }
+        catch (OptionsValidationException exception)
+        {
+            // A broken rotation must neither open the door nor blame the caller: 503, and an error for the operators.
+            LogInvalidCallbacks(logger, string.Join("; ", exception.Failures));
+            return Results.Problem(statusCode: 503, title: "Callbacks not configured", detail: "the Monitor's callback configuration is not valid right now: retry later");
+        }
         if (!IsAuthorized(http.Request.Headers[CallbackOptions.SecretHeader].ToString(), callbacks.Secrets))
         {
             metrics.CallbackReceived("unauthorized");
@@ -138,6 +148,9 @@ public static partial class CallbackEndpoints
     }
 
     // Debug: a callback overtaking its BatchDelivered is the normal race when Clay enriches fast, once per row.
+    [LoggerMessage(LogLevel.Error, "The Callbacks configuration changed to something not valid; callbacks get 503 until it is fixed: {Failures}")]
+    private static partial void LogInvalidCallbacks(ILogger logger, string failures);
+
     [LoggerMessage(LogLevel.Debug, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives")]
     private static partial void LogUnknownRow(ILogger logger, string rowId, Guid jobId, string tableKey);
 }

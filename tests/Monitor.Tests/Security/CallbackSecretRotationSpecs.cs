@@ -43,4 +43,30 @@ public sealed class CallbackSecretRotationSpecs(InfrastructureFixture infrastruc
         Assert.Equal(HttpStatusCode.Unauthorized, oldAfter.StatusCode);
         Assert.True(newAfter.IsSuccessStatusCode, $"new secret after the rotation: {(int)newAfter.StatusCode}");
     }
+
+    [Fact]
+    public async Task Should_answer_503_and_let_nobody_in_while_a_changed_secret_list_is_not_valid()
+    {
+        var secrets = new ReloadableSettings(new Dictionary<string, string?> { ["Callbacks:Secrets:0"] = NewSecret });
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment("Development");
+            foreach (var (key, value) in infrastructure.Settings)
+            {
+                host.UseSetting(key, value);
+            }
+
+            host.ConfigureAppConfiguration((_, configuration) => configuration.Add(secrets));
+        });
+        using var client = factory.CreateClient();
+        using var before = await Callback.Send(client, "people", Callback.Body(NewId.NextGuid(), "r-before"), NewSecret);
+
+        Assert.NotNull(secrets.Replace(new Dictionary<string, string?> { ["Callbacks:Secrets:0"] = "short" }));
+        using var during = await Callback.Send(client, "people", Callback.Body(NewId.NextGuid(), "r-during"), NewSecret);
+        using var guessed = await Callback.Send(client, "people", Callback.Body(NewId.NextGuid(), "r-guess"), "short");
+
+        Assert.True(before.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, guessed.StatusCode);
+    }
 }
