@@ -21,6 +21,13 @@ public sealed record ClayCallback(
     public static bool TryParse(ReadOnlyMemory<byte> body, out ClayCallback? callback, out string reason)
     {
         callback = null;
+        // JsonDocument checks a string's UTF-8 only when it is read, and then throws outside JsonException.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            reason = "the body is not valid UTF-8";
+            return false;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(body);

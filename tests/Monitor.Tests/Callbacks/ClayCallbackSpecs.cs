@@ -44,4 +44,15 @@ public class ClayCallbackSpecs
         Assert.False(ClayCallback.TryParse(Encoding.UTF8.GetBytes(body), out _, out var reason));
         Assert.StartsWith(expected, reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Should_refuse_a_body_that_is_not_utf8_rather_than_throw()
+    {
+        // A row id with a lone 0xED byte: JSON-shaped, but no UTF-8 text (found by the end-to-end fuzz, once a 500).
+        var body = Encoding.UTF8.GetBytes("{ \"claybus_row_id\": \"r?\", \"status\": \"enriched\" }");
+        body[Array.IndexOf(body, (byte)'?')] = 0xED;
+
+        Assert.False(ClayCallback.TryParse(body, out _, out var reason));
+        Assert.Contains("UTF-8", reason, StringComparison.Ordinal);
+    }
 }
