@@ -147,10 +147,10 @@ public static partial class CallbackEndpoints
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
-    // Debug: a callback overtaking its BatchDelivered is the normal race when Clay enriches fast, once per row.
     [LoggerMessage(LogLevel.Error, "The Callbacks configuration changed to something not valid; callbacks get 503 until it is fixed: {Failures}")]
     private static partial void LogInvalidCallbacks(ILogger logger, string failures);
 
+    // Debug: a callback overtaking its BatchDelivered is the normal race when Clay enriches fast, once per row.
     [LoggerMessage(LogLevel.Debug, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives")]
     private static partial void LogUnknownRow(ILogger logger, string rowId, Guid jobId, string tableKey);
 }
