@@ -40,7 +40,18 @@ public static class JobsEndpoints
         JobBody? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JobBody>(http.Request.Body, BodyJson, http.RequestAborted);
+            // Read whole (the rows are held in memory anyway, up to Ingest:MaxJsonBytes) so that the UTF-8 can be
+            // checked first: JSON text keeps a bad byte inside a passed-through field until it is published, and the
+            // publish would then fail for the whole job.
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+            {
+                return Problems.Of(400, "body", "is not valid UTF-8: send the JSON encoded as UTF-8");
+            }
+
+            buffer.Position = 0;
+            body = await JsonSerializer.DeserializeAsync<JobBody>(buffer, BodyJson, http.RequestAborted);
         }
         catch (JsonException exception)
         {

@@ -155,4 +155,21 @@ public sealed class JobsApiSpecs(SubmitterHost host) : IAsyncLifetime
         Assert.Equal("file", body.GetProperty("field").GetString());
         Assert.Equal(0u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
     }
+
+    [Fact]
+    public async Task Should_answer_400_for_a_body_that_is_not_utf8_and_publish_nothing()
+    {
+        // A passed-through field with a lone 0xED byte: found by the end-to-end fuzz, where it failed the publish (503).
+        var json = Encoding.UTF8.GetBytes("{\"rows\":[{\"email\":\"ana@acme.com\",\"note\":\"?\"}]}");
+        json[Array.IndexOf(json, (byte)'?')] = 0xED;
+        using var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await host.Client().PostAsync(new Uri("/jobs", UriKind.Relative), content);
+        var body = await Leads.Read(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("UTF-8", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+    }
 }
