@@ -45,6 +45,11 @@ public sealed class LeadFile
     /// <param name="batch">Makes emails and companies unique to this file, so files of one run never dedupe each other.</param>
     public static LeadFile Create(int unique, string batch, int duplicateEvery = 97, int invalidEvery = 211)
     {
+        if (batch.Length == 0 || !batch.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            throw new ArgumentException($"'{batch}' must be lowercase letters, digits and '-': it becomes part of a domain", nameof(batch));
+        }
+
         var csv = new StringBuilder("email,first_name,last_name,company,domain,title,industry,source,country\n");
         var perTable = Routes.ToDictionary(route => route.Table, _ => 0);
         int duplicates = 0, invalid = 0;

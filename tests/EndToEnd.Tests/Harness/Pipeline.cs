@@ -141,7 +141,7 @@ public sealed class Pipeline : IAsyncDisposable
 
     /// <summary>Processes of this run that died without being killed by the test: each counts as a crash.</summary>
     public int UnexpectedExits =>
-        Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Count(process => process is not null && process.HasExited);
+        Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Count(process => process is not null && !_retired.Contains(process) && process.HasExited);
 
     /// <summary>kill -9 of the Monitor, then a new one on the same address (Clay keeps calling the same URL).</summary>
     public async Task RestartMonitorAsync(Func<Task>? whileDown = null)
@@ -168,6 +168,12 @@ public sealed class Pipeline : IAsyncDisposable
     public async Task PutClaySimAsync(string path, object body)
     {
         using var response = await ClaySimHttp.PutAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task PostClaySimAsync(string path, object body)
+    {
+        using var response = await ClaySimHttp.PostAsJsonAsync(path, body);
         response.EnsureSuccessStatusCode();
     }
 
@@ -242,12 +248,29 @@ public sealed class Pipeline : IAsyncDisposable
         ClaySimHttp = new HttpClient { BaseAddress = ClaySim.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         await ClaySim.WaitReadyAsync("_sim/health");
 
+        await ReadWebhooksAsync();
+    }
+
+    private static HttpClient Client(Uri baseAddress, TimeSpan timeout)
+    {
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
+        client.DefaultRequestHeaders.Add("X-Api-Key", DevApiKey);
+        return client;
+    }
+
+    /// <summary>
+    /// Reads ClaySim's live webhooks into the Enrichers' settings, as an operator puts new webhook URLs into the
+    /// secret; Enrichers started after this (see <see cref="RestartEnrichersAsync"/>) use them.
+    /// </summary>
+    public async Task ReadWebhooksAsync()
+    {
+        _webhooks.Clear();
         var workspace = await ClaySimHttp.GetFromJsonAsync<JsonElement>("_sim/workspace");
         foreach (var table in workspace.GetProperty("tables").EnumerateArray())
         {
             var key = table.GetProperty("key").GetString();
             var index = 0;
-            foreach (var webhook in table.GetProperty("webhooks").EnumerateArray())
+            foreach (var webhook in table.GetProperty("webhooks").EnumerateArray().Where(w => !w.GetProperty("deleted").GetBoolean()))
             {
                 _webhooks[$"Tables__{key}__Webhooks__{index}__Url"] = webhook.GetProperty("url").GetString();
                 _webhooks[$"Tables__{key}__Webhooks__{index}__Token"] = webhook.GetProperty("token").GetString();
@@ -256,11 +279,19 @@ public sealed class Pipeline : IAsyncDisposable
         }
     }
 
-    private static HttpClient Client(Uri baseAddress, TimeSpan timeout)
+    /// <summary>A rolling restart of every Enricher (graceful stop, then a new process), as a configuration change does.</summary>
+    public async Task RestartEnrichersAsync()
     {
-        var client = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
-        client.DefaultRequestHeaders.Add("X-Api-Key", DevApiKey);
-        return client;
+        var count = Enrichers.Count;
+        foreach (var enricher in Enrichers.ToList())
+        {
+            await enricher.StopAsync();
+            Enrichers.Remove(enricher);
+            _retired.Add(enricher);
+            await StartEnricherAsync();
+        }
+
+        Assert.Equal(count, Enrichers.Count);
     }
 
     private Dictionary<string, string?> ServiceEnvironment(Dictionary<string, string?> specific)
