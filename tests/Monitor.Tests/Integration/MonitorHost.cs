@@ -1,5 +1,5 @@
-using ClayBus.Monitor.Tests.Security;
 using ClayBus.Testing;
+using ClayBus.Testing.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,6 +1,7 @@
 using System.Net;
 using ClayBus.Monitor.Tests.Integration;
 using ClayBus.Testing;
+using ClayBus.Testing.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using ClayBus.Monitor.Tests.Status;
 using ClayBus.ServiceDefaults.Security;
+using ClayBus.Testing.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

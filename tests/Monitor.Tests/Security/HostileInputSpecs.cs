@@ -38,6 +38,9 @@ public sealed class HostileInputSpecs(MonitorFixture monitor) : IClassFixture<Mo
         };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.TransferEncodingChunked = !lengthDeclared;
+        // As a well-behaved client of a large upload does: wait for the server's go-ahead, so an early 413 is read as
+        // the answer rather than racing the upload into a broken pipe.
+        request.Headers.ExpectContinue = true;
 
         var response = await Timed(() => monitor.Client.SendAsync(request));
 

@@ -5,6 +5,7 @@ using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Submission;
 using ClayBus.Monitor.Tests.Status;
 using ClayBus.Testing;
+using ClayBus.Testing.Security;
 
 namespace ClayBus.Monitor.Tests.Security;
 

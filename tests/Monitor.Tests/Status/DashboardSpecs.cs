@@ -2,8 +2,8 @@ using System.Diagnostics;
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Delivery;
 using ClayBus.Contracts.Tracking;
-using ClayBus.Monitor.Tests.Security;
 using ClayBus.Testing;
+using ClayBus.Testing.Security;
 
 namespace ClayBus.Monitor.Tests.Status;
 

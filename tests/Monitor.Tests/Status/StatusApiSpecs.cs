@@ -4,8 +4,8 @@ using System.Text.Json;
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Delivery;
 using ClayBus.Contracts.Submission;
-using ClayBus.Monitor.Tests.Security;
 using ClayBus.Testing;
+using ClayBus.Testing.Security;
 
 namespace ClayBus.Monitor.Tests.Status;
 

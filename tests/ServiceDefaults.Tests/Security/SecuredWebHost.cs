@@ -1,4 +1,5 @@
 using ClayBus.ServiceDefaults.Security;
+using ClayBus.Testing.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ClayBus.Contracts.Credits;
-using ClayBus.Submitter.Tests.Security;
 using ClayBus.Testing;
+using ClayBus.Testing.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

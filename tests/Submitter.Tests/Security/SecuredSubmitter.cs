@@ -1,4 +1,5 @@
 using ClayBus.Testing;
+using ClayBus.Testing.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 

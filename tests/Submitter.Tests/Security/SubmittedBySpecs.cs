@@ -1,5 +1,6 @@
 using System.Net;
 using ClayBus.Submitter.Tests.Integration;
+using ClayBus.Testing.Security;
 
 namespace ClayBus.Submitter.Tests.Security;
 

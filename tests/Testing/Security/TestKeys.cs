@@ -1,6 +1,6 @@
 using ClayBus.ServiceDefaults.Security;
 
-namespace ClayBus.Submitter.Tests.Security;
+namespace ClayBus.Testing.Security;
 
 /// <summary>
 /// API keys for tests. <see cref="Development"/> is the one appsettings.Development.json accepts with every role;

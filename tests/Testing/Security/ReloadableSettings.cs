@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 
-namespace ClayBus.ServiceDefaults.Tests.Security;
+namespace ClayBus.Testing.Security;
 
 /// <summary>Configuration a test replaces while the host runs, as a rewritten mounted secret file would be.</summary>
-internal sealed class ReloadableSettings : ConfigurationProvider, IConfigurationSource
+public sealed class ReloadableSettings : ConfigurationProvider, IConfigurationSource
 {
     public ReloadableSettings(IReadOnlyDictionary<string, string?> values) => Set(values);
 
