@@ -58,6 +58,8 @@ public sealed class HostileInputSpecs(SecuredSubmitter submitter) : IClassFixtur
         };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.TransferEncodingChunked = !lengthDeclared;
+        // Wait for the go-ahead, so an early 413 is read as the answer rather than racing the upload into a broken pipe.
+        request.Headers.ExpectContinue = true;
 
         using var response = await Timed(() => client.SendAsync(request));
 
