@@ -6,8 +6,9 @@ namespace ClayBus.ServiceDefaults.Messaging;
 /// <summary>
 /// Every consumer of every service keeps its state in Redis, so a Redis restart (a few seconds while the append-only
 /// file loads) must not send messages to <c>_error</c>: they wait here and go on when Redis is back. The retry is in
-/// memory and so holds its concurrency slot, which is the back-pressure wanted during an outage; an outage longer
-/// than about half a minute dead-letters, and the operator requeues (docs/operations.md, "Dead letters").
+/// memory and so holds its concurrency slot, which is the back-pressure wanted during an outage. The window is about a
+/// minute because the client's own reconnect adds seconds to the server's restart; a longer outage dead-letters, and
+/// the operator requeues (docs/operations.md, "Dead letters").
 /// </summary>
 public static class RedisOutageRetry
 {
@@ -18,6 +19,6 @@ public static class RedisOutageRetry
             retry.Handle<RedisTimeoutException>();
             retry.Handle<RedisServerException>(exception => exception.Message.StartsWith("LOADING", StringComparison.Ordinal));
             retry.Handle<SagaException>(exception => exception.InnerException is RedisConnectionException or RedisTimeoutException);
-            retry.Intervals(250, 500, 1_000, 2_000, 4_000, 8_000, 15_000);
+            retry.Intervals(250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000, 15_000);
         });
 }
