@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Tracking;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace ClayBus.Enricher.Credits;
@@ -21,5 +22,9 @@ public sealed class CreditSettlementConsumerDefinition : ConsumerDefinition<Cred
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<CreditSettlementConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300)));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300));
+        });
 }

@@ -1,4 +1,5 @@
 using ClayBus.Enricher.ClayClient;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -40,6 +41,7 @@ public sealed class DeliverBatchConsumerDefinition : ConsumerDefinition<DeliverB
                 TimeSpan.FromMilliseconds(_options.RetryMinIntervalMilliseconds),
                 TimeSpan.FromMilliseconds(_options.RetryMaxIntervalMilliseconds),
                 TimeSpan.FromMilliseconds(_options.RetryMinIntervalMilliseconds));
+            retry.IgnoreRedisOutages();
             retry.Ignore<ClayRejectedException>();
             retry.Ignore<InvalidBatchException>();
         });

@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Credits;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace ClayBus.Monitor.Budget;
@@ -21,5 +22,9 @@ public sealed class BudgetThresholdReachedConsumerDefinition : ConsumerDefinitio
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<BudgetThresholdReachedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Intervals(100, 500, 1000);
+        });
 }

@@ -1,6 +1,7 @@
 using ClayBus.Contracts.Delivery;
 using ClayBus.Monitor.Callbacks;
 using ClayBus.Monitor.Metrics;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace ClayBus.Monitor.Lineage;
@@ -47,5 +48,9 @@ public sealed class BatchDeliveredConsumerDefinition : ConsumerDefinition<BatchD
     public BatchDeliveredConsumerDefinition() => EndpointName = "row-lineage";
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<BatchDeliveredConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Intervals(100, 500, 1000, 2000);
+        });
 }

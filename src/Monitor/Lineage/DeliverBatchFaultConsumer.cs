@@ -1,5 +1,6 @@
 using ClayBus.Contracts.Delivery;
 using ClayBus.Monitor.Metrics;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace ClayBus.Monitor.Lineage;
@@ -22,5 +23,9 @@ public sealed class DeliverBatchFaultConsumerDefinition : ConsumerDefinition<Del
     public DeliverBatchFaultConsumerDefinition() => EndpointName = "row-lineage";
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<DeliverBatchFaultConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Intervals(100, 500, 1000, 2000);
+        });
 }

@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Tracking;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace ClayBus.Monitor.Providers;
@@ -22,5 +23,9 @@ public sealed class RowEnrichedConsumerDefinition : ConsumerDefinition<RowEnrich
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RowEnrichedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Intervals(100, 500, 1000);
+        });
 }

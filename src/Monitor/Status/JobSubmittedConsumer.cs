@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Submission;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace ClayBus.Monitor.Status;
@@ -17,5 +18,9 @@ public sealed class JobSubmittedConsumerDefinition : ConsumerDefinition<JobSubmi
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<JobSubmittedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Intervals(100, 500, 1000);
+        });
 }

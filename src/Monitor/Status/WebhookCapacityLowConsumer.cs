@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Delivery;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace ClayBus.Monitor.Status;
@@ -23,5 +24,9 @@ public sealed class WebhookCapacityLowConsumerDefinition : ConsumerDefinition<We
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<WebhookCapacityLowConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Intervals(100, 500, 1000);
+        });
 }

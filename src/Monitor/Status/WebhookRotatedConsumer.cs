@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Delivery;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace ClayBus.Monitor.Status;
@@ -26,5 +27,9 @@ public sealed class WebhookRotatedConsumerDefinition : ConsumerDefinition<Webhoo
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<WebhookRotatedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 1000));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Intervals(100, 500, 1000);
+        });
 }

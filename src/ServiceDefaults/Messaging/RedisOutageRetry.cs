@@ -17,8 +17,27 @@ public static class RedisOutageRetry
         {
             retry.Handle<RedisConnectionException>();
             retry.Handle<RedisTimeoutException>();
-            retry.Handle<RedisServerException>(exception => exception.Message.StartsWith("LOADING", StringComparison.Ordinal));
-            retry.Handle<SagaException>(exception => exception.InnerException is RedisConnectionException or RedisTimeoutException);
+            retry.Handle<RedisServerException>(IsLoading);
+            retry.Handle<SagaException>(IsRedisOutage);
             retry.Intervals(250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000, 15_000);
         });
+
+    /// <summary>
+    /// An endpoint's own retry must leave Redis outages to the bus-level retry above: once a nested MassTransit retry
+    /// has handled an exception and run out, it marks the message as retried and the outer retry gives up at once, so
+    /// a consumer with a short retry of its own would dead-letter after a second instead of waiting out the restart.
+    /// </summary>
+    public static void IgnoreRedisOutages(this IRetryConfigurator retry)
+    {
+        retry.Ignore<RedisConnectionException>();
+        retry.Ignore<RedisTimeoutException>();
+        retry.Ignore<RedisServerException>(IsLoading);
+        retry.Ignore<SagaException>(IsRedisOutage);
+    }
+
+    private static bool IsLoading(RedisServerException exception) =>
+        exception.Message.StartsWith("LOADING", StringComparison.Ordinal);
+
+    private static bool IsRedisOutage(SagaException exception) =>
+        exception.InnerException is RedisConnectionException or RedisTimeoutException;
 }

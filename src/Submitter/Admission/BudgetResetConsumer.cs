@@ -1,5 +1,6 @@
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Submission;
+using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.Submitter.Batching;
 using MassTransit;
 
@@ -36,6 +37,10 @@ public sealed class BudgetResetConsumerDefinition : ConsumerDefinition<BudgetRes
     {
         // One release at a time: two instances releasing the same list would only interleave, but one is simpler to reason about.
         endpointConfigurator.ConcurrentMessageLimit = 1;
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(500, 2000, 5000));
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.IgnoreRedisOutages();
+            retry.Intervals(500, 2000, 5000);
+        });
     }
 }

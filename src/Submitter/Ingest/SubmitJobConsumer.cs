@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Submission;
+using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.Submitter.Routing;
 using MassTransit;
 
@@ -50,6 +51,7 @@ public sealed class SubmitJobConsumerDefinition : ConsumerDefinition<SubmitJobCo
         endpointConfigurator.ConcurrentMessageLimit = 4;
         endpointConfigurator.UseMessageRetry(retry =>
         {
+            retry.IgnoreRedisOutages();
             retry.Ignore<InvalidJobException>();
             retry.Ignore<JobRunningException>();
             retry.Intervals(1000, 5000, 15000);
