@@ -21,7 +21,7 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
         var limiters = (await Keyspaces.ConnectAsync(infrastructure, 3))
             .Select(redis => new SharedRateLimiter(redis, new TestOptionsMonitor<RateLimitOptions>(options), TimeProvider.System, Metrics.Create()))
             .ToArray();
-        var grants = new ConcurrentQueue<(long At, int Records)>();
+        var grants = new ConcurrentQueue<Grant>();
         var clock = Stopwatch.StartNew();
 
         // Four concurrent callers per instance, asking for 5 records at a time.
@@ -29,31 +29,33 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
         {
             while (clock.Elapsed < Run)
             {
+                var asked = clock.ElapsedTicks;
                 using var lease = await limiter.AcquireAsync(5);
                 Assert.True(lease.IsAcquired);
-                grants.Enqueue((clock.ElapsedTicks, 5));
+                grants.Enqueue(new Grant(asked, clock.ElapsedTicks, 5));
             }
         })));
 
-        var ordered = grants.OrderBy(g => g.At).ToArray();
-        var worstExcess = 0.0;
-        for (var i = 0; i < ordered.Length; i++)
+        // A grant happened somewhere between its ask and its return, and a busy machine can stretch that by hundreds
+        // of milliseconds. So the sound check is: the grants asked at or after a and returned by b all happened within
+        // [a, b], and they may not exceed the burst plus the rate over that span.
+        var all = grants.ToArray();
+        var worstExcess = double.MinValue;
+        foreach (var from in all.Select(g => g.Asked).Distinct())
         {
-            var records = 0;
-            for (var j = i; j < ordered.Length; j++)
+            foreach (var until in all.Select(g => g.Returned).Where(t => t >= from).Distinct())
             {
-                records += ordered[j].Records;
-                var allowed = 10 + (50.0 * (ordered[j].At - ordered[i].At) / Stopwatch.Frequency);
+                var records = all.Where(g => g.Asked >= from && g.Returned <= until).Sum(g => g.Records);
+                var allowed = 10 + (50.0 * (until - from) / Stopwatch.Frequency);
                 worstExcess = Math.Max(worstExcess, records - allowed);
             }
         }
 
-        // One request of slack for timer jitter between reading Redis's clock and ours.
-        Assert.True(worstExcess <= 5, $"a window saw {worstExcess:F1} records over burst + rate");
-        var total = ordered.Sum(g => g.Records);
+        Assert.True(worstExcess <= 0, $"a window saw {worstExcess:F1} records over burst + rate");
+        var total = all.Sum(g => g.Records);
         // Callers already queued at the deadline are served after it: measure up to the last grant.
-        var expected = 10 + (50.0 * ordered[^1].At / Stopwatch.Frequency);
-        Assert.InRange(total, expected * 0.9, expected + 5);
+        var expected = 10 + (50.0 * all.Max(g => g.Returned) / Stopwatch.Frequency);
+        Assert.InRange(total, expected * 0.85, expected);
     }
 
     [Fact]
@@ -90,4 +92,6 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
         BurstMargin = 0,
         IncreasePerSecond = 1,
     };
+
+    private sealed record Grant(long Asked, long Returned, int Records);
 }
