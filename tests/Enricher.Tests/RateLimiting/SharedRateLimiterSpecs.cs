@@ -51,7 +51,8 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
             }
         }
 
-        Assert.True(worstExcess <= 0, $"a window saw {worstExcess:F1} records over burst + rate");
+        // One record (20 ms at this rate) for the limiter timing its waits by Redis's clock and this test by its own.
+        Assert.True(worstExcess <= 1, $"a window saw {worstExcess:F1} records over burst + rate");
         var total = all.Sum(g => g.Records);
         // Callers already queued at the deadline are served after it: measure up to the last grant.
         var expected = 10 + (50.0 * all.Max(g => g.Returned) / Stopwatch.Frequency);
