@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Delivery;
 using ClayBus.Contracts.Tracking;
@@ -32,6 +34,12 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
                     && (await http.GetStringAsync("status/providers")).Contains("apollo", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(30),
                 "the events to reach the status API");
+
+            // The management API refreshes queue depths every few seconds: until it does, the page rightly says none.
+            await Eventually.Until(
+                async () => (await http.GetFromJsonAsync<JsonElement>("status/dead-letters")).GetProperty("total").GetInt64() >= 2,
+                TimeSpan.FromSeconds(30),
+                "the management API to count the dead letters");
         }
 
         // The key travels in the fragment, which the browser never sends: the page keeps it in sessionStorage.
