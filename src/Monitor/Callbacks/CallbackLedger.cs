@@ -51,6 +51,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
         redis.call('HSETNX', KEYS[3], '_first', ARGV[6])
         local last = tonumber(redis.call('HGET', KEYS[3], '_last') or '0')
         if tonumber(ARGV[6]) > last then redis.call('HSET', KEYS[3], '_last', ARGV[6]) end
+        redis.call('HINCRBY', KEYS[3], '_version', 1)
         local pending = redis.call('HINCRBY', KEYS[3], '_pending', 1)
         redis.call('PEXPIRE', KEYS[3], ARGV[7])
         redis.call('SADD', KEYS[4], ARGV[1])
@@ -62,6 +63,14 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
         local all = redis.call('HGETALL', KEYS[1])
         if #all > 0 then redis.call('HSET', KEYS[1], '_pending', 0) end
         return all
+        """;
+
+    // KEYS: job progress, dirty set. ARGV: job, the version that was published.
+    // The flag goes only if no callback counted since that version was read: a newer one keeps the job dirty.
+    private const string SettleScript = """
+        local version = redis.call('HGET', KEYS[1], '_version')
+        if version == false or version == ARGV[2] then redis.call('SREM', KEYS[2], ARGV[1]) return 1 end
+        return 0
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -92,26 +101,41 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
     public Task MarkPublished(ClayCallback callback) =>
         redis.Database.StringSetAsync(MarkKey(callback.JobId, callback.RowId), "published", expiry: null, keepTtl: true, when: When.Exists);
 
-    /// <summary>Takes the callback parked for a row that was not known when it arrived, if any.</summary>
-    public async Task<ParkedCallback?> TakeParked(string rowId)
+    /// <summary>
+    /// The callback parked for a row that was not known when it arrived, if any. It stays parked until
+    /// <see cref="ForgetParked"/>: a Monitor killed while settling it settles it again on redelivery, because Clay
+    /// was already told 200 and will not call again.
+    /// </summary>
+    public async Task<ParkedCallback?> PeekParked(string rowId)
     {
-        var json = await redis.Database.StringGetDeleteAsync(ParkedKey(rowId));
+        var json = await redis.Database.StringGetAsync(ParkedKey(rowId));
         return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<ParkedCallback>((string)json!, Json);
     }
 
-    /// <summary>Jobs with new callbacks since their last progress message (each taken by one Monitor instance).</summary>
-    public async Task<IReadOnlyList<Guid>> TakeDirtyJobs(int max)
+    public Task ForgetParked(string rowId) => redis.Database.KeyDeleteAsync(ParkedKey(rowId));
+
+    /// <summary>
+    /// Jobs with callbacks not yet published as progress. Reading does not take them: a job leaves the set only in
+    /// <see cref="SettleDirty"/>, after its progress is on the broker, so a Monitor killed in between loses nothing
+    /// (progress is absolute, and publishing it twice is harmless).
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> DirtyJobs(int max)
     {
-        var members = await redis.Database.SetPopAsync(DirtyJobsKey, max);
+        var members = await redis.Database.SetRandomMembersAsync(DirtyJobsKey, max);
         return [.. members.Select(member => Guid.Parse((string)member!))];
     }
-
-    public Task FlagDirty(Guid jobId) => redis.Database.SetAddAsync(DirtyJobsKey, jobId.ToString());
 
     public async Task<JobCallbackCounters?> TakeProgress(Guid jobId)
     {
         var flat = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(TakeProgressScript, [ProgressKey(jobId)]))!;
         return flat.Length == 0 ? null : JobCallbackCounters.From(flat);
+    }
+
+    /// <returns><c>false</c> when a callback counted after <paramref name="published"/> was read: the job stays dirty.</returns>
+    public async Task<bool> SettleDirty(Guid jobId, JobCallbackCounters? published)
+    {
+        var version = published?.Version.ToString(CultureInfo.InvariantCulture) ?? "";
+        return (long)(await redis.Database.ScriptEvaluateAsync(SettleScript, [ProgressKey(jobId), DirtyJobsKey], [jobId.ToString(), version])) == 1;
     }
 
     public static RedisKey RowKey(string rowId) => "row:" + rowId;

@@ -4,12 +4,13 @@ using StackExchange.Redis;
 namespace ClayBus.Monitor.Callbacks;
 
 /// <summary>A job's callback counters as stored in <c>progress:{job}</c> (fields <c>{table}|{outcome}</c>).</summary>
-public sealed record JobCallbackCounters(IReadOnlyDictionary<string, TableCallbackCounters> Tables, DateTimeOffset FirstAt, DateTimeOffset LastAt)
+/// <param name="Version">Counted callbacks so far: tells whether the counters changed after they were read.</param>
+public sealed record JobCallbackCounters(IReadOnlyDictionary<string, TableCallbackCounters> Tables, DateTimeOffset FirstAt, DateTimeOffset LastAt, long Version)
 {
     public static JobCallbackCounters From(RedisResult[] flat)
     {
         var tables = new Dictionary<string, TableCallbackCounters>();
-        long first = 0, last = 0;
+        long first = 0, last = 0, version = 0;
         for (var i = 0; i + 1 < flat.Length; i += 2)
         {
             var field = (string)flat[i]!;
@@ -18,6 +19,7 @@ public sealed record JobCallbackCounters(IReadOnlyDictionary<string, TableCallba
             {
                 case "_first": first = long.Parse(value, CultureInfo.InvariantCulture); continue;
                 case "_last": last = long.Parse(value, CultureInfo.InvariantCulture); continue;
+                case "_version": version = long.Parse(value, CultureInfo.InvariantCulture); continue;
                 case "_pending": continue;
             }
 
@@ -35,7 +37,7 @@ public sealed record JobCallbackCounters(IReadOnlyDictionary<string, TableCallba
             };
         }
 
-        return new JobCallbackCounters(tables, DateTimeOffset.FromUnixTimeMilliseconds(first), DateTimeOffset.FromUnixTimeMilliseconds(last));
+        return new JobCallbackCounters(tables, DateTimeOffset.FromUnixTimeMilliseconds(first), DateTimeOffset.FromUnixTimeMilliseconds(last), version);
     }
 }
 

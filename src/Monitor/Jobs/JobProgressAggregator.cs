@@ -61,43 +61,47 @@ public sealed partial class JobProgressAggregator(
         }
     }
 
-    /// <summary>Publishes progress for every job with new callbacks; a job whose publish fails is flagged again.</summary>
+    /// <summary>
+    /// Publishes progress for every job with new callbacks. A job stays flagged until its progress is published
+    /// (see <see cref="CallbackLedger.DirtyJobs"/>), so a failed publish is simply tried again next round.
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<Guid> jobs;
+        bool[] settled;
         do
         {
-            jobs = await ledger.TakeDirtyJobs(JobsPerRound);
-            await Task.WhenAll(jobs.Select(job => PublishAsync(job, cancellationToken)));
+            jobs = await ledger.DirtyJobs(JobsPerRound);
+            settled = await Task.WhenAll(jobs.Select(job => PublishAsync(job, cancellationToken)));
         }
-        while (jobs.Count == JobsPerRound);
+        while (jobs.Count == JobsPerRound && settled.Any(done => done));
     }
 
-    private async Task PublishAsync(Guid jobId, CancellationToken cancellationToken)
+    private async Task<bool> PublishAsync(Guid jobId, CancellationToken cancellationToken)
     {
         try
         {
             var counters = await ledger.TakeProgress(jobId);
-            if (counters is null)
+            if (counters is not null)
             {
-                return;
+                var tables = counters.Tables
+                    .Select(t => new TableProgress(t.Key, t.Value.Enriched, t.Value.NoData, t.Value.Error, t.Value.DataCredits, t.Value.Actions))
+                    .ToList();
+                await bus.Publish(new JobProgressed(jobId, tables, counters.FirstAt, counters.LastAt, clock.GetUtcNow()), cancellationToken);
             }
 
-            var tables = counters.Tables
-                .Select(t => new TableProgress(t.Key, t.Value.Enriched, t.Value.NoData, t.Value.Error, t.Value.DataCredits, t.Value.Actions))
-                .ToList();
-            await bus.Publish(new JobProgressed(jobId, tables, counters.FirstAt, counters.LastAt, clock.GetUtcNow()), cancellationToken);
+            return await ledger.SettleDirty(jobId, counters);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            await ledger.FlagDirty(jobId);
             LogPublishFailed(exception, jobId);
+            return false;
         }
     }
 
     [LoggerMessage(LogLevel.Warning, "Progress aggregation failed; retrying next round")]
     private partial void LogFlushFailed(Exception exception);
 
-    [LoggerMessage(LogLevel.Warning, "Could not publish progress for job {JobId}; it is flagged for the next round")]
+    [LoggerMessage(LogLevel.Warning, "Could not publish progress for job {JobId}; it stays flagged for the next round")]
     private partial void LogPublishFailed(Exception exception, Guid jobId);
 }

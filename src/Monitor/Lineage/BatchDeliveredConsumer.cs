@@ -22,11 +22,12 @@ public sealed partial class BatchDeliveredConsumer(
         await lineage.Delivered(delivered);
         foreach (var rowId in delivered.SentRowIds.Concat(delivered.SkippedRowIds))
         {
-            if (await ledger.TakeParked(rowId) is not { } parked)
+            if (await ledger.PeekParked(rowId) is not { } parked)
             {
                 continue;
             }
 
+            // Recording is idempotent, so a redelivery after a crash at any step below settles the callback once.
             var (record, _) = await ledger.Record(parked.Callback, parked.TableKey, parked.ReceivedAt);
             if (record is CallbackRecord.New or CallbackRecord.DuplicateUnpublished)
             {
@@ -35,6 +36,8 @@ public sealed partial class BatchDeliveredConsumer(
                 CallbackEndpoints.Count(metrics, parked.Callback);
                 LogSettled(rowId, delivered.JobId);
             }
+
+            await ledger.ForgetParked(rowId);
         }
     }
 

@@ -1,0 +1,112 @@
+using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Callbacks;
+using ClayBus.Monitor.Jobs;
+using ClayBus.ServiceDefaults.Redis;
+using ClayBus.Testing;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.Monitor.Tests.Callbacks;
+
+/// <summary>
+/// What the Monitor already told Clay "200" for must survive the Monitor being killed at any step: a parked callback
+/// until it is settled, a job's progress flag until its progress is on the broker.
+/// </summary>
+public sealed class CallbackLedgerSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
+{
+    private readonly RedisKeyspace _redis = new(
+        infrastructure.Redis.Connection,
+        Options.Create(new RedisOptions { KeyPrefix = infrastructure.Redis.Prefix + Guid.NewGuid().ToString("N")[..8] + ":" }));
+
+    private CallbackLedger Ledger => new(_redis, Options.Create(new CallbackOptions()));
+
+    [Fact]
+    public async Task Should_keep_a_parked_callback_until_it_is_settled()
+    {
+        var callback = Enriched(Guid.NewGuid(), "row-parked");
+        Assert.Equal(CallbackRecord.UnknownRow, (await Ledger.Record(callback, "inbound", DateTimeOffset.UtcNow)).Record);
+
+        // A Monitor killed after reading it must find it again on the redelivered BatchDelivered.
+        Assert.NotNull(await Ledger.PeekParked("row-parked"));
+        await KnowRowAsync("row-parked");
+        Assert.Equal(CallbackRecord.New, (await Ledger.Record((await Ledger.PeekParked("row-parked"))!.Callback, "inbound", DateTimeOffset.UtcNow)).Record);
+        await Ledger.ForgetParked("row-parked");
+
+        Assert.Null(await Ledger.PeekParked("row-parked"));
+    }
+
+    [Fact]
+    public async Task Should_keep_a_job_dirty_when_its_progress_was_read_but_never_settled()
+    {
+        var jobId = Guid.NewGuid();
+        await RecordAsync(jobId, "row-a");
+
+        var read = await Ledger.TakeProgress(jobId);
+
+        // Killed here, before publishing: the next round must still see the job.
+        Assert.Contains(jobId, await Ledger.DirtyJobs(100));
+        Assert.Equal(1, read!.Tables["inbound"].Enriched);
+    }
+
+    [Fact]
+    public async Task Should_keep_a_job_dirty_when_a_callback_counted_after_its_progress_was_read()
+    {
+        var jobId = Guid.NewGuid();
+        await RecordAsync(jobId, "row-a");
+        var first = await Ledger.TakeProgress(jobId);
+        await RecordAsync(jobId, "row-b");
+
+        Assert.False(await Ledger.SettleDirty(jobId, first));
+        Assert.Contains(jobId, await Ledger.DirtyJobs(100));
+
+        var second = await Ledger.TakeProgress(jobId);
+        Assert.True(await Ledger.SettleDirty(jobId, second));
+        Assert.DoesNotContain(jobId, await Ledger.DirtyJobs(100));
+        Assert.Equal(2, second!.Tables["inbound"].Enriched);
+    }
+
+    [Fact]
+    public async Task Should_publish_progress_again_after_a_failed_publish_and_only_then_clear_the_flag()
+    {
+        var jobId = Guid.NewGuid();
+        await RecordAsync(jobId, "row-a");
+        var brokerDown = true;
+        await using var provider = new ServiceCollection()
+            .AddMassTransitTestHarness(x => x.UsingInMemory((_, bus) => bus.ConfigurePublish(publish => publish.UseExecute(_ =>
+            {
+                if (Volatile.Read(ref brokerDown))
+                {
+                    throw new InvalidOperationException("the broker is unreachable");
+                }
+            }))))
+            .BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        using var signal = new JobProgressSignal();
+        var aggregator = new JobProgressAggregator(
+            Ledger, signal, harness.Bus, Options.Create(new JobTrackingOptions()), TimeProvider.System, NullLogger<JobProgressAggregator>.Instance);
+
+        await aggregator.FlushAsync(CancellationToken.None);
+        Assert.Contains(jobId, await Ledger.DirtyJobs(100));
+
+        Volatile.Write(ref brokerDown, false);
+        await aggregator.FlushAsync(CancellationToken.None);
+
+        Assert.True(await harness.Published.Any<JobProgressed>(p => p.Context.Message.JobId == jobId));
+        Assert.DoesNotContain(jobId, await Ledger.DirtyJobs(100));
+    }
+
+    private static ClayCallback Enriched(Guid jobId, string rowId) =>
+        new(rowId, jobId, ClayCallback.Enriched, "apollo", [new ProviderOutcome("apollo", ProviderResult.Hit, 1m)], 1m, 1);
+
+    private Task<bool> KnowRowAsync(string rowId) => _redis.Database.HashSetAsync(CallbackLedger.RowKey(rowId), "table", "inbound");
+
+    private async Task RecordAsync(Guid jobId, string rowId)
+    {
+        await KnowRowAsync(rowId);
+        Assert.Equal(CallbackRecord.New, (await Ledger.Record(Enriched(jobId, rowId), "inbound", DateTimeOffset.UtcNow)).Record);
+    }
+}
