@@ -24,6 +24,10 @@ public sealed class AdmissionOptions
     [Range(0.1, 60, ErrorMessage = "must be between 0.1 and 60 seconds")]
     public double BudgetTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>How often held batches are offered to the ledger again (a ledger that did not answer, a raised limit).</summary>
+    [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds (30 by default)")]
+    public int HeldRetrySeconds { get; set; } = 30;
+
     /// <summary>
     /// Under <c>hold</c> and <c>reject</c>, batches wait in memory until the job is known to fit; past this many they
     /// are published (the budget still covers them) so memory stays bounded on a huge file.

@@ -11,6 +11,8 @@ public static class AdmissionSetup
         builder.Services.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.Section);
         builder.Services.AddSingleton<HeldBatches>();
         builder.Services.AddScoped<BudgetGate>();
+        builder.Services.AddSingleton<HeldBatchRetry>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<HeldBatchRetry>());
         return builder;
     }
 

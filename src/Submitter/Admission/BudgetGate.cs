@@ -7,6 +7,8 @@ namespace ClayBus.Submitter.Admission;
 /// <summary>Today's remaining credits as the Enricher's ledger sees them; no answer in time means none (fail closed).</summary>
 public sealed class BudgetGate(IRequestClient<GetBudgetStatus> client, IOptions<AdmissionOptions> options, ILogger<BudgetGate> logger)
 {
+    public const string NoAnswer = "no answer from the ledger (fail closed)";
+
     public async Task<(decimal Remaining, string Source)> RemainingAsync(CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(options.Value.BudgetTimeoutSeconds);
@@ -19,7 +21,7 @@ public sealed class BudgetGate(IRequestClient<GetBudgetStatus> client, IOptions<
         catch (RequestTimeoutException)
         {
             logger.LogWarning("The credit ledger did not answer within {Timeout}: admitting against a budget of 0", timeout);
-            return (0, "no answer from the ledger (fail closed)");
+            return (0, NoAnswer);
         }
     }
 }

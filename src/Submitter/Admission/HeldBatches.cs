@@ -10,12 +10,20 @@ namespace ClayBus.Submitter.Admission;
 /// "releasing" list before publishing it and removes it only after the broker confirmed, so a crash mid-release
 /// publishes a batch again (the Enricher skips rows already sent) but never loses one.
 /// </summary>
-public sealed class HeldBatches(RedisKeyspace redis)
+public sealed class HeldBatches(RedisKeyspace redis) : IDisposable
 {
     internal const string HeldKey = "submitter:held";
     internal const string ReleasingKey = "submitter:held:releasing";
 
-    public async Task HoldAsync(IReadOnlyList<DeliverBatch> batches)
+    /// <summary>Held only because the ledger did not answer: retried as soon as it does (<see cref="HeldBatchRetry"/>).</summary>
+    internal const string UnansweredKey = "submitter:held:unanswered";
+
+    // The reset consumer and the held-batch retry both release: one at a time in this process.
+    private readonly SemaphoreSlim _release = new(1, 1);
+
+    public void Dispose() => _release.Dispose();
+
+    public async Task HoldAsync(IReadOnlyList<DeliverBatch> batches, bool ledgerUnanswered = false)
     {
         if (batches.Count == 0)
         {
@@ -23,7 +31,47 @@ public sealed class HeldBatches(RedisKeyspace redis)
         }
 
         var values = batches.Select(batch => (RedisValue)JsonSerializer.SerializeToUtf8Bytes(batch)).ToArray();
-        await redis.Database.ListRightPushAsync(HeldKey, values);
+        await redis.Database.ListRightPushAsync(ledgerUnanswered ? UnansweredKey : HeldKey, values);
+    }
+
+    public Task<long> UnansweredCountAsync() => redis.Database.ListLengthAsync(UnansweredKey);
+
+    /// <summary>
+    /// The ledger answers again: batches held only for its silence go out if <paramref name="remaining"/> covers all
+    /// of them; otherwise they join the batches held for the budget reset, as if the ledger had answered at once
+    /// (whole, so that no policy is turned into another).
+    /// </summary>
+    public async Task<IReadOnlyList<DeliverBatch>> ReleaseUnansweredAsync(decimal remaining, Func<DeliverBatch, Task> publish)
+    {
+        await _release.WaitAsync();
+        try
+        {
+            var database = redis.Database;
+            var waiting = (await database.ListRangeAsync(UnansweredKey)).Select(Read).ToList();
+            if (waiting.Sum(batch => batch.EstimatedCredits) > remaining)
+            {
+                while (!(await database.ListMoveAsync(UnansweredKey, HeldKey, ListSide.Left, ListSide.Right)).IsNull)
+                {
+                }
+
+                return [];
+            }
+
+            var released = new List<DeliverBatch>();
+            while (await database.ListMoveAsync(UnansweredKey, ReleasingKey, ListSide.Left, ListSide.Right) is { IsNull: false } next)
+            {
+                var batch = Read(next);
+                await publish(batch);
+                await database.ListRemoveAsync(ReleasingKey, next, 1);
+                released.Add(batch);
+            }
+
+            return released;
+        }
+        finally
+        {
+            _release.Release();
+        }
     }
 
     public Task<long> CountAsync() => redis.Database.ListLengthAsync(HeldKey);
@@ -33,6 +81,19 @@ public sealed class HeldBatches(RedisKeyspace redis)
     /// batch larger than a day's budget cannot block the line forever); the rest stays held for the next reset.
     /// </summary>
     public async Task<IReadOnlyList<DeliverBatch>> ReleaseAsync(decimal creditLimit, Func<DeliverBatch, Task> publish)
+    {
+        await _release.WaitAsync();
+        try
+        {
+            return await ReleaseInOrderAsync(creditLimit, publish);
+        }
+        finally
+        {
+            _release.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<DeliverBatch>> ReleaseInOrderAsync(decimal creditLimit, Func<DeliverBatch, Task> publish)
     {
         var database = redis.Database;
         var released = new List<DeliverBatch>();

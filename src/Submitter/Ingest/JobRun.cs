@@ -24,6 +24,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
     private readonly PublishRun _publishing = use.Publisher.Start(endpoint, jobId, cancellationToken);
     private IReadOnlyDictionary<string, TableReroute> _reroutes = new Dictionary<string, TableReroute>();
     private AdmissionBook _book = null!;
+    private bool _ledgerUnanswered;
     private int _read;
     private int _invalid;
     private int _batchesPublished;
@@ -47,6 +48,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
 
         var (remaining, budgetSource) = aborted is null ? await use.Budget.RemainingAsync(cancellationToken) : (0m, "not asked");
         _book = new AdmissionBook(use.Admission.Policy, remaining, use.Admission.MaxBufferedBatches);
+        _ledgerUnanswered = budgetSource == BudgetGate.NoAnswer;
         _reroutes = await use.Reroutes.CurrentAsync();
         try
         {
@@ -174,7 +176,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
 
             if (!request.DryRun)
             {
-                await use.Held.HoldAsync(step.Hold);
+                await use.Held.HoldAsync(step.Hold, _ledgerUnanswered);
                 await use.RecentRows.CommitAsync(step.Hold.SelectMany(batch => batch.Rows).Select(row => row.RowId), jobId);
             }
         }

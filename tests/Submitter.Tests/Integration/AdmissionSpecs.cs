@@ -83,7 +83,7 @@ public sealed class AdmissionSpecs(SubmitterHost host) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_fail_closed_when_the_ledger_does_not_answer()
+    public async Task Should_fail_closed_when_the_ledger_does_not_answer_and_send_the_job_once_it_answers()
     {
         host.LedgerSilent = true;
 
@@ -92,6 +92,35 @@ public sealed class AdmissionSpecs(SubmitterHost host) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal("held", body.GetProperty("admission").GetString());
         Assert.Contains("fail closed", body.GetProperty("budgetSource").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+        var questions = host.LedgerQuestions;
+        await Eventually.Until(() => host.LedgerQuestions > questions, TimeSpan.FromSeconds(20), "the held job to be offered to the ledger again");
+        Assert.Equal(0u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+
+        // A stalled ledger must not hold the job until midnight's reset.
+        host.LedgerSilent = false;
+
+        await Eventually.Until(async () => await host.Broker.CountAsync(BrokerProbe.HeldReleasedQueue) == 1, TimeSpan.FromSeconds(30), "HeldBatchesReleased");
+        Assert.Equal(1u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+        var released = Assert.Single(await host.Broker.DrainAsync(BrokerProbe.HeldReleasedQueue));
+        Assert.Equal(body.GetProperty("jobId").GetGuid(), released.Message.GetProperty("jobId").GetGuid());
+        Assert.Equal(10, released.Message.GetProperty("rows").GetInt32());
+        Assert.Equal(0, await host.Redis.Database.ListLengthAsync(host.Redis.Prefix + "submitter:held:unanswered"));
+        Assert.Equal(0, await host.Redis.Database.ListLengthAsync(host.Redis.Prefix + HeldKey));
+    }
+
+    [Fact]
+    public async Task Should_hold_a_job_for_the_reset_when_the_answering_ledger_says_it_does_not_fit()
+    {
+        host.LedgerSilent = true;
+        await Leads.PostJsonAsync(host.Client("hold"), new { rows = Leads.Rows(100) });
+        host.Remaining = 500;
+
+        // Held whole for the silence, then whole for the budget: 600 credits do not fit in 500.
+        host.LedgerSilent = false;
+
+        await Eventually.Until(async () => await host.Redis.Database.ListLengthAsync(host.Redis.Prefix + HeldKey) == 2, TimeSpan.FromSeconds(30), "the batches to wait for the reset");
+        Assert.Equal(0, await host.Redis.Database.ListLengthAsync(host.Redis.Prefix + "submitter:held:unanswered"));
         Assert.Equal(0u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
     }
 }

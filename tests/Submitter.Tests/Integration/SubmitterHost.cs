@@ -75,6 +75,7 @@ public sealed class SubmitterHost : InfrastructureFixture
 
             host.UseSetting("Admission:Policy", policy);
             host.UseSetting("Admission:BudgetTimeoutSeconds", "2");
+            host.UseSetting("Admission:HeldRetrySeconds", "1");
         })).CreateClient();
         client.DefaultRequestHeaders.Add(TestKeys.Header, key);
         return client;
@@ -86,7 +87,7 @@ public sealed class SubmitterHost : InfrastructureFixture
         Remaining = 1_000_000_000;
         LedgerSilent = false;
         await Broker.PurgeAsync();
-        await Redis.Database.KeyDeleteAsync([Redis.Prefix + "submitter:held", Redis.Prefix + "submitter:held:releasing", Redis.Prefix + "submitter:routes"]);
+        await Redis.Database.KeyDeleteAsync([Redis.Prefix + "submitter:held", Redis.Prefix + "submitter:held:releasing", Redis.Prefix + "submitter:held:unanswered", Redis.Prefix + "submitter:routes"]);
     }
 
     public override async Task DisposeAsync()
