@@ -35,6 +35,7 @@ builder.AddClayBusMessaging(
         bus.AddStatusConsumers();
     },
     (_, rabbit) => rabbit.UseRedisScheduler(builder.Configuration));
+builder.AddConsumerWatchdog();  // restarts the bus if an endpoint lost its consumer (ConsumerWatchdog:*)
 
 var app = builder.Build();
 app.UseApiKeys();

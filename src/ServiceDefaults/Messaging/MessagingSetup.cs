@@ -21,6 +21,9 @@ public static class MessagingSetup
         // MassTransit 8.5 otherwise calls an outside host about 5 minutes after start.
         Environment.SetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY", "false");
         builder.Services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        // Unique per process, so the management API tells this process's consumers from another instance's.
+        var identity = new ConsumerWatchdogIdentity($"{builder.Environment.ApplicationName}-{Environment.MachineName}-{Environment.ProcessId}");
+        builder.Services.AddSingleton(identity);
         builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<RabbitMqOptions>>((host, rabbit) =>
         {
             host.WaitUntilStarted = true;
@@ -41,6 +44,7 @@ public static class MessagingSetup
                     host.Username(options.Username);
                     host.Password(options.Password);
                     host.PublisherConfirmation = true;
+                    host.ConnectionName(identity.ConnectionName);
                     if (options.UseTls)
                     {
                         host.UseSsl(tls => tls.ServerName = options.Host);
@@ -57,6 +61,17 @@ public static class MessagingSetup
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// Restarts the bus when a queue this process consumed from keeps no consumer of it (see <see cref="ConsumerWatchdog"/>).
+    /// Not for a service that stops its own endpoints on purpose.
+    /// </summary>
+    public static IHostApplicationBuilder AddConsumerWatchdog(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<ConsumerWatchdogOptions>(ConsumerWatchdogOptions.Section);
+        builder.Services.AddHostedService<ConsumerWatchdog>();
         return builder;
     }
 }
