@@ -45,6 +45,9 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>A pass longer than this puts its held messages back and starts again: the broker closes a channel that holds a delivery past its acknowledgement timeout.</summary>
+    private static readonly TimeSpan MaxPass = TimeSpan.FromMinutes(10);
+
     private readonly RequeuePacer _pacer = new(plan.RatePerSecond, clock);
     private readonly Dictionary<string, string> _movedGroups = new(StringComparer.Ordinal);
     private readonly List<ulong> _held = [];
@@ -80,13 +83,21 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
         _depth = (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
         _fetched = 0;
         _interrupted = false;
-        _nextCheck = clock.GetUtcNow() + CheckInterval;
+        var passStart = clock.GetUtcNow();
+        _nextCheck = passStart + CheckInterval;
         progress.SetKept(0);
         long moved = 0;
         try
         {
             while (_fetched < _depth)
             {
+                if (clock.GetUtcNow() - passStart > MaxPass)
+                {
+                    // Held messages count against the broker's delivery acknowledgement timeout (30 min by default).
+                    _interrupted = true;
+                    return (NewPass, moved);
+                }
+
                 if (await ArrivalsAsync(force: false, cancellationToken) is { } arrived)
                 {
                     _interrupted = true;
@@ -155,7 +166,8 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
         }
 
         await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
-        _held.Remove(message.DeliveryTag);
+        // The message being moved is always the one fetched last.
+        _held.RemoveAt(_held.Count - 1);
         return null;
     }
 

@@ -8,12 +8,17 @@ namespace ClayBus.Monitor.Operations;
 /// that saves its progress and renews its queue lock about twice a second, and an audit entry when it ends. On
 /// shutdown the runs are cancelled; the messages they held go back to the dead-letter queue.
 /// </summary>
-public sealed class RequeueRunner(RequeueBroker broker, RequeueRunStore store, OperatorAudit audit, TimeProvider clock, ILogger<RequeueRunner> logger) : IHostedService, IDisposable
+public sealed class RequeueRunner(
+    RequeueBroker broker,
+    RequeueRunStore store,
+    OperatorAudit audit,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<RequeueRunner> logger) : IHostedService
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ConcurrentDictionary<Guid, Task> _runs = new();
-    private readonly CancellationTokenSource _stopping = new();
 
     public void Start(RequeueRunStatus run, RequeuePlan plan) =>
         _runs[run.RunId] = Task.Run(async () =>
@@ -30,18 +35,15 @@ public sealed class RequeueRunner(RequeueBroker broker, RequeueRunStore store, O
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
+    /// <summary>The runs were cancelled by ApplicationStopping; this waits for them to put their messages back and save their end.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) =>
         await Task.WhenAll(_runs.Values).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    public void Dispose() => _stopping.Dispose();
 
     private async Task ExecuteAsync(RequeueRunStatus run, RequeuePlan plan)
     {
         var progress = new RequeueProgress();
-        using var lockLost = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var stopping = lifetime.ApplicationStopping;
+        using var lockLost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(run, progress, lockLost, heartbeatStop.Token);
         RequeueOutcome outcome;
@@ -51,7 +53,7 @@ public sealed class RequeueRunner(RequeueBroker broker, RequeueRunStore store, O
             await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), lockLost.Token);
             outcome = await new PacedRequeue(channel, run.Queue, run.Destination, plan, clock, progress).RunAsync(lockLost.Token);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             outcome = new RequeueOutcome(RequeueRunState.Failed, "the Monitor shut down during the run: what moved stays moved, the rest is back in the dead-letter queue; start a new run");
         }
