@@ -6,29 +6,6 @@ using RabbitMQ.Client.Exceptions;
 
 namespace ClayBus.Monitor.Operations;
 
-/// <summary>How a run ended: completed, stopped by the canary, or failed; <see cref="Reason"/> says why when not completed.</summary>
-public sealed record RequeueOutcome(RequeueRunState State, string? Reason);
-
-/// <summary>Counters the run updates and its heartbeat reads from another thread.</summary>
-public sealed class RequeueProgress
-{
-    private long _moved;
-    private long _kept;
-    private int _passes;
-
-    public long Moved => Interlocked.Read(ref _moved);
-
-    public long Kept => Interlocked.Read(ref _kept);
-
-    public int Passes => Volatile.Read(ref _passes);
-
-    public void AddMoved() => Interlocked.Increment(ref _moved);
-
-    public void SetKept(long kept) => Interlocked.Exchange(ref _kept, kept);
-
-    public void AddPass() => Interlocked.Increment(ref _passes);
-}
-
 /// <summary>
 /// Moves dead letters back one at a time over AMQP, on one channel with publisher confirms: get (unacked), publish a
 /// copy to the source queue, and ack the original only once the broker confirmed the copy. A message of another group
@@ -44,6 +21,7 @@ public sealed class RequeueProgress
 public sealed class PacedRequeue(IChannel channel, string queue, string destination, RequeuePlan plan, TimeProvider clock, RequeueProgress progress)
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>A pass longer than this puts its held messages back and starts again: the broker closes a channel that holds a delivery past its acknowledgement timeout.</summary>
     private static readonly TimeSpan MaxPass = TimeSpan.FromMinutes(10);
@@ -55,12 +33,23 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
     private long _fetched;
     private DateTimeOffset _nextCheck;
     private bool _interrupted;
+    private bool _matchArrived;
+    private uint? _settleTo;
+    private DateTimeOffset _startedAt;
+
+    /// <summary>
+    /// An "arrival" that failed before the run started is an old message back late (the status API's peek puts the
+    /// messages it read back asynchronously), not the group failing again. Between the failing service's clock and
+    /// ours, allow this much.
+    /// </summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(1);
 
     /// <summary>Not an end: other failures arrived, so the pass put everything back and a new one looks again.</summary>
     private static readonly RequeueOutcome NewPass = new(RequeueRunState.Running, "other failures arrived: a new pass");
 
     public async Task<RequeueOutcome> RunAsync(CancellationToken cancellationToken)
     {
+        _startedAt = clock.GetUtcNow();
         while (true)
         {
             progress.AddPass();
@@ -70,7 +59,7 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
                 return outcome;
             }
 
-            if (moved == 0 && !_interrupted)
+            if (moved == 0 && !_interrupted && !_matchArrived)
             {
                 return new RequeueOutcome(RequeueRunState.Completed, null);
             }
@@ -80,8 +69,9 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
     /// <returns>The run's outcome when it ends with this pass, or <see cref="NewPass"/> when other failures arrived meanwhile.</returns>
     private async Task<(RequeueOutcome Outcome, long Moved)> PassAsync(CancellationToken cancellationToken)
     {
-        _depth = (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+        _depth = await SettledDepthAsync(cancellationToken);
         _fetched = 0;
+        _matchArrived = false;
         _interrupted = false;
         var passStart = clock.GetUtcNow();
         _nextCheck = passStart + CheckInterval;
@@ -111,7 +101,7 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
 
                 _fetched++;
                 _held.Add(message.DeliveryTag);
-                var (id, reason) = GroupOf(message.BasicProperties);
+                var (id, reason, _) = GroupOf(message.BasicProperties);
                 if (plan.Group is { } group && id != group)
                 {
                     progress.SetKept(_held.Count);
@@ -215,8 +205,10 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
         for (var i = 0; i < arrivals && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } arrival; i++)
         {
             _held.Add(arrival.DeliveryTag);
-            var (id, reason) = GroupOf(arrival.BasicProperties);
-            if (regrown is null && watched.Contains(id))
+            var (id, reason, failedAt) = GroupOf(arrival.BasicProperties);
+            // One of the messages to move, back late (a peek's requeue): the next pass must look again.
+            _matchArrived |= plan.Group is null || plan.Group == id;
+            if (regrown is null && watched.Contains(id) && !(failedAt < _startedAt - ClockSkew))
             {
                 regrown = $"group {id} grew again: {reason}";
             }
@@ -231,13 +223,35 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
         if (_held.Count > 0 && channel.IsOpen)
         {
             // Not the run's token: the messages go back even when the run is being cancelled.
+            var before = (await channel.QueueDeclarePassiveAsync(queue, CancellationToken.None)).MessageCount;
             await channel.BasicNackAsync(_held.Max(), multiple: true, requeue: true, CancellationToken.None);
+            _settleTo = before + (uint)_held.Count;
         }
 
         _held.Clear();
     }
 
-    private (string Id, string Reason) GroupOf(IReadOnlyBasicProperties properties)
+    /// <summary>
+    /// The ready depth for a new pass. The broker requeues nacked messages asynchronously: a depth read right after
+    /// the nack can miss them, and the pass would then end before reaching them.
+    /// </summary>
+    private async Task<uint> SettledDepthAsync(CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + SettleTimeout;
+        while (true)
+        {
+            var ready = (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+            if (_settleTo is not { } target || ready >= target || clock.GetUtcNow() >= deadline)
+            {
+                _settleTo = null;
+                return ready;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, cancellationToken);
+        }
+    }
+
+    private (string Id, string Reason, DateTimeOffset? FailedAt) GroupOf(IReadOnlyBasicProperties properties)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in properties.Headers ?? new Dictionary<string, object?>())
@@ -251,8 +265,8 @@ public sealed class PacedRequeue(IChannel channel, string queue, string destinat
             };
         }
 
-        var (type, message, _) = DeadLetterGrouping.Reason(headers);
-        return (DeadLetterGrouping.GroupId(queue, type, message), message.Length == 0 ? type : $"{type}: {message}");
+        var (type, message, at) = DeadLetterGrouping.Reason(headers);
+        return (DeadLetterGrouping.GroupId(queue, type, message), message.Length == 0 ? type : $"{type}: {message}", at);
     }
 
     private static TimeSpan Min(TimeSpan left, TimeSpan right) => left < right ? left : right;

@@ -1,5 +1,6 @@
 using ClayBus.Monitor.Status;
 using ClayBus.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using RabbitMQ.Client.Exceptions;
 
 namespace ClayBus.Monitor.Operations;
@@ -92,7 +93,17 @@ public static class RequeueRunEndpoints
         }
 
         var runId = MassTransit.NewId.NextGuid();
-        if (await store.TryLockAsync(queue!, runId) is { } holder)
+        string? holder;
+        try
+        {
+            holder = await store.TryLockAsync(queue!, runId);
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return RedisDown();
+        }
+
+        if (holder is not null)
         {
             return TypedResults.Problem(
                 statusCode: 409,
@@ -106,14 +117,24 @@ public static class RequeueRunEndpoints
         var run = new RequeueRunStatus(
             runId, queue!, destination, plan.Group, plan.RatePerSecond, plan.Canary, (int)plan.CanaryWait.TotalSeconds,
             RequeueRunState.Running, 0, 0, 0, null, who, now, null, now);
-        await store.SaveAsync(run);
-        await audit.AppendAsync(
-            who,
-            OperatorAudit.RequeueDeadLetters,
-            queue!,
-            new { queue, messages = depth, group = plan.Group },
-            new { queue = destination, runId, state = run.State, ratePerSecond = plan.RatePerSecond, canary = plan.Canary, canaryWaitSeconds = run.CanaryWaitSeconds },
-            $"paced requeue run {runId} started");
+        try
+        {
+            await store.SaveAsync(run);
+            await audit.AppendAsync(
+                who,
+                OperatorAudit.RequeueDeadLetters,
+                queue!,
+                new { queue, messages = depth, group = plan.Group },
+                new { queue = destination, runId, state = run.State, ratePerSecond = plan.RatePerSecond, canary = plan.Canary, canaryWaitSeconds = run.CanaryWaitSeconds },
+                $"paced requeue run {runId} started");
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Not started: an unaudited run must not move anything. The lock expires by itself if this release fails too.
+            await store.ReleaseAsync(queue!, runId).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return RedisDown();
+        }
+
         runner.Start(run, plan);
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -125,7 +146,17 @@ public static class RequeueRunEndpoints
 
     private static async Task<IResult> FindAsync(Guid runId, RequeueRunStore store, TimeProvider clock)
     {
-        if (await store.FindAsync(runId) is not { } run)
+        RequeueRunStatus? found;
+        try
+        {
+            found = await store.FindAsync(runId);
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return RedisDown();
+        }
+
+        if (found is not { } run)
         {
             return TypedResults.Problem(statusCode: 404, title: "Run not known", detail: $"no requeue run {runId}: runs are kept a day; check the id the POST answered");
         }
@@ -135,4 +166,7 @@ public static class RequeueRunEndpoints
             ? TypedResults.Ok(run with { State = RequeueRunState.Failed, Reason = $"the Monitor running it stopped answering at {run.HeartbeatAt:O}: what moved stays moved, the rest is back in the dead-letter queue; start a new run" })
             : TypedResults.Ok(run);
     }
+
+    private static ProblemHttpResult RedisDown() =>
+        TypedResults.Problem(statusCode: 503, title: "Run state not reachable", detail: "Redis, which holds the requeue runs, did not answer: retry in a few seconds (a running run carries on)");
 }

@@ -70,10 +70,9 @@ public sealed class RequeueRunner(
         await heartbeatStop.CancelAsync();
         await heartbeat;
         var finished = Snapshot(run, progress) with { State = outcome.State, Reason = outcome.Reason, FinishedAt = clock.GetUtcNow() };
+        await SaveEndAsync(finished, stopping);
         try
         {
-            await store.SaveAsync(finished);
-            await store.ReleaseAsync(run.Queue, run.RunId);
             await audit.AppendAsync(
                 run.StartedBy,
                 OperatorAudit.RequeueDeadLetters,
@@ -84,13 +83,40 @@ public sealed class RequeueRunner(
         }
         catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
         {
-            // The lock expires by itself; the status shows the run failed once its heartbeat is stale.
-            logger.LogWarning(exception, "Requeue run {RunId} ended {State} but Redis did not take its final status", run.RunId, finished.State);
+            logger.LogWarning(exception, "Requeue run {RunId} ended {State} but the audit log did not take its end", run.RunId, finished.State);
         }
 
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Requeue run {RunId} of {Queue} ended {State} after {Moved} moves: {Reason}", run.RunId, run.Queue, finished.State, finished.Moved, finished.Reason ?? "done");
+        }
+    }
+
+    /// <summary>
+    /// The final status, retried through a short Redis outage so a finished run does not read as failed later; the
+    /// lock is released last, so no new run starts on the queue before this one's end is known.
+    /// </summary>
+    private async Task SaveEndAsync(RequeueRunStatus finished, CancellationToken stopping)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.SaveAsync(finished);
+                await store.ReleaseAsync(finished.Queue, finished.RunId);
+                return;
+            }
+            catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                if (attempt >= 12 || stopping.IsCancellationRequested)
+                {
+                    // The lock expires by itself; GET reports the run failed once its heartbeat is stale.
+                    logger.LogWarning(exception, "Requeue run {RunId} ended {State} but Redis did not take its final status", finished.RunId, finished.State);
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5), clock, CancellationToken.None);
+            }
         }
     }
 

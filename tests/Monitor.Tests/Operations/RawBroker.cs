@@ -82,9 +82,10 @@ public sealed class RawBroker : IAsyncDisposable
 
     /// <summary>
     /// Consumes <paramref name="queue"/> and fails every message again, as MassTransit does when the cause is not fixed:
-    /// the message goes back to <paramref name="errorQueue"/> with its fault headers (a fresh timestamp).
+    /// the message goes back to <paramref name="errorQueue"/> with its fault headers (a fresh timestamp), or with
+    /// <paramref name="otherFault"/> as its exception type: a different failure than the one requeued.
     /// </summary>
-    public async Task<Arrivals> FailAgainAsync(string queue, string errorQueue)
+    public async Task<Arrivals> FailAgainAsync(string queue, string errorQueue, string? otherFault = null)
     {
         var channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var arrivals = new Arrivals(channel);
@@ -93,6 +94,11 @@ public sealed class RawBroker : IAsyncDisposable
         {
             arrivals.Received.Enqueue((Encoding.UTF8.GetString(delivery.Body.Span), arrivals.Clock.Elapsed));
             var headers = new Dictionary<string, object?>(delivery.BasicProperties.Headers!) { ["MT-Fault-Timestamp"] = DateTimeOffset.UtcNow.ToString("O") };
+            if (otherFault is not null)
+            {
+                headers["MT-Fault-ExceptionType"] = otherFault;
+            }
+
             await channel.BasicPublishAsync(string.Empty, errorQueue, mandatory: true, new BasicProperties { Persistent = true, Headers = headers }, delivery.Body);
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
         };
@@ -118,7 +124,8 @@ public sealed class RawBroker : IAsyncDisposable
                 {
                     ["MT-Fault-ExceptionType"] = letter.ExceptionType,
                     ["MT-Fault-Message"] = letter.Message + "\n   at ClayBus.Enricher.Delivery.DeliverBatchConsumer.Consume()",
-                    ["MT-Fault-Timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
+                    // Dead letters wait a while before anyone requeues them.
+                    ["MT-Fault-Timestamp"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
                     ["MT-Reason"] = "fault",
                 },
             };

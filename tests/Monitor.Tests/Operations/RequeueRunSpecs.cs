@@ -93,6 +93,42 @@ public sealed class RequeueRunSpecs(MonitorFixture monitor) : IClassFixture<Moni
         Assert.Equal(a.Concat(b).Select(l => l.Body).Order(), (await _broker.DrainAsync(errors)).Order());
     }
 
+    [Fact]
+    public async Task Should_stop_a_whole_queue_run_between_canary_pauses_when_a_moved_group_fails_again()
+    {
+        var (source, errors) = await Queues("check-spec");
+        var letters = Letters("e", 30, Rejected, "Clay answered 422");
+        await _broker.DeadLetterAsync(errors, letters);
+        await using var failing = await _broker.FailAgainAsync(source, errors);
+
+        var run = await Finished(await Start(new { queue = errors, ratePerSecond = 5, canary = 0 }));
+
+        Assert.Equal("stopped", run.GetProperty("state").GetString());
+        Assert.Contains($"group {DeadLetterGrouping.GroupId(errors, Rejected, "Clay answered 422")} grew again", run.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // No pause: the check about once a second catches it, at 5/s within a few moves.
+        Assert.InRange(run.GetProperty("moved").GetInt64(), 1, 12);
+        await Eventually.Until(async () => await _broker.ReadyAsync(errors) == 30, Deadline, "all 30 messages back in the dead-letter queue");
+        Assert.Equal(letters.Select(l => l.Body).Order(), (await _broker.DrainAsync(errors)).Order());
+    }
+
+    [Fact]
+    public async Task Should_carry_on_when_the_failures_that_arrive_are_of_another_group()
+    {
+        var (source, errors) = await Queues("other-spec");
+        var letters = Letters("o", 12, Rejected, "Clay answered 422");
+        await _broker.DeadLetterAsync(errors, letters);
+        await using var failing = await _broker.FailAgainAsync(source, errors, otherFault: Timeout);
+        var group = await KnownGroup(errors, Rejected, "Clay answered 422");
+
+        var run = await Finished(await Start(new { group, ratePerSecond = 20, canary = 2, canaryWaitSeconds = 1 }));
+
+        Assert.Equal("completed", run.GetProperty("state").GetString());
+        Assert.Equal(12, run.GetProperty("moved").GetInt64());
+        Assert.True(run.GetProperty("passes").GetInt32() >= 2, $"passes: {run.GetProperty("passes")}");
+        await Eventually.Until(async () => await _broker.ReadyAsync(errors) == 12, Deadline, "the 12 new failures in the dead-letter queue");
+        Assert.Equal(letters.Select(l => l.Body).Order(), (await _broker.DrainAsync(errors)).Order());
+    }
+
     [Theory]
     [InlineData("{}", "queue")]
     [InlineData("""{"queue": "deliver-batch"}""", "queue")]
