@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ClayBus.Monitor.Operations;
 using ClayBus.Monitor.Status;
 using ClayBus.Monitor.Tests.Status;
 using ClayBus.Testing;
 using ClayBus.Testing.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClayBus.Monitor.Tests.Operations;
 
@@ -169,6 +171,21 @@ public sealed class RequeueRunSpecs(MonitorFixture monitor) : IClassFixture<Moni
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Equal(first.GetProperty("runId").GetString(), (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString());
         Assert.Equal(HttpStatusCode.NotFound, unknownRun.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_report_a_run_whose_monitor_stopped_heartbeating_as_failed()
+    {
+        var at = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5);
+        var abandoned = new RequeueRunStatus(
+            Guid.NewGuid(), "gone-spec_error", "gone-spec", null, 10, 5, 30, RequeueRunState.Running, 7, 0, 1, null, "operate-key", at, null, at);
+        await monitor.Services.GetRequiredService<RequeueRunStore>().SaveAsync(abandoned);
+
+        var run = await monitor.Client.GetFromJsonAsync<JsonElement>($"dead-letters/requeues/{abandoned.RunId}");
+
+        Assert.Equal("failed", run.GetProperty("state").GetString());
+        Assert.Equal(7, run.GetProperty("moved").GetInt64());
+        Assert.Contains("the Monitor running it stopped answering", run.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
     private async Task<(string Source, string Errors)> Queues(string name)
