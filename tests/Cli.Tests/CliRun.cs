@@ -59,7 +59,7 @@ public sealed class CliRun
             new StatusCommand(_terminal, FastTiming, TimeProvider.System),
             new CancelCommand(_terminal),
             new DeadLetterListCommand(_terminal),
-            new DeadLetterRequeueCommand(_terminal),
+            new DeadLetterRequeueCommand(_terminal, TimeSpan.FromMilliseconds(20)),
         ];
         return CommandRunner.RunAsync(commands, args, _terminal, cancellationToken);
     }

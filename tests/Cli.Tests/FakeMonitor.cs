@@ -44,6 +44,14 @@ public sealed class FakeMonitor : IAsyncDisposable
     /// <summary>The answer to <c>POST /dead-letters/{queue}/requeue</c>.</summary>
     public Func<string, IResult> Requeue { get; set; } = queue => TypedResults.Ok(new RequeueResult(queue, queue[..^"_error".Length], 0, true, null));
 
+    /// <summary>The answer to <c>POST /dead-letters/requeues</c>, given its JSON body.</summary>
+    public Func<JsonElement, IResult> StartRequeue { get; set; } = body => TypedResults.Accepted(
+        "/dead-letters/requeues/" + RequeueRuns.Id,
+        RequeueRuns.Status(body.TryGetProperty("queue", out var queue) && queue.ValueKind == JsonValueKind.String ? queue.GetString()! : "deliver-batch_error", RequeueRunState.Running, 0));
+
+    /// <summary>The answers to <c>GET /dead-letters/requeues/{runId}</c>, one per request; the last one repeats.</summary>
+    public ConcurrentQueue<RequeueRunStatus> RequeueStates { get; } = new();
+
     /// <summary>The answer to <c>POST /jobs/{jobId}/cancel</c>, given the job and the body's reason.</summary>
     public Func<Guid, string?, IResult> Cancel { get; set; } = (jobId, reason) =>
         TypedResults.Accepted($"/status/jobs/{jobId}", new CancelRequested(jobId, "Delivering", "dev-only-local", reason, DateTimeOffset.UtcNow));
@@ -76,6 +84,12 @@ public sealed class FakeMonitor : IAsyncDisposable
         app.MapGet("/status/budget", () => fake.Budget);
         app.MapGet("/status/dead-letters", () => fake.DeadLetters);
         app.MapPost("/dead-letters/{queue}/requeue", (string queue) => fake.Requeue(queue));
+        app.MapPost("/dead-letters/requeues", async (HttpRequest request) => fake.StartRequeue(await JsonSerializer.DeserializeAsync<JsonElement>(request.Body)));
+        app.MapGet("/dead-letters/requeues/{runId:guid}", (Guid runId) =>
+        {
+            var found = fake.RequeueStates.Count > 1 ? fake.RequeueStates.TryDequeue(out var next) : fake.RequeueStates.TryPeek(out next);
+            return found && next!.RunId == runId ? Results.Ok(next) : Results.NotFound();
+        });
         app.MapPost("/jobs/{jobId:guid}/cancel", async (Guid jobId, HttpRequest request) =>
         {
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
@@ -97,6 +111,20 @@ public sealed class FakeMonitor : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Requeue runs as the Monitor's RequeueRunner saves them.</summary>
+public static class RequeueRuns
+{
+    public static readonly Guid Id = Guid.Parse("0b9d2c4e-0000-4000-8000-00000000beef");
+
+    public static RequeueRunStatus Status(string queue, RequeueRunState state, long moved, long kept = 0, string? reason = null, string? group = "ab12cd34")
+    {
+        var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        return new RequeueRunStatus(
+            Id, queue, queue[..^"_error".Length], group, 10, 5, 30, state, moved, kept, 1, reason, "dev-only-local", at,
+            state == RequeueRunState.Running ? null : at.AddSeconds(5), at);
     }
 }
 

@@ -54,7 +54,7 @@ public static class CommandRunner
                 return ExitCode.Success;
             }
 
-            return await found.RunAsync(Arguments.Parse(args.Skip(consumed), "dry-run", "own-keys", "json", "watch", "until-done"), cancellationToken);
+            return await found.RunAsync(Arguments.Parse(args.Skip(consumed), "dry-run", "own-keys", "json", "watch", "until-done", "all-at-once"), cancellationToken);
         }
         catch (UsageException exception)
         {

@@ -24,6 +24,9 @@ public static class ExitCode
     /// <summary><c>status --until-done</c>: the job finished, but some rows failed or went to a dead-letter queue.</summary>
     public const int JobCompletedWithFailures = 5;
 
+    /// <summary><c>dlq requeue</c>: the canary stopped the run, because a failure group it was moving grew again.</summary>
+    public const int RequeueStopped = 6;
+
     /// <summary>Ctrl-C during an operation that is not a watch (the shell's 128 + SIGINT).</summary>
     public const int Interrupted = 130;
 }

@@ -66,7 +66,7 @@ public sealed class DeadLetterListCommand(Terminal terminal) : ICommand
             console.Write(groups);
         }
 
-        console.MarkupLineInterpolated($"[grey]Fix the cause first, then move a queue's messages back: claybus dlq requeue {nonEmpty.OrderByDescending(queue => queue.Depth).First().Queue}[/]");
+        console.MarkupLineInterpolated($"[grey]Fix the cause first, then move a group back, paced, stopping if it fails again: claybus dlq requeue {nonEmpty.OrderByDescending(queue => queue.Depth).First().Queue} --group <group>[/]");
         return ExitCode.Success;
     }
 }

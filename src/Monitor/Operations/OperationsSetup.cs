@@ -12,6 +12,10 @@ public static class OperationsSetup
     {
         builder.Services.AddValidatedOptions<OperationsOptions>(OperationsOptions.Section);
         builder.Services.AddSingleton<OperatorAudit>();
+        builder.Services.AddSingleton<RequeueBroker>();
+        builder.Services.AddSingleton<RequeueRunStore>();
+        builder.Services.AddSingleton<RequeueRunner>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<RequeueRunner>());
         builder.Services.AddHttpClient<DeadLetterMover>((provider, http) => RabbitManagementClient.Configure(
             http,
             provider.GetRequiredService<IOptions<RabbitMqOptions>>().Value,
@@ -23,6 +27,7 @@ public static class OperationsSetup
     {
         endpoints.MapJobCancel();
         endpoints.MapDeadLetterRequeue();
+        endpoints.MapRequeueRuns();
         endpoints.MapOperatorAudit();
         return endpoints;
     }

@@ -23,10 +23,7 @@ public static class DeadLetterGrouping
     /// <summary>Groups peeked messages by MassTransit's fault headers; a message without them counts as "unknown".</summary>
     public static IReadOnlyList<DeadLetterGroup> Group(string queue, IEnumerable<IReadOnlyDictionary<string, string>> messages) =>
         messages
-            .Select(headers => (
-                Type: headers.GetValueOrDefault("MT-Fault-ExceptionType", headers.GetValueOrDefault("MT-Reason", "unknown")),
-                Message: Shorten(headers.GetValueOrDefault("MT-Fault-Message", "")),
-                At: DateTimeOffset.TryParse(headers.GetValueOrDefault("MT-Fault-Timestamp"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTimeOffset?)null))
+            .Select(Reason)
             .GroupBy(failure => (failure.Type, failure.Message))
             .Select(group => new DeadLetterGroup(
                 GroupId(queue, group.Key.Type, group.Key.Message),
@@ -37,6 +34,12 @@ public static class DeadLetterGrouping
                 group.Max(failure => failure.At)))
             .OrderByDescending(group => group.Count)
             .ToList();
+
+    /// <summary>Why one message was dead-lettered, as its fault headers say; the paced requeue groups by the same rule.</summary>
+    public static (string Type, string Message, DateTimeOffset? At) Reason(IReadOnlyDictionary<string, string> headers) => (
+        headers.GetValueOrDefault("MT-Fault-ExceptionType", headers.GetValueOrDefault("MT-Reason", "unknown")),
+        Shorten(headers.GetValueOrDefault("MT-Fault-Message", "")),
+        DateTimeOffset.TryParse(headers.GetValueOrDefault("MT-Fault-Timestamp"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null);
 
     public static string GroupId(string queue, string exceptionType, string message) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{queue}\n{exceptionType}\n{message}")))[..8];

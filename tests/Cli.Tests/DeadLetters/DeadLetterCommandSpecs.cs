@@ -78,7 +78,7 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
         _monitor.Requeue = queue => TypedResults.Ok(new RequeueResult(queue, "deliver-batch", 9, true, "claybus-requeue-deliver-batch_error"));
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--all-at-once", "--monitor", _monitor.Address.ToString());
 
         Assert.Equal(0, exit);
         Assert.Contains("POST /dead-letters/deliver-batch_error/requeue", _monitor.Requests);
@@ -91,7 +91,7 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
         _monitor.Requeue = queue => TypedResults.Accepted("/status/dead-letters", new RequeueResult(queue, "deliver-batch", 1_200, false, "claybus-requeue-deliver-batch_error"));
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--all-at-once", "--monitor", _monitor.Address.ToString());
 
         Assert.Equal(0, exit);
         Assert.Contains("Still moving deliver-batch_error back to deliver-batch: 1,200 messages so far; the broker's shovel claybus-requeue-deliver-batch_error carries on.", cli.Output, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
     [InlineData(StatusCodes.Status404NotFound, "Not Found", "There is no queue 'nothing_error' on the broker.", null)]
     public async Task Should_show_the_servers_problem_details_when_the_requeue_is_refused(int status, string title, string detail, string? hint)
     {
-        _monitor.Requeue = _ => TypedResults.Problem(detail, statusCode: status, title: title);
+        _monitor.StartRequeue = _ => TypedResults.Problem(detail, statusCode: status, title: title);
         var cli = new CliRun(new Dictionary<string, string?> { ["CLAYBUS_API_KEY"] = "test-only-read-key-0815" });
 
         var exit = await cli.RunAsync("dlq", "requeue", "nothing_error", "--monitor", _monitor.Address.ToString());

@@ -40,6 +40,8 @@ public sealed class EndpointAccessSpecs(MonitorFixture monitor) : IClassFixture<
         ["PUT /budget"] = ApiRoles.Operate,
         ["POST /jobs/{jobId:guid}/cancel"] = ApiRoles.Operate,
         ["POST /dead-letters/{queue}/requeue"] = ApiRoles.Operate,
+        ["POST /dead-letters/requeues"] = ApiRoles.Operate,
+        ["GET /dead-letters/requeues/{runId:guid}"] = ApiRoles.Read,
     };
 
     [Fact]
@@ -166,6 +168,7 @@ public sealed class EndpointAccessSpecs(MonitorFixture monitor) : IClassFixture<
         /// <summary>The pattern with a harmless value in each parameter: an unknown job, a queue that does not exist.</summary>
         public string Url => Pattern.TrimStart('/')
             .Replace("{jobId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{runId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{queue}", "access-spec_error", StringComparison.Ordinal)
             .Replace("{rowId}", "no-such-row", StringComparison.Ordinal)
             .Replace("{table}", "people", StringComparison.Ordinal)
