@@ -6,8 +6,12 @@
 //                             (as 50-row DeliverBatch messages); goal ratio ≤ 1.2
 //   unlimited_rows_per_s      ClaySim's limits off, the limiter set very high: rows/s one Enricher delivers
 //   raw_rabbitmq_msgs_per_s   plain RabbitMQ.Client publish + consume of messages as large as those batches
+//   machine_load_rate_1 / _3  the machine's state during each rate window, since 429s come from requests bunched by a
+//   timer_late_p99_ms_rate_1 / _3  busy machine: the 1-minute load average at the window's end, and the 99th percentile
+//                             of how late a 10 ms timer in this process fires (what the limiter's sleepers face)
 // Writes bench/results/enricher.json.
-//   dotnet run -c Release --project bench/EnricherBench [-- --quick] [--limit 200] [--window 60]
+//   dotnet run -c Release --project bench/EnricherBench [-- --quick] [--limit 200] [--window 60] [--rate-only]
+// --rate-only: the two rate runs only, printed and not written (for working on the limiter).
 // --quick (or CLAYBUS_BENCH_QUICK=1): 10 s windows and a 100k-row large backlog, for a smoke run.
 using System.Diagnostics;
 using System.Globalization;
@@ -38,6 +42,19 @@ try
     figures["rate_use_1"] = Math.Round(one.Use, 4);
     figures["rate_use_3"] = Math.Round(three.Use, 4);
     figures["fraction_429"] = Math.Round((double)(one.Responses429 + three.Responses429) / Math.Max(1, one.Requests + three.Requests), 5);
+    figures["machine_load_rate_1"] = Math.Round(one.Machine.Load, 1);
+    figures["machine_load_rate_3"] = Math.Round(three.Machine.Load, 1);
+    figures["timer_late_p99_ms_rate_1"] = Math.Round(one.Machine.TimerLateP99Ms, 1);
+    figures["timer_late_p99_ms_rate_3"] = Math.Round(three.Machine.TimerLateP99Ms, 1);
+    if (args.Contains("--rate-only"))
+    {
+        foreach (var (name, value) in figures)
+        {
+            Console.WriteLine($"{name}: {value.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return 0;
+    }
 
     var (small, messageBytes) = await BacklogRssAsync(10_000);
     var (large, _) = await BacklogRssAsync(largeBacklogRows);
@@ -88,13 +105,13 @@ async Task<RateRun> RateRunAsync(int processes)
         await Eventually.Until(async () => (await sim.TotalsAsync()).RecordsAccepted > before.RecordsAccepted, TimeSpan.FromSeconds(60), "the first records at ClaySim");
         await Task.Delay(warmUp);
         var (start, startedAt) = await TimedTotalsAsync();
-        await Task.Delay(window);
+        var machine = await MachineState.DuringAsync(window);
         var (end, endedAt) = await TimedTotalsAsync();
         var perSecond = (end.RecordsAccepted - start.RecordsAccepted) / (endedAt - startedAt).TotalSeconds;
         var requests = end.Requests - before.Requests;
         var responses429 = end.Responses429 - before.Responses429;
-        Console.WriteLine($"{processes} Enricher(s) at {limit} records/s: {perSecond:F1} records/s over {(endedAt - startedAt).TotalSeconds:F1} s, {responses429} × 429 in {requests} requests");
-        return new RateRun(perSecond / limit, requests, responses429);
+        Console.WriteLine($"{processes} Enricher(s) at {limit} records/s: {perSecond:F1} records/s over {(endedAt - startedAt).TotalSeconds:F1} s, {responses429} × 429 in {requests} requests; {machine}");
+        return new RateRun(perSecond / limit, requests, responses429, machine);
     }
     finally
     {
@@ -218,7 +235,7 @@ int Arg(string name, int fallback)
         : throw new ArgumentException($"{name} needs a positive whole number, e.g. {name} {fallback}");
 }
 
-internal sealed record RateRun(double Use, long Requests, long Responses429);
+internal sealed record RateRun(double Use, long Requests, long Responses429, MachineState Machine);
 
 internal sealed class BenchInfrastructure : InfrastructureFixture
 {

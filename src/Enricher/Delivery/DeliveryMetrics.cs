@@ -12,6 +12,7 @@ public sealed class DeliveryMetrics
     private readonly Counter<long> _responses;
     private readonly Counter<long> _rateLimited;
     private readonly Histogram<double> _limiterWait;
+    private readonly Histogram<double> _limiterSlotMissed;
     private readonly Counter<double> _creditsReserved;
 
     public DeliveryMetrics(IMeterFactory meters)
@@ -22,6 +23,7 @@ public sealed class DeliveryMetrics
         _responses = Meter.CreateCounter<long>("claybus.clay.responses", "{response}", "Clay webhook responses by status");
         _rateLimited = Meter.CreateCounter<long>("claybus.clay.429", "{response}", "429 answers from Clay");
         _limiterWait = Meter.CreateHistogram<double>("claybus.limiter.wait", "ms", "Time spent waiting for the shared rate limiter");
+        _limiterSlotMissed = Meter.CreateHistogram<double>("claybus.limiter.slot_missed", "ms", "How late a caller woke for a slot it then gave up (the machine or process was stalled)");
         _creditsReserved = Meter.CreateCounter<double>("claybus.credits.reserved", "{credit}", "Credits reserved before sending");
     }
 
@@ -42,6 +44,8 @@ public sealed class DeliveryMetrics
     }
 
     public void LimiterWaited(TimeSpan wait) => _limiterWait.Record(wait.TotalMilliseconds);
+
+    public void LimiterSlotMissed(TimeSpan late) => _limiterSlotMissed.Record(late.TotalMilliseconds);
 
     public void CreditsReserved(decimal credits) => _creditsReserved.Add((double)credits);
 }

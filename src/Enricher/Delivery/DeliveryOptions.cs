@@ -13,7 +13,7 @@ public sealed class DeliveryOptions
     [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 messages")]
     public int PrefetchCount { get; set; } = 4;
 
-    /// <summary>Records per HTTP request; also capped by the client's share of Clay's burst (RateLimit:Burst − BurstMargin).</summary>
+    /// <summary>Records per HTTP request; also capped by the client's share of Clay's burst (RateLimit:Burst less the headroom).</summary>
     [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 records (Clay's burst is 20)")]
     public int MaxRecordsPerRequest { get; set; } = 20;
 

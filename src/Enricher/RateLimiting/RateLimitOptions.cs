@@ -15,20 +15,33 @@ public sealed class RateLimitOptions
     public int Burst { get; set; } = 20;
 
     /// <summary>
-    /// Records of the server's burst the client never uses. Network jitter can bunch requests at the server; keeping
-    /// the client's bucket this much smaller than Clay's means it is never ahead of Clay's, so 429s stay rare.
+    /// How late a request may reach Clay, after its slot, without finding Clay's bucket short: the client keeps this
+    /// much of Clay's bucket unused (the rate times this time, in records). Requests bunch on the way (scheduling, GC,
+    /// the network), and a fixed number of records would be a different time at every rate.
     /// </summary>
-    [Range(0, 100_000, ErrorMessage = "must be between 0 and Burst - 1 records")]
-    public int BurstMargin { get; set; } = 4;
+    [Range(0, 60_000, ErrorMessage = "must be between 0 and 60000 milliseconds")]
+    public int HeadroomMilliseconds { get; set; } = 250;
+
+    /// <summary>Records of Clay's burst the client never uses; when set it replaces <see cref="HeadroomMilliseconds"/>.</summary>
+    [Range(0, 100_000, ErrorMessage = "must be between 0 and Burst - 1 records (or unset to use HeadroomMilliseconds)")]
+    public int? BurstMargin { get; set; }
 
     /// <summary>The shared bucket's name: one per Clay workspace.</summary>
     [Required(ErrorMessage = "is required: a name for the Clay workspace, e.g. 'default'")]
     [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "must be 1-64 letters, digits, '_', '.' or '-'")]
     public string Workspace { get; set; } = "default";
 
-    /// <summary>Multiplicative decrease of the shared rate on a 429 (0.5 halves it).</summary>
+    /// <summary>Multiplicative decrease of the shared rate on a 429 that follows another within <see cref="RepeatWindowSeconds"/> (0.5 halves it).</summary>
     [Range(0.05, 1, ErrorMessage = "must be between 0.05 and 1")]
     public double DecreaseFactor { get; set; } = 0.5;
+
+    /// <summary>The decrease on an isolated 429 (none in the <see cref="RepeatWindowSeconds"/> before it): one late request should not halve every instance.</summary>
+    [Range(0.05, 1, ErrorMessage = "must be between 0.05 and 1")]
+    public double IsolatedDecreaseFactor { get; set; } = 0.9;
+
+    /// <summary>A 429 this soon after the last decrease means the rate itself is too high, not one request late.</summary>
+    [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds")]
+    public int RepeatWindowSeconds { get; set; } = 10;
 
     /// <summary>Additive increase back towards <see cref="RecordsPerSecond"/>: records/s regained per second.</summary>
     [Range(0.001, 100_000, ErrorMessage = "must be between 0.001 and 100000 records per second per second")]
@@ -42,6 +55,24 @@ public sealed class RateLimitOptions
     [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds")]
     public int MaxReserveAheadSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Records of Clay's bucket kept unused: <see cref="BurstMargin"/>, or the headroom in time at the configured rate.
+    /// The time headroom never takes more than half the bucket, so a request keeps at least half of Clay's burst and
+    /// a high rate does not shrink requests to single records.
+    /// </summary>
+    public int Margin => BurstMargin is { } records
+        ? Math.Min(records, Burst - 1)
+        : Math.Min((int)Math.Ceiling((RecordsPerSecond * HeadroomMilliseconds / 1000.0) - 1e-9), Burst / 2);
+
     /// <summary>The client's own bucket: what one request may hold at most.</summary>
-    public int EffectiveBurst => Math.Max(1, Burst - BurstMargin);
+    public int EffectiveBurst => Math.Max(1, Burst - Margin);
+
+    /// <summary>The headroom actually held: how late a request may arrive at Clay and still find its tokens.</summary>
+    public TimeSpan EffectiveHeadroom => TimeSpan.FromSeconds(Margin / RecordsPerSecond);
+
+    /// <summary>
+    /// A caller that wakes this much after its slot gives the slot up and asks for a new one: sent that late it would
+    /// use up the headroom alone and leave none for the network. Half the headroom; none without headroom.
+    /// </summary>
+    public TimeSpan LateGrantLimit => EffectiveHeadroom / 2;
 }

@@ -8,7 +8,7 @@ public static class RateLimitingSetup
     public static IHostApplicationBuilder AddSharedRateLimit(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section)
-            .Validate(o => o.BurstMargin < o.Burst, "RateLimit:BurstMargin must be smaller than RateLimit:Burst");
+            .Validate(o => o.BurstMargin is null || o.BurstMargin < o.Burst, "RateLimit:BurstMargin must be smaller than RateLimit:Burst");
         builder.Services.AddSingleton<SharedRateLimiter>();
         return builder;
     }

@@ -17,7 +17,13 @@ public sealed class SharedRateLimiter(
     TimeProvider time,
     DeliveryMetrics metrics) : RateLimiter
 {
+    // A slot given up this many times in a row is taken anyway: on a machine too busy to wake on time the 429 path
+    // (wait Retry-After, slow down) is left to cope, rather than a caller that never sends.
+    private const int MaxLateRetries = 3;
+
+    private readonly RedisClock _clock = new(time);
     private long _currentMilliRate = (long)(options.CurrentValue.RecordsPerSecond * 1000);
+    private CancellationTokenSource _recall = new();
 
     public override TimeSpan? IdleDuration => null;
 
@@ -35,8 +41,16 @@ public sealed class SharedRateLimiter(
         var rate = (long)await redis.Database.ScriptEvaluateAsync(
             SharedRateScripts.Backoff,
             [StateKey],
-            [(long)(retryAfter.TotalMilliseconds * 1000), o.RecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, o.DecreaseFactor, Minimum(o)]);
+            [
+                (long)(retryAfter.TotalMilliseconds * 1000), o.RecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, o.DecreaseFactor, Minimum(o),
+                o.IsolatedDecreaseFactor, o.RepeatWindowSeconds * 1_000_000L,
+            ]);
         Interlocked.Exchange(ref _currentMilliRate, rate);
+
+        // Callers of this process already holding a slot inside the Retry-After would send into it: they ask again,
+        // and the bucket, pushed past the Retry-After, gives them later slots.
+        var recalled = Interlocked.Exchange(ref _recall, new CancellationTokenSource());
+        await recalled.CancelAsync();
     }
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
@@ -54,28 +68,78 @@ public sealed class SharedRateLimiter(
 
         var started = Stopwatch.GetTimestamp();
         var maxAhead = TimeSpan.FromSeconds(o.MaxReserveAheadSeconds);
+        var lateRetries = 0;
         while (true)
         {
+            var recall = Volatile.Read(ref _recall).Token;
             var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
                 SharedRateScripts.Reserve,
                 [StateKey],
                 [permitCount, o.RecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, (long)(maxAhead.TotalMilliseconds * 1000), Minimum(o)]))!;
+            var redisNow = (long)result[3];
+            _clock.Observe(redisNow);
             Interlocked.Exchange(ref _currentMilliRate, (long)result[2]);
             var wait = TimeSpan.FromMicroseconds((long)result[1]);
-            if ((long)result[0] == 1)
+            if ((long)result[0] == 0)
             {
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, time, cancellationToken);
-                }
-
-                metrics.LimiterWaited(Stopwatch.GetElapsedTime(started));
-                return Lease.Granted;
+                // The queue ahead is longer than we reserve for: come back when our slot would be within reach.
+                await Task.Delay(wait - maxAhead + TimeSpan.FromMilliseconds(10), time, cancellationToken);
+                continue;
             }
 
-            // The queue ahead is longer than we reserve for: come back when our slot would be within reach.
-            await Task.Delay(wait - maxAhead + TimeSpan.FromMilliseconds(10), time, cancellationToken);
+            if (!await SleepUntilSlotAsync(wait, recall, cancellationToken))
+            {
+                continue;
+            }
+
+            // Sent now, a request this late would arrive at Clay bunched with the next ones and find its bucket short.
+            var slot = redisNow + (long)result[1];
+            var late = _clock.Since(slot);
+            if (o.LateGrantLimit > TimeSpan.Zero && late > o.LateGrantLimit && lateRetries < MaxLateRetries)
+            {
+                lateRetries++;
+                metrics.LimiterSlotMissed(late);
+                continue;
+            }
+
+            metrics.LimiterWaited(Stopwatch.GetElapsedTime(started));
+            return Lease.Granted;
         }
+    }
+
+    /// <returns>False when a 429 recalled the slot.</returns>
+    private async Task<bool> SleepUntilSlotAsync(TimeSpan wait, CancellationToken recall, CancellationToken cancellationToken)
+    {
+        if (recall.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (wait <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(recall, cancellationToken);
+        try
+        {
+            await Task.Delay(wait, time, either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _recall.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     private static double Minimum(RateLimitOptions o) => o.RecordsPerSecond * o.MinimumShare;

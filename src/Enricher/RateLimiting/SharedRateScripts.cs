@@ -10,7 +10,7 @@ internal static class SharedRateScripts
 {
     // KEYS[1] state hash (tat µs, rate r/s, rate_at µs, dec_at µs)
     // ARGV: 1 permits, 2 ceiling r/s, 3 burst, 4 increase r/s per s, 5 max ahead µs, 6 minimum r/s
-    // → { reserved (0|1), wait µs, current rate in milli-records/s }
+    // → { reserved (0|1), wait µs, current rate in milli-records/s, Redis's now µs }
     public const string Reserve = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -26,16 +26,18 @@ internal static class SharedRateScripts
         local new_tat = math.max(tat, now) + n * interval
         local wait = new_tat - burst * interval - now
         if wait > tonumber(ARGV[5]) then
-          return { 0, math.ceil(wait), math.floor(rate * 1000) }
+          return { 0, math.ceil(wait), math.floor(rate * 1000), now }
         end
         redis.call('HSET', KEYS[1], 'tat', new_tat)
         redis.call('PEXPIRE', KEYS[1], 86400000)
-        return { 1, math.max(0, math.ceil(wait)), math.floor(rate * 1000) }
+        return { 1, math.max(0, math.ceil(wait)), math.floor(rate * 1000), now }
         """;
 
     // KEYS[1] state hash. ARGV: 1 retry-after µs, 2 ceiling r/s, 3 burst, 4 increase r/s per s, 5 decrease factor,
-    // 6 minimum r/s → new rate in milli-records/s.
+    // 6 minimum r/s, 7 isolated decrease factor, 8 repeat window µs → new rate in milli-records/s.
     // Many callers see the same 429 storm at once: the rate is cut once per Retry-After window, not once per caller.
+    // A cut within the repeat window of the last one is the full decrease (the rate is too high); a lone 429 after a
+    // quiet spell is most likely one request that came late, and only trims the rate.
     public const string Backoff = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -48,7 +50,11 @@ internal static class SharedRateScripts
         local dec_at = tonumber(s[4]) or 0
         rate = math.max(tonumber(ARGV[6]), math.min(ceiling, rate + tonumber(ARGV[4]) * (now - rate_at) / 1000000))
         if now - dec_at >= math.max(retry_after, 1000000) then
-          rate = math.max(tonumber(ARGV[6]), rate * tonumber(ARGV[5]))
+          local factor = tonumber(ARGV[7])
+          if now - dec_at < tonumber(ARGV[8]) then
+            factor = tonumber(ARGV[5])
+          end
+          rate = math.max(tonumber(ARGV[6]), rate * factor)
           redis.call('HSET', KEYS[1], 'rate', rate, 'rate_at', now, 'dec_at', now)
         end
         -- Clay's bucket is empty now: ours is empty when the wait is over.

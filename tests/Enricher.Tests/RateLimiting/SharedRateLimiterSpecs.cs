@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using ClayBus.Enricher.RateLimiting;
 using ClayBus.Enricher.Tests.Fixtures;
 using ClayBus.Testing;
@@ -60,7 +61,7 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
     }
 
     [Fact]
-    public async Task Should_make_every_instance_wait_and_slow_down_after_a_429()
+    public async Task Should_make_every_instance_wait_and_trim_the_rate_after_an_isolated_429()
     {
         var options = Options($"backoff-{Guid.NewGuid():N}", recordsPerSecond: 100, burst: 20);
         var redis = await Keyspaces.ConnectAsync(infrastructure, 2);
@@ -72,7 +73,102 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
         using var lease = await second.AcquireAsync(1);
 
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(950), $"waited only {clock.Elapsed.TotalMilliseconds:F0} ms");
-        Assert.InRange(second.CurrentRecordsPerSecond, 45, 60);
+        // One 429 after a quiet spell: × IsolatedDecreaseFactor (0.9), plus what the additive increase regained since.
+        Assert.InRange(second.CurrentRecordsPerSecond, 89, 95);
+    }
+
+    [Fact]
+    public async Task Should_halve_the_rate_when_a_429_follows_another_within_the_repeat_window()
+    {
+        var options = Options($"repeat-{Guid.NewGuid():N}", recordsPerSecond: 100, burst: 20);
+        var limiter = new SharedRateLimiter(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<RateLimitOptions>(options), TimeProvider.System, Metrics.Create());
+
+        await limiter.BackOffAsync(TimeSpan.Zero);
+        var trimmed = limiter.CurrentRecordsPerSecond;
+        // Within one Retry-After window (at least a second) the same storm cuts once; the next window cuts again.
+        await Eventually.Until(
+            async () =>
+            {
+                await limiter.BackOffAsync(TimeSpan.Zero);
+                return limiter.CurrentRecordsPerSecond < trimmed * 0.75;
+            },
+            TimeSpan.FromSeconds(5),
+            "a second cut within the repeat window");
+
+        Assert.InRange(trimmed, 89, 92);
+        // (90 + what the increase regained in the second between) × DecreaseFactor (0.5).
+        Assert.InRange(limiter.CurrentRecordsPerSecond, 45, 48);
+    }
+
+    [Fact]
+    public async Task Should_recall_a_slot_of_this_process_that_falls_inside_the_retry_after()
+    {
+        // 2 records/s and a bucket of one: the second caller's slot is half a second away.
+        var options = Options($"recall-{Guid.NewGuid():N}", recordsPerSecond: 2, burst: 1);
+        var limiter = new SharedRateLimiter(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<RateLimitOptions>(options), TimeProvider.System, Metrics.Create());
+        using (await limiter.AcquireAsync(1))
+        {
+        }
+
+        var clock = Stopwatch.StartNew();
+        var waiting = limiter.AcquireAsync(1).AsTask();
+        await Eventually.Until(() => clock.Elapsed > TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), "the caller holding its slot");
+        Assert.False(waiting.IsCompleted);
+        var backedOffAt = clock.Elapsed;
+        await limiter.BackOffAsync(TimeSpan.FromSeconds(2));
+        using var lease = await waiting;
+
+        Assert.True(lease.IsAcquired);
+        Assert.True(clock.Elapsed - backedOffAt >= TimeSpan.FromMilliseconds(1950), $"sent {(clock.Elapsed - backedOffAt).TotalMilliseconds:F0} ms after a 2 s Retry-After");
+    }
+
+    [Fact]
+    public async Task Should_give_up_a_slot_it_woke_too_late_for_and_take_a_new_one()
+    {
+        // 10 records/s, a bucket of 2 with one record of margin: 100 ms of headroom, so a wake 50 ms late is too late.
+        var options = Options($"late-{Guid.NewGuid():N}", recordsPerSecond: 10, burst: 2);
+        options.BurstMargin = 1;
+        var metrics = Metrics.Create();
+        var missed = new ConcurrentQueue<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == metrics.Meter && instrument.Name == "claybus.limiter.slot_missed")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, late, _, _) => missed.Enqueue(late));
+        listener.Start();
+        // Every timer fires 300 ms late, as in a process stalled by a loaded machine.
+        var limiter = new SharedRateLimiter(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<RateLimitOptions>(options), new StalledTimers(TimeSpan.FromMilliseconds(300)), metrics);
+
+        using (await limiter.AcquireAsync(1))
+        {
+        }
+
+        using var lease = await limiter.AcquireAsync(1);
+
+        Assert.True(lease.IsAcquired);
+        var late = Assert.Single(missed);
+        Assert.True(late >= 250, $"missed by {late:F0} ms");
+    }
+
+    [Fact]
+    public void Should_turn_the_headroom_into_records_at_the_configured_rate()
+    {
+        var clay = new RateLimitOptions { RecordsPerSecond = 10, Burst = 20, HeadroomMilliseconds = 250 };
+        var fast = new RateLimitOptions { RecordsPerSecond = 200, Burst = 20, HeadroomMilliseconds = 250 };
+        var fixedMargin = new RateLimitOptions { RecordsPerSecond = 200, Burst = 20, BurstMargin = 4 };
+
+        // 10/s × 250 ms = 2.5 records, rounded up: 300 ms held.
+        Assert.Equal((3, 17), (clay.Margin, clay.EffectiveBurst));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), clay.EffectiveHeadroom);
+        Assert.Equal(TimeSpan.FromMilliseconds(150), clay.LateGrantLimit);
+        // 200/s × 250 ms = 50 records: more than half the bucket, so half of it (50 ms) is what is held.
+        Assert.Equal((10, 10), (fast.Margin, fast.EffectiveBurst));
+        Assert.Equal(TimeSpan.FromMilliseconds(50), fast.EffectiveHeadroom);
+        Assert.Equal((4, 16), (fixedMargin.Margin, fixedMargin.EffectiveBurst));
     }
 
     [Fact]
@@ -95,4 +191,10 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
     };
 
     private sealed record Grant(long Asked, long Returned, int Records);
+
+    private sealed class StalledTimers(TimeSpan stall) : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            TimeProvider.System.CreateTimer(callback, state, dueTime > TimeSpan.Zero ? dueTime + stall : dueTime, period);
+    }
 }
