@@ -32,6 +32,10 @@ public sealed partial class ConsumerWatchdog(
     private readonly HttpClient _management = CreateManagementClient(rabbit.Value);
     private readonly HashSet<string> _consumedQueues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _missingSince = new(StringComparer.Ordinal);
+    private volatile string[] _watched = [];
+
+    /// <summary>The queues this process has been seen consuming from, which the watchdog keeps an eye on.</summary>
+    public IReadOnlyCollection<string> WatchedQueues => _watched;
 
     public override void Dispose()
     {
@@ -69,6 +73,7 @@ public sealed partial class ConsumerWatchdog(
     {
         var now = clock.GetUtcNow();
         _consumedQueues.UnionWith(consuming);
+        _watched = [.. _consumedQueues];
         foreach (var queue in _consumedQueues)
         {
             if (consuming.Contains(queue))

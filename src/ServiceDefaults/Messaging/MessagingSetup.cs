@@ -1,6 +1,7 @@
 using ClayBus.ServiceDefaults.Configuration;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -71,6 +72,7 @@ public static class MessagingSetup
     public static IHostApplicationBuilder AddConsumerWatchdog(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<ConsumerWatchdogOptions>(ConsumerWatchdogOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ConsumerWatchdog>();
         return builder;
     }
