@@ -2,8 +2,6 @@ using System.Net;
 using ClayBus.Monitor.Status;
 using ClayBus.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace ClayBus.Monitor.Operations;
 
@@ -22,7 +20,7 @@ public sealed class RequeueRefusedException(int status, string detail) : Excepti
 /// broker itself (a passive declare), and the shovel moves exactly that many, so the answer is exact and a message
 /// dead-lettered meanwhile waits for the next requeue instead of keeping the shovel alive.
 /// </summary>
-public sealed class DeadLetterMover(HttpClient management, IOptions<RabbitMqOptions> rabbit, IOptions<OperationsOptions> options, TimeProvider clock)
+public sealed class DeadLetterMover(HttpClient management, RequeueBroker broker, IOptions<RabbitMqOptions> rabbit, IOptions<OperationsOptions> options, TimeProvider clock)
 {
     private string VirtualHost => Uri.EscapeDataString(rabbit.Value.VirtualHost);
 
@@ -89,31 +87,7 @@ public sealed class DeadLetterMover(HttpClient management, IOptions<RabbitMqOpti
     /// </summary>
     private async Task<(long? Depth, bool DestinationExists)> DepthAsync(string queue, string destination, CancellationToken cancellationToken)
     {
-        var settings = rabbit.Value;
-        var factory = new ConnectionFactory
-        {
-            HostName = settings.Host,
-            Port = settings.Port,
-            VirtualHost = settings.VirtualHost,
-            UserName = settings.Username,
-            Password = settings.Password,
-            Ssl = new SslOption(settings.Host, enabled: settings.UseTls),
-        };
-        await using var connection = await factory.CreateConnectionAsync("claybus-monitor-requeue", cancellationToken);
-        return (await CountAsync(connection, queue, cancellationToken), await CountAsync(connection, destination, cancellationToken) is not null);
-    }
-
-    private static async Task<long?> CountAsync(IConnection connection, string queue, CancellationToken cancellationToken)
-    {
-        // A failed passive declare closes its channel: one channel per question.
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        try
-        {
-            return (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
-        }
-        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404)
-        {
-            return null;
-        }
+        await using var connection = await broker.ConnectAsync("requeue", cancellationToken);
+        return (await RequeueBroker.DepthAsync(connection, queue, cancellationToken), await RequeueBroker.DepthAsync(connection, destination, cancellationToken) is not null);
     }
 }

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,18 +13,17 @@ namespace ClayBus.ServiceDefaults.Messaging;
 /// messages in flight when the connection dropped finish on a dead channel, and some endpoints never consume again
 /// while the bus still reports Ready (seen in the RabbitMQ-restart fault test; MassTransit issues #2072 and #5692
 /// describe the same). This asks the broker, through the management API, which queues have a consumer on this
-/// process's connection; a queue this process consumed from that has none for <c>StallSeconds</c> restarts the bus,
-/// and a bus that cannot restart ends the process so that its supervisor (Kubernetes, compose, systemd) starts a new
-/// one. Every service keeps its state in Redis and unacknowledged messages return to their queue, so either remedy
-/// loses nothing. Only for services that never stop an endpoint on purpose (the Enricher pauses delivery by
-/// stopping one, so it does not run this).
+/// process's connection; when a queue this process consumed from has had none for <c>StallSeconds</c>, it ends the
+/// process with exit code 75 so that its supervisor (Kubernetes, compose, systemd) starts a new one. Restarting the bus
+/// in the process was tried first and did not bring the consumers back. Every service keeps its state in Redis and
+/// unacknowledged messages return to their queue, so a restart loses nothing. Only for services that never stop an
+/// endpoint on purpose (the Enricher pauses delivery by stopping one, so it does not run this).
 /// </summary>
 public sealed partial class ConsumerWatchdog(
-    IBusControl bus,
     ConsumerWatchdogIdentity identity,
+    IStalledProcessExit exit,
     IOptions<RabbitMqOptions> rabbit,
     IOptions<ConsumerWatchdogOptions> options,
-    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<ConsumerWatchdog> logger) : BackgroundService
 {
@@ -63,7 +61,10 @@ public sealed partial class ConsumerWatchdog(
 
             if (Stalled(consuming) is { Count: > 0 } stalled)
             {
-                await RestartBusAsync(stalled, stoppingToken);
+                var queues = string.Join(", ", stalled);
+                LogStalled(queues, settings.StallSeconds);
+                exit.Exit(queues);
+                return;
             }
         }
     }
@@ -88,26 +89,6 @@ public sealed partial class ConsumerWatchdog(
 
         var stallAfter = TimeSpan.FromSeconds(options.Value.StallSeconds);
         return [.. _missingSince.Where(missing => now - missing.Value >= stallAfter).Select(missing => missing.Key).Order(StringComparer.Ordinal)];
-    }
-
-    private async Task RestartBusAsync(List<string> stalled, CancellationToken stoppingToken)
-    {
-        LogRestarting(string.Join(", ", stalled), options.Value.StallSeconds);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.RestartTimeoutSeconds));
-        try
-        {
-            await bus.StopAsync(timeout.Token);
-            await bus.StartAsync(timeout.Token);
-            _missingSince.Clear();
-            LogRestarted();
-        }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            LogRestartFailed(exception);
-            Environment.ExitCode = 75; // EX_TEMPFAIL: a restart is the cure
-            lifetime.StopApplication();
-        }
     }
 
     /// <returns>Queues with a consumer on this process's connections, or null when the management API cannot tell.</returns>
@@ -146,14 +127,8 @@ public sealed partial class ConsumerWatchdog(
         return http;
     }
 
-    [LoggerMessage(LogLevel.Error, "No consumer of this process on {Queues} for {StallSeconds} s although the broker is up: restarting the bus")]
-    private partial void LogRestarting(string queues, int stallSeconds);
-
-    [LoggerMessage(LogLevel.Warning, "Bus restarted: its endpoints consume again")]
-    private partial void LogRestarted();
-
-    [LoggerMessage(LogLevel.Critical, "The bus could not be restarted: stopping the process so that its supervisor starts a new one")]
-    private partial void LogRestartFailed(Exception exception);
+    [LoggerMessage(LogLevel.Critical, "No consumer of this process on {Queues} for {StallSeconds} s although the broker is up: exiting with code 75 for the supervisor to start a new process")]
+    private partial void LogStalled(string queues, int stallSeconds);
 
     [LoggerMessage(LogLevel.Debug, "Consumer watchdog could not read the management API: {Reason}")]
     private partial void LogUnreadable(string reason);
@@ -161,3 +136,25 @@ public sealed partial class ConsumerWatchdog(
 
 /// <summary>The name this process gives its broker connections, so that the watchdog finds its own consumers.</summary>
 public sealed record ConsumerWatchdogIdentity(string ConnectionName);
+
+/// <summary>How the watchdog ends a stalled process (a seam, so that a test can watch it happen).</summary>
+public interface IStalledProcessExit
+{
+    void Exit(string stalledQueues);
+}
+
+/// <summary>
+/// A graceful stop with exit code 75 (EX_TEMPFAIL: "try again"), and a hard exit if the stuck endpoints keep the
+/// graceful one from finishing within <c>ConsumerWatchdog:ExitTimeoutSeconds</c>.
+/// </summary>
+public sealed class StalledProcessExit(IHostApplicationLifetime lifetime, IOptions<ConsumerWatchdogOptions> options) : IStalledProcessExit
+{
+    public const int ExitCode = 75;
+
+    public void Exit(string stalledQueues)
+    {
+        Environment.ExitCode = ExitCode;
+        lifetime.StopApplication();
+        _ = Task.Delay(TimeSpan.FromSeconds(options.Value.ExitTimeoutSeconds)).ContinueWith(_ => Environment.Exit(ExitCode), TaskScheduler.Default);
+    }
+}

@@ -66,13 +66,14 @@ public static class MessagingSetup
     }
 
     /// <summary>
-    /// Restarts the bus when a queue this process consumed from keeps no consumer of it (see <see cref="ConsumerWatchdog"/>).
-    /// Not for a service that stops its own endpoints on purpose.
+    /// Ends the process (exit code 75, for its supervisor to restart it) when a queue it consumed from keeps no consumer
+    /// of it (see <see cref="ConsumerWatchdog"/>). Not for a service that stops its own endpoints on purpose.
     /// </summary>
     public static IHostApplicationBuilder AddConsumerWatchdog(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<ConsumerWatchdogOptions>(ConsumerWatchdogOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IStalledProcessExit, StalledProcessExit>();
         builder.Services.AddHostedService<ConsumerWatchdog>();
         return builder;
     }

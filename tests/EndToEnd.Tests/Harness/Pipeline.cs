@@ -22,6 +22,9 @@ public sealed class Pipeline : IAsyncDisposable
     private readonly Dictionary<string, string?> _webhooks = [];
     private readonly int _monitorPort = ServiceProcess.FreePort();
     private readonly int _submitterPort = ServiceProcess.FreePort();
+    private readonly CancellationTokenSource _supervision = new();
+    private readonly List<string> _supervisorRestarts = [];
+    private Task _supervisor = Task.CompletedTask;
 
     private Pipeline(InfrastructureFixture infrastructure, PipelineSettings settings)
     {
@@ -69,7 +72,62 @@ public sealed class Pipeline : IAsyncDisposable
             await pipeline.StartEnricherAsync();
         }
 
+        pipeline._supervisor = pipeline.SuperviseAsync(pipeline._supervision.Token);
         return pipeline;
+    }
+
+    /// <summary>Services this run restarted because they asked to be (see <see cref="SuperviseAsync"/>).</summary>
+    public IReadOnlyList<string> SupervisorRestarts
+    {
+        get
+        {
+            lock (_supervisorRestarts)
+            {
+                return [.. _supervisorRestarts];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Does what Kubernetes, compose or systemd do in production: a Monitor or Submitter that ended itself with exit
+    /// code 75 (its consumer watchdog found an endpoint without a consumer) is started again on the same address.
+    /// Any other exit stays a crash, counted by <see cref="UnexpectedExits"/>.
+    /// </summary>
+    private async Task SuperviseAsync(CancellationToken stopping)
+    {
+        const int RestartMe = 75;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping);
+                if (Monitor is { HasExited: true, ExitCode: RestartMe } monitor && !_retired.Contains(monitor))
+                {
+                    _retired.Add(monitor);
+                    Record("monitor");
+                    await StartMonitorAsync();
+                }
+
+                if (Submitter is { HasExited: true, ExitCode: RestartMe } submitter && !_retired.Contains(submitter))
+                {
+                    _retired.Add(submitter);
+                    Record("submitter");
+                    await StartSubmitterAsync();
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
+        void Record(string service)
+        {
+            lock (_supervisorRestarts)
+            {
+                _supervisorRestarts.Add(service);
+            }
+        }
     }
 
     public async Task StartMonitorAsync()
@@ -219,6 +277,9 @@ public sealed class Pipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _supervision.CancelAsync();
+        await _supervisor;
+        _supervision.Dispose();
         foreach (var process in Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Where(p => p is not null))
         {
             await process.DisposeAsync();
