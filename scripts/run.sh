@@ -46,9 +46,21 @@ trap stop_all INT TERM EXIT
 
 start() { # start <name> <project dir> <port> [KEY=VALUE ...]
   local name=$1 dir=$2 port=$3; shift 3
-  # From the project folder: that is the content root, where appsettings*.json are read.
-  (cd "$dir" && exec env "$@" ASPNETCORE_URLS="http://127.0.0.1:$port" Redis__KeyPrefix="$prefix" \
-    dotnet "bin/Release/net10.0/ClayBus.$(basename "$dir").dll") >"$logs/$name.log" 2>&1 &
+  # From the project folder: that is the content root, where appsettings*.json are read. Exit code 75 is a service's
+  # consumer watchdog asking for a new process: started again here, as Kubernetes, compose or systemd would.
+  (
+    cd "$dir" || exit 1
+    child=
+    trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
+    while :; do
+      env "$@" ASPNETCORE_URLS="http://127.0.0.1:$port" Redis__KeyPrefix="$prefix" \
+        dotnet "bin/Release/net10.0/ClayBus.$(basename "$dir").dll" &
+      child=$!
+      code=0; wait "$child" || code=$?
+      [ "$code" -eq 75 ] || exit "$code"
+      echo "[run] $name exited with 75 (consumer watchdog): starting it again"
+    done
+  ) >"$logs/$name.log" 2>&1 &
   pids+=($!)
   echo "[run] $name on http://127.0.0.1:$port (log: $logs/$name.log)"
 }
