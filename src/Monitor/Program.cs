@@ -35,7 +35,7 @@ builder.AddClayBusMessaging(
         bus.AddStatusConsumers();
     },
     (_, rabbit) => rabbit.UseRedisScheduler(builder.Configuration));
-builder.AddConsumerWatchdog();  // restarts the bus if an endpoint lost its consumer (ConsumerWatchdog:*)
+builder.AddConsumerWatchdog();  // exits 75 for a restart if an endpoint lost its consumer (ConsumerWatchdog:*)
 
 var app = builder.Build();
 app.UseApiKeys();

@@ -25,7 +25,7 @@ builder.AddClayBusMessaging(bus =>
     bus.AddAdmissionConsumers();
     bus.AddRoutingConsumers();
 });
-builder.AddConsumerWatchdog();  // restarts the bus if an endpoint lost its consumer (ConsumerWatchdog:*)
+builder.AddConsumerWatchdog();  // exits 75 for a restart if an endpoint lost its consumer (ConsumerWatchdog:*)
 
 var app = builder.Build();
 app.UseApiKeys();
