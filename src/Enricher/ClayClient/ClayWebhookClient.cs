@@ -19,7 +19,11 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    /// <param name="beforeAttempt">Runs after the rate limiter let an attempt through, beside the request (renews row leases).</param>
+    /// <param name="beforeAttempt">
+    /// Runs after the rate limiter let an attempt through, just before it goes out (renews row leases). It runs before
+    /// the request, not beside it: a lease that cannot be renewed (Redis away) must stop the send, or the rows would
+    /// reach Clay without being markable as sent and go again after the outage (a Redis-restart run duplicated 140).
+    /// </param>
     public async Task SendAsync(WebhookTarget webhook, ReadOnlyMemory<byte> records, int recordCount, Func<Task>? beforeAttempt, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -31,11 +35,13 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
             outcome = await pipelines.For(webhook.Id).ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
-                    // The lease renewal runs beside the request, not before it: a Redis round trip between the
-                    // limiter's slot and the send would make the request late for its slot by a varying amount.
-                    var renewing = state.beforeAttempt?.Invoke() ?? Task.CompletedTask;
                     try
                     {
+                        if (state.beforeAttempt is { } before)
+                        {
+                            await before();
+                        }
+
                         using var request = new HttpRequestMessage(HttpMethod.Post, state.webhook.Url) { Content = new ReadOnlyMemoryContent(state.records) };
                         request.Content.Headers.ContentType = Json;
                         if (state.webhook.Token is { } token)
@@ -45,12 +51,10 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
 
                         var response = await state.http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken);
                         state.metrics.ClayResponded((int)response.StatusCode);
-                        await Renewed(renewing, response);
                         return Outcome.FromResult(response);
                     }
                     catch (Exception exception)
                     {
-                        await Quietly(renewing);
                         return Outcome.FromException<HttpResponseMessage>(exception);
                     }
                 },
@@ -88,36 +92,6 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
 
         var reason = await ReasonAsync(response, webhook, cancellationToken);
         throw new ClayRejectedException(status, webhook.Masked, reason);
-    }
-
-    // Once Clay has answered, a failed renewal must not turn the answer into a retry (Clay may hold the records):
-    // marking the rows sent comes next and meets the same Redis. Before an answer, the renewal's failure is the outcome.
-    private static async Task Renewed(Task renewing, HttpResponseMessage response)
-    {
-        try
-        {
-            await renewing;
-        }
-        catch (Exception) when (response.IsSuccessStatusCode)
-        {
-        }
-        catch (Exception)
-        {
-            response.Dispose();
-            throw;
-        }
-    }
-
-    private static async Task Quietly(Task renewing)
-    {
-        try
-        {
-            await renewing;
-        }
-        catch (Exception)
-        {
-            // The request's own failure is the outcome.
-        }
     }
 
     private static async Task<string> ReasonAsync(HttpResponseMessage response, WebhookTarget webhook, CancellationToken cancellationToken)

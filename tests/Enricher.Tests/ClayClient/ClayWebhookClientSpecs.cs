@@ -57,6 +57,23 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
     }
 
     [Fact]
+    public async Task Should_send_nothing_when_the_row_leases_cannot_be_renewed()
+    {
+        var handler = new ScriptedHandler(HttpStatusCode.OK);
+        var (client, _) = await CreateAsync(handler);
+
+        // Redis away: rows that reached Clay could not be marked sent and would go again after the outage.
+        await Assert.ThrowsAnyAsync<Exception>(() => client.SendAsync(
+            Webhook(),
+            Body,
+            1,
+            () => throw new TimeoutException("dev-only: Redis did not answer"),
+            CancellationToken.None));
+
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
     public async Task Should_call_Clay_unavailable_after_the_retries_without_showing_the_url()
     {
         var handler = new ScriptedHandler(HttpStatusCode.InternalServerError) { RepeatLast = true };
