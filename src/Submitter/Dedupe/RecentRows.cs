@@ -5,9 +5,11 @@ using StackExchange.Redis;
 namespace ClayBus.Submitter.Dedupe;
 
 /// <summary>
-/// Rows sent in the last <see cref="DedupeOptions.WindowDays"/> days: one Redis key per row id, valued with the job
-/// that claimed it. A job claims its rows (short TTL) before publishing and commits them (full TTL) once the broker
-/// confirmed their batch, so a crash between the two never makes a lead look sent when it was not.
+/// Rows sent in the last <see cref="DedupeOptions.WindowDays"/> days: one Redis key per row id, valued with the run of
+/// the job that claimed it (<see cref="Claimant"/>). A job claims its rows (short TTL) before publishing and commits
+/// them (full TTL) once the broker confirmed their batch, so a crash between the two never makes a lead look sent when
+/// it was not. Because the claim names the run, it also finds a row's second occurrence inside the job: the Submitter
+/// keeps no per-row memory, and a million-row file costs what a thousand-row one does.
 /// </summary>
 public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> options)
 {
@@ -23,14 +25,21 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
         return released
         """;
 
-    // 1 = new, or already claimed by this same job (a retry with the same idempotency key); 0 = another job has it.
+    // ARGV[1] = this run's claimant '<job>:<run>', ARGV[2] = '<job>:' (any run of the job), ARGV[3] = the claim's TTL.
+    // 1 = new, or claimed by an earlier run of this job (a retry with the same idempotency key); 2 = this run claimed
+    // it already (a duplicate inside the job); 0 = sent, or claimed by another job.
     private const string ClaimLua =
         """
         local result = {}
         for index, key in ipairs(KEYS) do
-          if redis.call('SET', key, ARGV[1], 'NX', 'EX', ARGV[2]) then
+          local holder = redis.call('GET', key)
+          if not holder then
+            redis.call('SET', key, ARGV[1], 'EX', ARGV[3])
             result[index] = 1
-          elseif redis.call('GET', key) == ARGV[1] then
+          elseif holder == ARGV[1] then
+            result[index] = 2
+          elseif string.sub(holder, 1, #ARGV[2]) == ARGV[2] then
+            redis.call('SET', key, ARGV[1], 'EX', ARGV[3])
             result[index] = 1
           else
             result[index] = 0
@@ -39,21 +48,33 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
         return result
         """;
 
+    // One command a batch rather than one SET a row.
+    private const string CommitLua =
+        """
+        for _, key in ipairs(KEYS) do
+          redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+        end
+        return #KEYS
+        """;
+
     public bool Enabled => options.Value.WindowDays > 0;
 
     public static RedisKey KeyOf(string rowId) => "submitter:row:" + rowId;
 
-    /// <summary>Claims each row for the job; returns which rows the job may send.</summary>
-    public async Task<bool[]> ClaimAsync(IReadOnlyList<string> rowIds, Guid jobId)
+    /// <summary>What one run of a job writes into the rows it claims.</summary>
+    public static string Claimant(Guid jobId, Guid runId) => $"{jobId:N}:{runId:N}";
+
+    /// <summary>Claims each row for this run of the job; says which rows the job may send.</summary>
+    public async Task<RowClaim[]> ClaimAsync(IReadOnlyList<string> rowIds, Guid jobId, Guid runId)
     {
         if (!Enabled || rowIds.Count == 0)
         {
-            return Enumerable.Repeat(true, rowIds.Count).ToArray();
+            return Enumerable.Repeat(RowClaim.Claimed, rowIds.Count).ToArray();
         }
 
         var keys = rowIds.Select(KeyOf).ToArray();
-        var result = await redis.Database.ScriptEvaluateAsync(ClaimLua, keys, [jobId.ToString("N"), options.Value.PendingClaimSeconds]);
-        return ((RedisResult[])result!).Select(value => (int)value == 1).ToArray();
+        var result = await redis.Database.ScriptEvaluateAsync(ClaimLua, keys, [Claimant(jobId, runId), $"{jobId:N}:", options.Value.PendingClaimSeconds]);
+        return ((RedisResult[])result!).Select(value => (RowClaim)(int)value).ToArray();
     }
 
     /// <summary>Dry run: which rows were already sent or claimed (reads only).</summary>
@@ -81,16 +102,15 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
             return;
         }
 
-        var window = TimeSpan.FromDays(options.Value.WindowDays);
-        var batch = redis.Database.CreateBatch();
-        var sent = "sent:" + jobId.ToString("N");
-        var writes = rowIds.Select(id => batch.StringSetAsync(KeyOf(id), sent, window)).ToArray();
-        batch.Execute();
-        await Task.WhenAll(writes);
+        RedisValue[] values = ["sent:" + jobId.ToString("N"), (long)TimeSpan.FromDays(options.Value.WindowDays).TotalSeconds];
+        foreach (var chunk in rowIds.Select(KeyOf).Chunk(1000))
+        {
+            await redis.Database.ScriptEvaluateAsync(CommitLua, chunk, values);
+        }
     }
 
     /// <summary>The job failed or was rejected before these rows went out: free them for the next submission.</summary>
-    public async Task ReleaseAsync(IReadOnlyList<string> rowIds, Guid jobId)
+    public async Task ReleaseAsync(IReadOnlyList<string> rowIds, string claimant)
     {
         if (!Enabled || rowIds.Count == 0)
         {
@@ -99,7 +119,20 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
 
         foreach (var chunk in rowIds.Chunk(1000))
         {
-            await redis.Database.ScriptEvaluateAsync(ReleaseScript, chunk.Select(KeyOf).ToArray(), [jobId.ToString("N")]);
+            await redis.Database.ScriptEvaluateAsync(ReleaseScript, chunk.Select(KeyOf).ToArray(), [claimant]);
         }
     }
+}
+
+/// <summary>What a claim found for a row.</summary>
+public enum RowClaim
+{
+    /// <summary>Sent in the window, or claimed by another job: skip it.</summary>
+    Taken = 0,
+
+    /// <summary>Now claimed by this run: send it.</summary>
+    Claimed = 1,
+
+    /// <summary>Claimed earlier by this same run: a duplicate inside the job.</summary>
+    DuplicateInJob = 2,
 }

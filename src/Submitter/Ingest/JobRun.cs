@@ -8,8 +8,8 @@ using MassTransit;
 namespace ClayBus.Submitter.Ingest;
 
 /// <summary>
-/// One job, start to finish, with memory bounded by the batches in flight (plus 16 bytes a row for in-job dedupe),
-/// not by the input: rows are checked against Redis a chunk at a time and batches leave as soon as they close.
+/// One job, start to finish, with memory bounded by the batches in flight, not by the input: rows are claimed in Redis
+/// a chunk at a time (which also finds duplicates inside the job) and batches leave as soon as they close.
 /// A dry run walks the same path and publishes, holds and claims nothing.
 /// </summary>
 public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endpoint, JobRunDependencies use, CancellationToken cancellationToken)
@@ -17,8 +17,13 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
     private readonly Dictionary<string, TableTally> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<RejectedRow> _rejected = [];
     private readonly List<RowRoute> _routes = [];
-    private readonly List<(string Table, string RowId, Lead Lead)> _chunk = [];
-    private readonly JobRowSet _seen = new();
+    private List<(string Table, string RowId, Lead Lead)> _chunk = [];
+    private (List<(string Table, string RowId, Lead Lead)> Rows, Task<RowClaim[]> Claims)? _claiming;
+    private readonly Guid _runId = Guid.NewGuid();
+
+    // Redis's claims find duplicates inside the job; only a dry run (which claims nothing) or a Submitter without the
+    // dedupe window keeps the job's row ids in memory.
+    private readonly JobRowSet? _seen = request.DryRun || !use.RecentRows.Enabled ? new JobRowSet() : null;
     private readonly LeadNormaliser _normaliser = new(use.Batching.MaxRecordBytes);
     private readonly BatchBuilder _builder = new(jobId, request.Priority, use.Batching, use.Clock);
     private readonly PublishRun _publishing = use.Publisher.Start(endpoint, jobId, cancellationToken);
@@ -70,6 +75,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
         }
 
         await FlushChunkAsync();
+        await SettleClaimAsync();
         foreach (var batch in _builder.Flush())
         {
             await ApplyAsync(_book.Offer(batch));
@@ -102,7 +108,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
         }
 
         var rowId = RowIdentity.RowId(table, lead);
-        if (!_seen.Add(rowId))
+        if (_seen is not null && !_seen.Add(rowId))
         {
             Tally(table).Deduplicated++;
             Trace(lead.RowNumber, table, table, rowId, 0, "duplicate in this job");
@@ -116,6 +122,10 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
         }
     }
 
+    /// <summary>
+    /// Sends the chunk's claim to Redis and settles the previous chunk while it runs: reading the next rows overlaps
+    /// the round trip. Chunks settle in order, so batches keep the file's order.
+    /// </summary>
     private async Task FlushChunkAsync()
     {
         if (_chunk.Count == 0)
@@ -123,17 +133,43 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
             return;
         }
 
-        var ids = _chunk.Select(entry => entry.RowId).ToList();
-        var fresh = request.DryRun
-            ? (await use.RecentRows.SeenAsync(ids)).Select(seen => !seen).ToArray()
-            : await use.RecentRows.ClaimAsync(ids, jobId);
-        for (var index = 0; index < _chunk.Count; index++)
+        var rows = _chunk;
+        _chunk = new List<(string Table, string RowId, Lead Lead)>(rows.Count);
+        var ids = rows.Select(entry => entry.RowId).ToList();
+        var claims = request.DryRun ? SeenAsync(ids) : use.RecentRows.ClaimAsync(ids, jobId, _runId);
+        try
         {
-            var (table, rowId, lead) = _chunk[index];
-            if (!fresh[index])
+            await SettleClaimAsync();
+        }
+        catch
+        {
+            // The job fails on the first error; the later claim is still observed so it cannot fault unseen.
+            _ = claims.ContinueWith(claim => claim.Exception, TaskScheduler.Default);
+            throw;
+        }
+
+        _claiming = (rows, claims);
+    }
+
+    private async Task<RowClaim[]> SeenAsync(IReadOnlyList<string> ids) =>
+        (await use.RecentRows.SeenAsync(ids)).Select(seen => seen ? RowClaim.Taken : RowClaim.Claimed).ToArray();
+
+    private async Task SettleClaimAsync()
+    {
+        if (_claiming is not { } claiming)
+        {
+            return;
+        }
+
+        _claiming = null;
+        var claims = await claiming.Claims;
+        for (var index = 0; index < claiming.Rows.Count; index++)
+        {
+            var (table, rowId, lead) = claiming.Rows[index];
+            if (claims[index] != RowClaim.Claimed)
             {
                 Tally(table).Deduplicated++;
-                Trace(lead.RowNumber, table, table, rowId, 0, "duplicate of a recent job");
+                Trace(lead.RowNumber, table, table, rowId, 0, claims[index] == RowClaim.DuplicateInJob ? "duplicate in this job" : "duplicate of a recent job");
                 continue;
             }
 
@@ -148,8 +184,6 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
                 await ApplyAsync(_book.Offer(closed));
             }
         }
-
-        _chunk.Clear();
     }
 
     private async Task ApplyAsync(AdmissionStep step)
@@ -193,7 +227,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
 
             if (!request.DryRun)
             {
-                await use.RecentRows.ReleaseAsync(step.Drop.SelectMany(batch => batch.Rows).Select(row => row.RowId).ToList(), jobId);
+                await use.RecentRows.ReleaseAsync(step.Drop.SelectMany(batch => batch.Rows).Select(row => row.RowId).ToList(), RecentRows.Claimant(jobId, _runId));
             }
         }
     }

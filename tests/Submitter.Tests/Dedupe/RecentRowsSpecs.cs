@@ -1,0 +1,70 @@
+using ClayBus.ServiceDefaults.Redis;
+using ClayBus.Submitter.Dedupe;
+using ClayBus.Testing;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.Submitter.Tests.Dedupe;
+
+/// <summary>Row claims on the real Redis: what one run, a retried run, another job and a commit each see.</summary>
+public sealed class RecentRowsSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
+{
+    private readonly RecentRows _rows = new(
+        new RedisKeyspace(infrastructure.Redis.Connection, Options.Create(new RedisOptions { KeyPrefix = infrastructure.Redis.Prefix })),
+        Options.Create(new DedupeOptions()));
+
+    [Fact]
+    public async Task Should_find_a_row_repeated_inside_one_run_across_chunks()
+    {
+        var (job, run) = (Guid.NewGuid(), Guid.NewGuid());
+        var (a, b) = (RowId(), RowId());
+
+        var first = await _rows.ClaimAsync([a, b, a], job, run);
+        var second = await _rows.ClaimAsync([b], job, run);
+
+        Assert.Equal([RowClaim.Claimed, RowClaim.Claimed, RowClaim.DuplicateInJob], first);
+        Assert.Equal([RowClaim.DuplicateInJob], second);
+    }
+
+    [Fact]
+    public async Task Should_let_a_retried_run_of_the_same_job_take_over_its_unsent_rows_but_not_its_sent_ones()
+    {
+        var job = Guid.NewGuid();
+        var (sent, unsent) = (RowId(), RowId());
+        await _rows.ClaimAsync([sent, unsent], job, Guid.NewGuid());
+        await _rows.CommitAsync([sent], job);
+
+        // The first run died before publishing `unsent`; the caller retries with the same idempotency key.
+        var retry = Guid.NewGuid();
+        var claims = await _rows.ClaimAsync([sent, unsent, unsent], job, retry);
+
+        Assert.Equal([RowClaim.Taken, RowClaim.Claimed, RowClaim.DuplicateInJob], claims);
+    }
+
+    [Fact]
+    public async Task Should_keep_a_row_from_another_job_while_claimed_and_after_it_is_sent()
+    {
+        var (claimed, sent) = (RowId(), RowId());
+        await _rows.ClaimAsync([claimed, sent], Guid.NewGuid(), Guid.NewGuid());
+        await _rows.CommitAsync([sent], Guid.NewGuid());
+
+        var other = await _rows.ClaimAsync([claimed, sent], Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal([RowClaim.Taken, RowClaim.Taken], other);
+    }
+
+    [Fact]
+    public async Task Should_free_only_the_rows_its_own_run_claimed_when_releasing()
+    {
+        var (job, run) = (Guid.NewGuid(), Guid.NewGuid());
+        var (mine, theirs) = (RowId(), RowId());
+        await _rows.ClaimAsync([mine], job, run);
+        await _rows.ClaimAsync([theirs], Guid.NewGuid(), Guid.NewGuid());
+
+        await _rows.ReleaseAsync([mine, theirs], RecentRows.Claimant(job, run));
+        var next = await _rows.ClaimAsync([mine, theirs], Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal([RowClaim.Claimed, RowClaim.Taken], next);
+    }
+
+    private static string RowId() => Guid.NewGuid().ToString("N");
+}
