@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using ClayBus.Enricher.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public sealed class ClayPipelines(SharedRateLimiter limiter, IOptionsMonitor<Cla
 {
     public static readonly ResiliencePropertyKey<int> Records = new("claybus.records");
     public static readonly ResiliencePropertyKey<string> Webhook = new("claybus.webhook");
+    public static readonly ResiliencePropertyKey<RowLeaseRenewal> Renewal = new("claybus.renewal");
 
     private readonly ResiliencePipelineRegistry<string> _registry = new();
 
@@ -88,9 +90,27 @@ public sealed class ClayPipelines(SharedRateLimiter limiter, IOptionsMonitor<Cla
             })
             .AddRateLimiter(new RateLimiterStrategyOptions
             {
-                RateLimiter = args => limiter.AcquireAsync(args.Context.Properties.GetValue(Records, 1), args.Context.CancellationToken),
+                RateLimiter = args => AcquireAfterRenewalAsync(args.Context),
             })
             .AddTimeout(TimeSpan.FromSeconds(o.AttemptTimeoutSeconds));
+    }
+
+    private async ValueTask<System.Threading.RateLimiting.RateLimitLease> AcquireAfterRenewalAsync(ResilienceContext context)
+    {
+        if (!context.Properties.TryGetValue(Renewal, out var renewal))
+        {
+            return await limiter.AcquireAsync(context.Properties.GetValue(Records, 1), context.CancellationToken);
+        }
+
+        await renewal.RenewAsync();
+        var renewedAt = Stopwatch.GetTimestamp();
+        var slot = await limiter.AcquireAsync(context.Properties.GetValue(Records, 1), context.CancellationToken);
+        if (Stopwatch.GetElapsedTime(renewedAt) > renewal.Lease / 2)
+        {
+            await renewal.RenewAsync();
+        }
+
+        return slot;
     }
 
     public static string Describe(Outcome<HttpResponseMessage> outcome) =>

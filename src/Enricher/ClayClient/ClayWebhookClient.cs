@@ -19,16 +19,17 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    /// <param name="beforeAttempt">
-    /// Runs after the rate limiter let an attempt through, just before it goes out (renews row leases). It runs before
-    /// the request, not beside it: a lease that cannot be renewed (Redis away) must stop the send, or the rows would
-    /// reach Clay without being markable as sent and go again after the outage (a Redis-restart run duplicated 140).
-    /// </param>
-    public async Task SendAsync(WebhookTarget webhook, ReadOnlyMemory<byte> records, int recordCount, Func<Task>? beforeAttempt, CancellationToken cancellationToken)
+    /// <param name="renewal">Renews the rows' leases before each attempt (see <see cref="RowLeaseRenewal"/>).</param>
+    public async Task SendAsync(WebhookTarget webhook, ReadOnlyMemory<byte> records, int recordCount, RowLeaseRenewal? renewal, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(ClayPipelines.Records, recordCount);
         context.Properties.Set(ClayPipelines.Webhook, webhook.Masked);
+        if (renewal is not null)
+        {
+            context.Properties.Set(ClayPipelines.Renewal, renewal);
+        }
+
         Outcome<HttpResponseMessage> outcome;
         try
         {
@@ -37,11 +38,6 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
                 {
                     try
                     {
-                        if (state.beforeAttempt is { } before)
-                        {
-                            await before();
-                        }
-
                         using var request = new HttpRequestMessage(HttpMethod.Post, state.webhook.Url) { Content = new ReadOnlyMemoryContent(state.records) };
                         request.Content.Headers.ContentType = Json;
                         if (state.webhook.Token is { } token)
@@ -59,7 +55,7 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
                     }
                 },
                 context,
-                (http, webhook, records, metrics, beforeAttempt));
+                (http, webhook, records, metrics));
         }
         finally
         {

@@ -134,7 +134,7 @@ public sealed class BatchSender(
                 reservation.Webhook,
                 RecordEncoder.Body(records),
                 records.Count,
-                () => claims.RenewAsync(batch.JobId, owner, rowIds, Lease(o)),
+                new RowLeaseRenewal(() => claims.RenewAsync(batch.JobId, owner, rowIds, Lease(o)), Lease(o)),
                 cancellationToken);
         }
         catch (ClayRejectedException)

@@ -67,10 +67,29 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
             Webhook(),
             Body,
             1,
-            () => throw new TimeoutException("dev-only: Redis did not answer"),
+            new RowLeaseRenewal(() => throw new TimeoutException("dev-only: Redis did not answer"), TimeSpan.FromSeconds(60)),
             CancellationToken.None));
 
         Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Should_renew_the_leases_before_the_slot_and_again_after_a_slot_wait_longer_than_half_the_lease()
+    {
+        var handler = new ScriptedHandler(HttpStatusCode.OK) { RepeatLast = true };
+        var (client, _) = await CreateAsync(handler, recordsPerSecond: 100);
+        var renewals = new ConcurrentQueue<(int Send, DateTimeOffset At)>();
+        RowLeaseRenewal Renewal(int send) => new(() => { renewals.Enqueue((send, DateTimeOffset.UtcNow)); return Task.CompletedTask; }, TimeSpan.FromMilliseconds(200));
+
+        // 100 records/s with a 100-record burst leaves the client 75 records at once: the second send waits ~750 ms.
+        await client.SendAsync(Webhook(), Body, 75, Renewal(1), CancellationToken.None);
+        await client.SendAsync(Webhook(), Body, 75, Renewal(2), CancellationToken.None);
+
+        Assert.Single(renewals, renewal => renewal.Send == 1);
+        var second = renewals.Where(renewal => renewal.Send == 2).Select(renewal => renewal.At).ToList();
+        Assert.Equal(2, second.Count);
+        Assert.True(second[1] - second[0] >= TimeSpan.FromMilliseconds(100), "the slot wait was shorter than expected");
+        Assert.True(second[1] <= handler.Requests[1].At, "the lease was renewed after the request went out");
     }
 
     [Fact]
@@ -85,11 +104,11 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
         Assert.DoesNotContain("dev-only-secret", unavailable.ToString(), StringComparison.Ordinal);
     }
 
-    private async Task<(ClayWebhookClient Client, SharedRateLimiter Limiter)> CreateAsync(ScriptedHandler handler)
+    private async Task<(ClayWebhookClient Client, SharedRateLimiter Limiter)> CreateAsync(ScriptedHandler handler, double recordsPerSecond = 1000)
     {
         var limiter = new SharedRateLimiter(
             await Keyspaces.ConnectAsync(infrastructure),
-            new TestOptionsMonitor<RateLimitOptions>(new RateLimitOptions { Workspace = $"client-{Guid.NewGuid():N}", RecordsPerSecond = 1000, Burst = 100 }),
+            new TestOptionsMonitor<RateLimitOptions>(new RateLimitOptions { Workspace = $"client-{Guid.NewGuid():N}", RecordsPerSecond = recordsPerSecond, Burst = 100 }),
             TimeProvider.System,
             Metrics.Create());
         var options = new TestOptionsMonitor<ClayOptions>(new ClayOptions { TransientRetries = 2, RetryBaseDelayMilliseconds = 20, AttemptTimeoutSeconds = 5 });
