@@ -10,6 +10,7 @@ public static class AdmissionSetup
     {
         builder.Services.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.Section);
         builder.Services.AddSingleton<HeldBatches>();
+        builder.Services.AddSingleton<StagedBatches>();
         builder.Services.AddScoped<BudgetGate>();
         builder.Services.AddSingleton<HeldBatchRetry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HeldBatchRetry>());

@@ -58,6 +58,9 @@ public sealed class PublishRun(
     /// <summary>Waits for every confirm; throws if any batch was not confirmed.</summary>
     public Task CompleteAsync() => Task.WhenAll(_inFlight);
 
+    /// <summary>The job failed: waits until no batch is still on its way, whatever became of it.</summary>
+    public Task SettleAsync() => Task.WhenAll(_inFlight).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     private async Task PublishOneAsync(DeliverBatch batch)
     {
         await BatchPublisher.PublishAsync(endpoint, batch, cancellationToken);

@@ -25,9 +25,10 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
         return released
         """;
 
-    // ARGV[1] = this run's claimant '<job>:<run>', ARGV[2] = '<job>:' (any run of the job), ARGV[3] = the claim's TTL.
-    // 1 = new, or claimed by an earlier run of this job (a retry with the same idempotency key); 2 = this run claimed
-    // it already (a duplicate inside the job); 0 = sent, or claimed by another job.
+    // ARGV[1] = this run's claimant '<job>:<run>', ARGV[2] = '<job>:' (any run of the job), ARGV[3] = the claim's TTL,
+    // ARGV[4] = the prefixed name of failed-run markers (a claimant is appended).
+    // 1 = new, or claimed by an earlier run of this job (a retry with the same idempotency key) or by a run that
+    // failed; 2 = this run claimed it already (a duplicate inside the job); 0 = sent, or claimed by another live job.
     private const string ClaimLua =
         """
         local result = {}
@@ -38,7 +39,8 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
             result[index] = 1
           elseif holder == ARGV[1] then
             result[index] = 2
-          elseif string.sub(holder, 1, #ARGV[2]) == ARGV[2] then
+          elseif string.sub(holder, 1, #ARGV[2]) == ARGV[2]
+              or (string.sub(holder, 1, 5) ~= 'sent:' and redis.call('EXISTS', ARGV[4] .. holder) == 1) then
             redis.call('SET', key, ARGV[1], 'EX', ARGV[3])
             result[index] = 1
           else
@@ -59,6 +61,8 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
 
     public bool Enabled => options.Value.WindowDays > 0;
 
+    private const string FailedRunPrefix = "submitter:failed-run:";
+
     public static RedisKey KeyOf(string rowId) => "submitter:row:" + rowId;
 
     /// <summary>What one run of a job writes into the rows it claims.</summary>
@@ -73,7 +77,7 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
         }
 
         var keys = rowIds.Select(KeyOf).ToArray();
-        var result = await redis.Database.ScriptEvaluateAsync(ClaimLua, keys, [Claimant(jobId, runId), $"{jobId:N}:", options.Value.PendingClaimSeconds]);
+        var result = await redis.Database.ScriptEvaluateAsync(ClaimLua, keys, [Claimant(jobId, runId), $"{jobId:N}:", options.Value.PendingClaimSeconds, redis.Prefix + FailedRunPrefix]);
         return ((RedisResult[])result!).Select(value => (RowClaim)(int)value).ToArray();
     }
 
@@ -108,6 +112,16 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
             await redis.Database.ScriptEvaluateAsync(CommitLua, chunk, values);
         }
     }
+
+    /// <summary>
+    /// The run failed: the rows it claimed and did not send may be claimed by any job at once, not only after
+    /// <see cref="DedupeOptions.PendingClaimSeconds"/> (a keyless retry would otherwise report them as duplicates and
+    /// drop them). One marker instead of a release a row: the run does not keep its rows.
+    /// </summary>
+    public Task MarkRunFailedAsync(Guid jobId, Guid runId) =>
+        Enabled
+            ? redis.Database.StringSetAsync(FailedRunPrefix + Claimant(jobId, runId), 1, TimeSpan.FromSeconds(options.Value.PendingClaimSeconds))
+            : Task.CompletedTask;
 
     /// <summary>The job failed or was rejected before these rows went out: free them for the next submission.</summary>
     public async Task ReleaseAsync(IReadOnlyList<string> rowIds, string claimant)

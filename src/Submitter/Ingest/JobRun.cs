@@ -1,3 +1,4 @@
+using ClayBus.Contracts.Delivery;
 using ClayBus.Submitter.Admission;
 using ClayBus.Submitter.Batching;
 using ClayBus.Submitter.Dedupe;
@@ -19,7 +20,9 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
     private readonly List<RowRoute> _routes = [];
     private List<(string Table, string RowId, Lead Lead)> _chunk = [];
     private (List<(string Table, string RowId, Lead Lead)> Rows, Task<RowClaim[]> Claims)? _claiming;
+    private static readonly IReadOnlyDictionary<string, System.Text.Json.JsonElement> NoFields = new Dictionary<string, System.Text.Json.JsonElement>();
     private readonly Guid _runId = Guid.NewGuid();
+    private readonly List<DeliverBatch> _dryRunStaged = [];
 
     // Redis's claims find duplicates inside the job; only a dry run (which claims nothing) or a Submitter without the
     // dedupe window keeps the job's row ids in memory.
@@ -37,6 +40,29 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
     private decimal _creditsRefused;
 
     public async Task<JobReport> ExecuteAsync(IAsyncEnumerable<InputRow> rows)
+    {
+        try
+        {
+            return await RunAsync(rows);
+        }
+        catch (Exception) when (!request.DryRun)
+        {
+            // Batches still awaiting their confirm settle first: a row is freed only once it can no longer go out.
+            await _publishing.SettleAsync();
+            try
+            {
+                await use.RecentRows.MarkRunFailedAsync(jobId, _runId);
+            }
+            catch (StackExchange.Redis.RedisException)
+            {
+                // Redis is what failed: the claims expire after Dedupe:PendingClaimSeconds.
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<JobReport> RunAsync(IAsyncEnumerable<InputRow> rows)
     {
         InputException? aborted = null;
         await using var reader = rows.GetAsyncEnumerator(cancellationToken);
@@ -188,6 +214,8 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
 
     private async Task ApplyAsync(AdmissionStep step)
     {
+        await ApplyStagedAsync(step.Staged);
+        await StageAsync(step.Stage);
         foreach (var batch in step.Publish)
         {
             Tally(batch.TableKey).Batches++;
@@ -230,6 +258,48 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
                 await use.RecentRows.ReleaseAsync(step.Drop.SelectMany(batch => batch.Rows).Select(row => row.RowId).ToList(), RecentRows.Claimant(jobId, _runId));
             }
         }
+    }
+
+    private async Task StageAsync(IReadOnlyList<DeliverBatch> batches)
+    {
+        if (batches.Count == 0)
+        {
+            return;
+        }
+
+        if (request.DryRun)
+        {
+            // A dry run writes nothing: it keeps the staged batches' shape (ids, counts, credits) without their fields.
+            _dryRunStaged.AddRange(batches.Select(batch => batch with { Rows = [.. batch.Rows.Select(row => row with { Fields = NoFields })] }));
+            return;
+        }
+
+        await use.Staged.StageAsync(jobId, batches);
+    }
+
+    private async Task ApplyStagedAsync(StagedFate fate)
+    {
+        if (fate == StagedFate.Wait)
+        {
+            return;
+        }
+
+        async Task Apply(IReadOnlyList<DeliverBatch> batches) => await ApplyAsync(fate switch
+        {
+            StagedFate.Publish => new AdmissionStep(batches, [], []),
+            StagedFate.Hold => new AdmissionStep([], batches, []),
+            _ => new AdmissionStep([], [], batches),
+        });
+
+        if (request.DryRun)
+        {
+            var staged = _dryRunStaged.ToList();
+            _dryRunStaged.Clear();
+            await Apply(staged);
+            return;
+        }
+
+        await use.Staged.DrainAsync(jobId, Apply);
     }
 
     private async Task AnnounceAsync(JobReport report)

@@ -14,6 +14,7 @@ public sealed class JobRunFactory(
     RecentRows recentRows,
     BudgetGate budget,
     HeldBatches held,
+    StagedBatches staged,
     BatchPublisher publisher,
     IOptions<BatchingOptions> batching,
     IOptions<AdmissionOptions> admission,
@@ -24,7 +25,7 @@ public sealed class JobRunFactory(
 {
     public JobRun Create(Guid jobId, JobRequest request, IPublishEndpoint endpoint, CancellationToken cancellationToken) =>
         new(jobId, request, endpoint, new JobRunDependencies(
-            router, reroutes, recentRows, budget, held, publisher, batching.Value, admission.Value, ingest.Value, metrics, clock, logger), cancellationToken);
+            router, reroutes, recentRows, budget, held, staged, publisher, batching.Value, admission.Value, ingest.Value, metrics, clock, logger), cancellationToken);
 }
 
 public sealed record JobRunDependencies(
@@ -33,6 +34,7 @@ public sealed record JobRunDependencies(
     RecentRows RecentRows,
     BudgetGate Budget,
     HeldBatches Held,
+    StagedBatches Staged,
     BatchPublisher Publisher,
     BatchingOptions Batching,
     AdmissionOptions Admission,

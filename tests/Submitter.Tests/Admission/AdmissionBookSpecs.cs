@@ -37,13 +37,37 @@ public class AdmissionBookSpecs
     }
 
     [Fact]
-    public void Should_publish_a_full_buffer_that_still_fits_to_bound_memory()
+    public void Should_stage_a_full_buffer_and_publish_the_staged_batches_first_once_the_whole_job_fits()
     {
         var book = new AdmissionBook(AdmissionPolicy.Hold, 10_000, maxBuffered: 3);
 
-        Assert.Empty(book.Offer(Batch(10)).Publish);
-        Assert.Empty(book.Offer(Batch(10)).Publish);
-        Assert.Equal(3, book.Offer(Batch(10)).Publish.Count);
+        Assert.Equal(AdmissionStep.None, book.Offer(Batch(10)));
+        Assert.Equal(AdmissionStep.None, book.Offer(Batch(10)));
+        var full = book.Offer(Batch(10));
+        book.Offer(Batch(10));
+        var finish = book.Finish();
+
+        Assert.Empty(full.Publish);
+        Assert.Equal(3, full.Stage.Count);
+        Assert.Equal(StagedFate.Publish, finish.Staged);
+        Assert.Single(finish.Publish);
+        Assert.Equal(AdmissionDecision.Admitted, book.Decision);
+    }
+
+    [Theory]
+    [InlineData(AdmissionPolicy.Hold, StagedFate.Hold, AdmissionDecision.Held)]
+    [InlineData(AdmissionPolicy.Reject, StagedFate.Drop, AdmissionDecision.Rejected)]
+    public void Should_decide_the_staged_batches_with_the_batch_that_does_not_fit(AdmissionPolicy policy, StagedFate fate, AdmissionDecision decision)
+    {
+        var book = new AdmissionBook(policy, 45, maxBuffered: 2);
+        var steps = Enumerable.Range(0, 5).Select(_ => book.Offer(Batch(10))).ToList();
+        steps.Add(book.Finish());
+
+        Assert.Equal(4, steps.Sum(step => step.Stage.Count));
+        Assert.Equal([fate], steps.Where(step => step.Staged != StagedFate.Wait).Select(step => step.Staged));
+        Assert.Equal(0, steps.Sum(step => step.Publish.Count));
+        Assert.Equal(1, steps.Sum(step => step.Hold.Count + step.Drop.Count));
+        Assert.Equal(decision, book.Decision);
     }
 
     private static DeliverBatch Batch(decimal credits) =>

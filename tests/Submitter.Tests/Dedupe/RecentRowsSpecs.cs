@@ -53,6 +53,20 @@ public sealed class RecentRowsSpecs(InfrastructureFixture infrastructure) : ICla
     }
 
     [Fact]
+    public async Task Should_let_any_job_claim_the_unsent_rows_of_a_failed_run_but_not_its_sent_ones()
+    {
+        var (job, run) = (Guid.NewGuid(), Guid.NewGuid());
+        var (sent, unsent) = (RowId(), RowId());
+        await _rows.ClaimAsync([sent, unsent], job, run);
+        await _rows.CommitAsync([sent], job);
+
+        await _rows.MarkRunFailedAsync(job, run);
+        var other = await _rows.ClaimAsync([sent, unsent], Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal([RowClaim.Taken, RowClaim.Claimed], other);
+    }
+
+    [Fact]
     public async Task Should_free_only_the_rows_its_own_run_claimed_when_releasing()
     {
         var (job, run) = (Guid.NewGuid(), Guid.NewGuid());

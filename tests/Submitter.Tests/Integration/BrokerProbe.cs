@@ -69,6 +69,11 @@ public sealed class BrokerProbe : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
+    /// <summary>Takes the deliver-batch queue off its exchange: a mandatory publish is then returned (unroutable).</summary>
+    public Task UnbindDeliverBatchAsync() => _channel.QueueUnbindAsync(DeliverBatchQueue, DeliverBatchQueue, "");
+
+    public Task RebindDeliverBatchAsync() => _channel.QueueBindAsync(DeliverBatchQueue, DeliverBatchQueue, "");
+
     private async Task DeclareAsync()
     {
         // The Enricher's endpoint topology, as MassTransit declares it: message exchange → endpoint exchange → priority queue.

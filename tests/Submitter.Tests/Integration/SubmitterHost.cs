@@ -63,9 +63,9 @@ public sealed class SubmitterHost : InfrastructureFixture
     }
 
     /// <summary>A Submitter host with the given admission policy, started on first use; calls carry <paramref name="key"/>.</summary>
-    public HttpClient Client(string policy = "split", string key = TestKeys.Development)
+    public HttpClient Client(string policy = "split", string key = TestKeys.Development, int? maxBufferedBatches = null)
     {
-        var client = _hosts.GetOrAdd(policy, _ => new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        var client = _hosts.GetOrAdd($"{policy}/{maxBufferedBatches}", _ => new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseEnvironment("Development");
             foreach (var (name, value) in Settings.Concat(TestKeys.Settings()))
@@ -76,6 +76,10 @@ public sealed class SubmitterHost : InfrastructureFixture
             host.UseSetting("Admission:Policy", policy);
             host.UseSetting("Admission:BudgetTimeoutSeconds", "2");
             host.UseSetting("Admission:HeldRetrySeconds", "1");
+            if (maxBufferedBatches is { } buffered)
+            {
+                host.UseSetting("Admission:MaxBufferedBatches", buffered.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         })).CreateClient();
         client.DefaultRequestHeaders.Add(TestKeys.Header, key);
         return client;
