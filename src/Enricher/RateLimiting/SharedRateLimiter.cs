@@ -22,6 +22,8 @@ public sealed class SharedRateLimiter(
     private const int MaxLateRetries = 3;
 
     private readonly RedisClock _clock = new(time);
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private int _listening;
     private long _currentMilliRate = (long)(options.CurrentValue.RecordsPerSecond * 1000);
     private CancellationTokenSource _recall = new();
 
@@ -47,10 +49,45 @@ public sealed class SharedRateLimiter(
             ]);
         Interlocked.Exchange(ref _currentMilliRate, rate);
 
-        // Callers of this process already holding a slot inside the Retry-After would send into it: they ask again,
-        // and the bucket, pushed past the Retry-After, gives them later slots.
-        var recalled = Interlocked.Exchange(ref _recall, new CancellationTokenSource());
-        await recalled.CancelAsync();
+        // Callers already holding a slot inside the Retry-After would send into it: they ask again, and the bucket,
+        // pushed past the Retry-After, gives them later slots. This process's callers at once; other processes' on
+        // the recall channel (best effort: if it is lost, only their slots already granted still go out).
+        await RecallAsync();
+        try
+        {
+            await redis.Connection.GetSubscriber().PublishAsync(RecallChannel, _instance);
+        }
+        catch (RedisException)
+        {
+        }
+    }
+
+    private RedisChannel RecallChannel => RedisChannel.Literal($"{redis.Prefix}ratelimit:{options.CurrentValue.Workspace}:recall");
+
+    private Task RecallAsync() => Interlocked.Exchange(ref _recall, new CancellationTokenSource()).CancelAsync();
+
+    private async Task ListenForRecallsAsync()
+    {
+        if (Interlocked.Exchange(ref _listening, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await redis.Connection.GetSubscriber().SubscribeAsync(RecallChannel, (channel, sender) =>
+            {
+                if (sender != _instance)
+                {
+                    _ = RecallAsync();
+                }
+            });
+        }
+        catch (RedisException)
+        {
+            // Asked again on the next acquire.
+            Volatile.Write(ref _listening, 0);
+        }
     }
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
@@ -64,6 +101,11 @@ public sealed class SharedRateLimiter(
         if (permitCount == 0)
         {
             return Lease.Granted;
+        }
+
+        if (Volatile.Read(ref _listening) == 0)
+        {
+            await ListenForRecallsAsync();
         }
 
         var started = Stopwatch.GetTimestamp();

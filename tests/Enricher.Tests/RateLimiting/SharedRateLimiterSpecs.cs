@@ -123,6 +123,29 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
     }
 
     [Fact]
+    public async Task Should_recall_a_slot_of_another_process_that_falls_inside_the_retry_after()
+    {
+        // Two limiters on two Redis connections stand for two Enricher processes of one workspace.
+        var options = Options($"recall-across-{Guid.NewGuid():N}", recordsPerSecond: 2, burst: 1);
+        var holder = new SharedRateLimiter(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<RateLimitOptions>(options), TimeProvider.System, Metrics.Create());
+        var answeredBy429 = new SharedRateLimiter(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<RateLimitOptions>(options), TimeProvider.System, Metrics.Create());
+        using (await holder.AcquireAsync(1))
+        {
+        }
+
+        var clock = Stopwatch.StartNew();
+        var waiting = holder.AcquireAsync(1).AsTask();
+        await Eventually.Until(() => clock.Elapsed > TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), "the caller holding its slot");
+        Assert.False(waiting.IsCompleted);
+        var backedOffAt = clock.Elapsed;
+        await answeredBy429.BackOffAsync(TimeSpan.FromSeconds(2));
+        using var lease = await waiting;
+
+        Assert.True(lease.IsAcquired);
+        Assert.True(clock.Elapsed - backedOffAt >= TimeSpan.FromMilliseconds(1950), $"the other process sent {(clock.Elapsed - backedOffAt).TotalMilliseconds:F0} ms after a 2 s Retry-After");
+    }
+
+    [Fact]
     public async Task Should_give_up_a_slot_it_woke_too_late_for_and_take_a_new_one()
     {
         // 10 records/s, a bucket of 2 with one record of margin: 100 ms of headroom, so a wake 50 ms late is too late.
