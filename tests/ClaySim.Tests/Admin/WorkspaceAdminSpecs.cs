@@ -48,6 +48,36 @@ public sealed class WorkspaceAdminSpecs() : ClaySimSpecs(new Dictionary<string, 
         Assert.Equal(20, (await Sim.Http.GetFromJsonAsync<JsonObject>("/_sim/config"))!["bucketCapacity"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Should_delete_a_table_with_its_webhooks_and_free_its_key()
+    {
+        var hook = await Sim.CreateTableAsync("doomed");
+        var second = await Sim.AddWebhookAsync("doomed");
+        (await Sim.SendRowsAsync(hook, ["row-1"])).EnsureSuccessStatusCode();
+
+        var deleted = await Sim.Http.DeleteAsync(new Uri("/_sim/tables/doomed", UriKind.Relative));
+        var deletedAgain = await Sim.Http.DeleteAsync(new Uri("/_sim/tables/doomed", UriKind.Relative));
+        var ingest = await Sim.SendRowsAsync(hook, ["row-2"]);
+        var ingestSecond = await Sim.SendRowsAsync(second, ["row-2"]);
+        var newWebhook = await Sim.Http.PostAsJsonAsync("/_sim/tables/doomed/webhooks", new { });
+        var keys = (await Sim.WorkspaceAsync())["tables"]!.AsArray().Select(t => t!["key"]!.GetValue<string>()).ToList();
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await IngestEndpointSpecs.AssertRejected(deletedAgain, HttpStatusCode.NotFound, "table_not_found", "doomed");
+        await IngestEndpointSpecs.AssertRejected(ingest, HttpStatusCode.NotFound, "webhook_not_found", "deleted");
+        Assert.Equal(HttpStatusCode.NotFound, ingestSecond.StatusCode);
+        await IngestEndpointSpecs.AssertRejected(newWebhook, HttpStatusCode.NotFound, "table_not_found", "doomed");
+        Assert.DoesNotContain("doomed", keys);
+        Assert.Equal(DefaultTables, keys);
+
+        // The key is free again, and the new table starts empty: the old table's row ids are not its duplicates.
+        var reborn = await Sim.CreateTableAsync("doomed");
+        Assert.Equal(HttpStatusCode.OK, (await Sim.SendRowsAsync(reborn, ["row-1"])).StatusCode);
+        Assert.Equal(1, await Sim.CounterAsync("tables", "doomed", "recordsAccepted"));
+        Assert.Equal(0, await Sim.CounterAsync("tables", "doomed", "duplicateRowIds"));
+        Assert.Equal(2, await Sim.CounterAsync("totals", null, "recordsAccepted"));
+    }
+
     [Theory]
     [InlineData("/_sim/tables", """{"key":"has spaces"}""", "key must be")]
     [InlineData("/_sim/tables", """{"key":"t","waterfall":["nobody"]}""", "provider 'nobody'")]

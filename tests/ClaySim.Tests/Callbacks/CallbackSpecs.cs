@@ -29,11 +29,14 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         Assert.Equal("Lovelace", body.GetProperty("enriched").GetProperty("company_name").GetString());
         var providers = body.GetProperty("providers").EnumerateArray().Select(p => (p.GetProperty("provider").GetString(), p.GetProperty("result").GetString(), p.GetProperty("data_credits").GetDouble())).ToList();
         Assert.Equal([("misser", "no_data", 0.0), ("finder", "hit", 2.5), ("spare", "skipped", 0.0)], providers);
+        // Only the provider that found data is charged (1 Action and its credits); the miss costs nothing; the HTTP
+        // API call costs 1 Action once it went through.
         Assert.Equal(2.5, body.GetProperty("credits").GetProperty("data_credits").GetDouble());
-        Assert.Equal(3, body.GetProperty("credits").GetProperty("actions").GetInt32());
+        Assert.Equal(2, body.GetProperty("credits").GetProperty("actions").GetInt32());
+        await ActionsReach("callback-body", 2);
         Assert.Equal(2.5, await Sim.CounterAsync("tables", "callback-body", "dataCreditsCharged"));
-        Assert.Equal(3, await Sim.CounterAsync("tables", "callback-body", "actionsCharged"));
-        Assert.Equal(1, await Sim.CounterAsync("providers", "misser", "actionsCharged"));
+        Assert.Equal(0, await Sim.CounterAsync("providers", "misser", "actionsCharged"));
+        Assert.Equal(1, await Sim.CounterAsync("providers", "finder", "actionsCharged"));
         Assert.Equal(2.5, await Sim.CounterAsync("providers", "finder", "dataCreditsCharged"));
     }
 
@@ -53,7 +56,30 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         Assert.Equal(2, callbacks["owned-row"].Json.GetProperty("credits").GetProperty("actions").GetInt32());
         Assert.Equal("no_data", callbacks["empty-row"].Json.GetProperty("status").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, callbacks["empty-row"].Json.GetProperty("successful_provider").ValueKind);
+        Assert.Equal(1, callbacks["empty-row"].Json.GetProperty("credits").GetProperty("actions").GetInt32());
+        await ActionsReach("own-key-table", 2);
+        await ActionsReach("no-data-table", 1);
         Assert.Equal(0, await Sim.CounterAsync("totals", null, "dataCreditsCharged"));
+        Assert.Equal(1, await Sim.CounterAsync("providers", "own-key", "actionsCharged"));
+        Assert.Equal(0, await Sim.CounterAsync("providers", "never", "actionsCharged"));
+        Assert.Equal(3, await Sim.CounterAsync("totals", null, "actionsCharged"));
+    }
+
+    [Fact]
+    public async Task Should_charge_the_enrichment_but_not_the_HTTP_API_call_of_a_dropped_callback()
+    {
+        var hook = await InstantTable("dropped-charges");
+        await Sim.FaultsAsync(new { callbackDropRate = 1.0 });
+
+        await Sim.SendRowsAsync(hook, ["dropped"]);
+
+        // The drop is counted after the enrichment was charged, and nothing comes after it.
+        await CounterReaches("callbacksDropped", 1);
+        Assert.Equal(1, await Sim.CounterAsync("tables", "dropped-charges", "actionsCharged"));
+        Assert.Equal(2.5, await Sim.CounterAsync("tables", "dropped-charges", "dataCreditsCharged"));
+        Assert.Equal(0, await Sim.CounterAsync("providers", "misser", "actionsCharged"));
+        Assert.Equal(1, await Sim.CounterAsync("providers", "finder", "actionsCharged"));
+        Assert.Equal(0, Host.Callbacks.Attempts("dropped"));
     }
 
     [Fact]
@@ -68,6 +94,8 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         Assert.All(["a", "b", "c"], row => Assert.Equal(3, Host.Callbacks.Attempts(row)));
         Assert.Equal(6, await Sim.CounterAsync("totals", null, "callbackAttemptsFailed"));
         Assert.Equal(0, await Sim.CounterAsync("totals", null, "callbacksFailed"));
+        await ActionsReach("callback-retry", 6);
+        Assert.Equal(6, await Sim.CounterAsync("totals", null, "actionsCharged"));
     }
 
     [Fact]
@@ -83,6 +111,7 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         Assert.Equal(3, Host.Callbacks.Attempts("a"));
         Assert.Equal(3, Host.Callbacks.Attempts("b"));
         Assert.Equal(0, await Sim.CounterAsync("totals", null, "callbacksSent"));
+        Assert.Equal(2, await Sim.CounterAsync("totals", null, "actionsCharged"));
     }
 
     [Fact]
@@ -96,6 +125,8 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         var callbacks = await Received(6);
         Assert.All(callbacks.GroupBy(c => c.RowId), group => Assert.Equal(2, group.Select(c => c.Body).Count(b => b == group.First().Body)));
         Assert.Equal(3, await Sim.CounterAsync("totals", null, "callbacksDuplicated"));
+        await ActionsReach("callback-duplicates", 6);
+        Assert.Equal(6, await Sim.CounterAsync("totals", null, "actionsCharged"));
     }
 
     [Fact]
@@ -151,17 +182,48 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
     }
 
     [Fact]
-    public async Task Should_empty_an_auto_delete_table_once_its_callbacks_succeeded()
+    public async Task Should_empty_an_auto_delete_table_and_forget_its_row_ids_once_its_callbacks_succeeded()
     {
+        const int Rows = 500;
         await Sim.InstantProviderAsync("finder", 1.0);
         var hook = await Sim.CreateTableAsync("auto-delete-callbacks", new { autoDelete = true, waterfall = new[] { "finder" } });
 
-        await Sim.SendRowsAsync(hook, Enumerable.Range(0, 20).Select(i => $"row-{i}"));
+        await Sim.SendRowsAsync(hook, Enumerable.Range(0, Rows).Select(i => $"row-{i}"));
 
-        await Received(20);
-        var table = (await Sim.WorkspaceAsync())["tables"]!.AsArray().Single(t => t!["key"]!.GetValue<string>() == "auto-delete-callbacks")!;
-        await Eventually.Until(async () => (await Sim.WorkspaceAsync())["tables"]!.AsArray().Single(t => t!["key"]!.GetValue<string>() == "auto-delete-callbacks")!["rowsInTable"]!.GetValue<long>() == 0, Deadline, "the auto-delete table to empty");
-        Assert.NotNull(table);
+        await ActionsReach("auto-delete-callbacks", 2 * Rows);
+        var table = await Table("auto-delete-callbacks");
+        Assert.Equal(Rows, await Sim.CounterAsync("tables", "auto-delete-callbacks", "callbacksSent"));
+        Assert.Equal(0, table["rowsInTable"]!.GetValue<long>());
+        Assert.Equal(0, table["retainedRowIds"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Should_count_a_repeat_in_an_auto_delete_table_as_a_duplicate_only_while_a_copy_is_still_there()
+    {
+        await Sim.ConfigureAsync(new { callbackRetries = 0 });
+        Host.Callbacks.Answer = (row, attempt) => row == "kept" && attempt == 1 ? HttpStatusCode.InternalServerError : HttpStatusCode.OK;
+        await Sim.InstantProviderAsync("finder", 1.0);
+        var hook = await Sim.CreateTableAsync("auto-delete-duplicates", new { autoDelete = true, waterfall = new[] { "finder" } });
+
+        // Two copies of "kept": one callback fails (that copy stays), one succeeds; "gone" leaves the table.
+        await Sim.SendRowsAsync(hook, ["kept", "kept", "gone"]);
+        await ActionsReach("auto-delete-duplicates", 3 + 2);
+        await CounterReaches("callbacksFailed", 1);
+        var first = await Table("auto-delete-duplicates");
+        var firstDuplicates = await Sim.CounterAsync("tables", "auto-delete-duplicates", "duplicateRowIds");
+
+        // "kept" again while a copy is in the table: a duplicate. "gone" again after it left: not one (README).
+        await Sim.SendRowsAsync(hook, ["kept", "gone"]);
+        await ActionsReach("auto-delete-duplicates", 5 + 2 + 2);
+        var second = await Table("auto-delete-duplicates");
+
+        Assert.Equal(1, await Sim.CounterAsync("tables", "auto-delete-duplicates", "callbacksFailed"));
+        Assert.Equal(1, firstDuplicates);
+        Assert.Equal(1, first["rowsInTable"]!.GetValue<long>());
+        Assert.Equal(1, first["retainedRowIds"]!.GetValue<long>());
+        Assert.Equal(2, await Sim.CounterAsync("tables", "auto-delete-duplicates", "duplicateRowIds"));
+        Assert.Equal(1, second["rowsInTable"]!.GetValue<long>());
+        Assert.Equal(1, second["retainedRowIds"]!.GetValue<long>());
     }
 
     private async Task<Webhook> InstantTable(string key)
@@ -177,6 +239,13 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         await Eventually.Until(() => Host.Callbacks.Accepted.Count >= count, Deadline, $"{count} callbacks");
         return Host.Callbacks.Accepted;
     }
+
+    private async Task<System.Text.Json.Nodes.JsonNode> Table(string key) =>
+        (await Sim.WorkspaceAsync())["tables"]!.AsArray().Single(t => t!["key"]!.GetValue<string>() == key)!;
+
+    /// <summary>A row's HTTP API Action is charged last, after its callback was taken and the row settled.</summary>
+    private Task ActionsReach(string table, double value) =>
+        Eventually.Until(async () => await Sim.CounterAsync("tables", table, "actionsCharged") >= value, Deadline, $"{table}'s actionsCharged to reach {value}");
 
     private Task CounterReaches(string counter, double value) =>
         Eventually.Until(async () => await Sim.CounterAsync("totals", null, counter) >= value, Deadline, $"{counter} to reach {value}");

@@ -38,6 +38,8 @@ public sealed class DeterminismSpecs
 
         await sim.SendRowsAsync(hook, Enumerable.Range(0, Rows).Select(i => $"ledger-{i}"));
         await Eventually.Until(() => host.Callbacks.Accepted.Count == Rows, TimeSpan.FromSeconds(60), "every callback");
+        var expectedActions = host.Callbacks.Accepted.Sum(c => c.Json.GetProperty("credits").GetProperty("actions").GetInt32());
+        await Eventually.Until(async () => await sim.CounterAsync("totals", null, "actionsCharged") >= expectedActions, TimeSpan.FromSeconds(60), "every HTTP API Action charged");
 
         var credits = host.Callbacks.Accepted.Select(c => c.Json.GetProperty("credits")).ToList();
         Assert.Equal(credits.Sum(c => c.GetProperty("data_credits").GetDouble()), await sim.CounterAsync("totals", null, "dataCreditsCharged"), 6);
@@ -45,6 +47,9 @@ public sealed class DeterminismSpecs
         var counters = await sim.CountersAsync();
         var perProvider = counters["providers"]!.AsObject().Sum(p => p.Value!["dataCreditsCharged"]!.GetValue<double>());
         Assert.Equal(credits.Sum(c => c.GetProperty("data_credits").GetDouble()), perProvider, 6);
+        var providerActions = counters["providers"]!.AsObject().Sum(p => p.Value!["actionsCharged"]!.GetValue<double>());
+        Assert.Equal(host.Callbacks.Accepted.Count(c => c.Json.GetProperty("status").GetString() == "enriched"), providerActions);
+        Assert.Equal(providerActions + Rows, await sim.CounterAsync("totals", null, "actionsCharged"));
     }
 
     private static async Task<Dictionary<string, ReceivedCallback>> EnrichAsync(long seed, int concurrency)

@@ -41,25 +41,50 @@ internal static class WorkspaceEndpoints
             var hook = workspace.CreateWebhook(table, spec?.Cap, spec?.WithToken ?? true);
             return Results.Created($"/_sim/webhooks/{hook.Id}", WebhookView.Of(hook, BaseUrl(request, options.Value)));
         });
-        sim.MapDelete("/webhooks/{id}", (string id, ClayWorkspace workspace) =>
+        // Webhook deleted and token rotated are faults too (clay-spec §4): each takes an optional ?forSeconds=, after
+        // which the webhook answers again / the token in force before is valid again, as PUT /_sim/faults time-boxes.
+        sim.MapDelete("/webhooks/{id}", (string id, double? forSeconds, ClayWorkspace workspace, TimeProvider time) =>
         {
+            if (TimeBox.Problem(forSeconds) is { } problem)
+            {
+                return Problem(400, "invalid_time_box", problem);
+            }
+
             if (workspace.FindWebhook(id) is not { } hook)
             {
                 return Problem(404, "webhook_not_found", "no webhook with this id");
             }
 
-            hook.Deleted = true;
+            if (TimeBox.End(time.GetUtcNow(), forSeconds) is not { } until)
+            {
+                hook.Deleted = true;
+                return Results.NoContent();
+            }
+
+            if (hook.Deleted)
+            {
+                return Problem(404, "webhook_not_found", "this webhook was deleted for good: a time box cannot bring it back");
+            }
+
+            hook.DeleteUntil(until);
             return Results.NoContent();
         });
-        sim.MapPost("/webhooks/{id}/rotate-token", (string id, ClayWorkspace workspace) =>
+        sim.MapPost("/webhooks/{id}/rotate-token", (string id, double? forSeconds, ClayWorkspace workspace, TimeProvider time) =>
         {
-            if (workspace.FindWebhook(id) is not { Deleted: false } hook)
+            if (TimeBox.Problem(forSeconds) is { } problem)
+            {
+                return Problem(400, "invalid_time_box", problem);
+            }
+
+            if (workspace.FindWebhook(id) is not { Gone: false } hook)
             {
                 return Problem(404, "webhook_not_found", "no live webhook with this id");
             }
 
-            hook.Token = ClayWorkspace.NewToken();
-            return Results.Ok(new { token = hook.Token });
+            var revertsAt = TimeBox.End(time.GetUtcNow(), forSeconds);
+            var token = ClayWorkspace.NewToken();
+            hook.RotateToken(token, revertsAt);
+            return Results.Ok(new { token, revertsAt });
         });
         sim.MapGet("/providers", (ClayWorkspace workspace) => Results.Ok(workspace.Providers.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)));
         sim.MapPut("/providers/{name}", (string name, ProviderProfile profile, ClayWorkspace workspace) =>
@@ -110,7 +135,7 @@ internal sealed record WebhookView(string Id, string Url, string? Token, long Ca
         hook.Token,
         hook.Cap,
         hook.Table.AutoDelete,
-        hook.Deleted,
+        hook.Gone,
         Interlocked.Read(ref hook.Counters.RecordsAccepted));
 }
 
@@ -119,6 +144,7 @@ internal sealed record TableView(
     bool AutoDelete,
     long? RowCap,
     long RowsInTable,
+    long RetainedRowIds,
     string CallbackUrl,
     IReadOnlyList<WebhookView> Webhooks,
     IReadOnlyList<string> Waterfall)
@@ -130,6 +156,7 @@ internal sealed record TableView(
             table.AutoDelete,
             table.AutoDelete ? null : table.RowCap,
             Interlocked.Read(ref table.RowsInTable),
+            table.RetainedRowIds,
             table.CallbackUrl.ToString(),
             [.. table.Webhooks().Select(h => WebhookView.Of(h, baseUrl))],
             table.Waterfall);

@@ -59,7 +59,8 @@ internal static class CallbackBody
             writer.WriteEndArray();
             writer.WriteStartObject("credits");
             writer.WriteNumber("data_credits", outcome.DataCredits);
-            writer.WriteNumber("actions", outcome.ProviderActions + 1);
+            // The body only reaches the receiver when the HTTP API call goes through, so its Action is included.
+            writer.WriteNumber("actions", outcome.ActionsWithCallback);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

@@ -77,16 +77,40 @@ internal sealed partial class CallbackSender
         }
 
         var delivered = await SendWithRetriesAsync(callback, stopping);
-        if (delivered && table.AutoDelete)
+        if (delivered)
         {
-            Interlocked.Decrement(ref table.RowsInTable);
+            Settle(callback.Row);
         }
 
         if (callback.Duplicate)
         {
             Count(table, static c => ref c.CallbacksDuplicated);
-            await SendWithRetriesAsync(callback, stopping);
+            if (await SendWithRetriesAsync(callback, stopping) && !delivered)
+            {
+                Settle(callback.Row);
+            }
         }
+    }
+
+    /// <summary>
+    /// The row's HTTP API call went through (once per row: a duplicate delivery is Clay repeating the same call). Only
+    /// now is its Action charged (clay-spec §2-§3: charged on success only, so a dropped or failed callback costs
+    /// nothing), and an auto-delete row leaves the table.
+    /// </summary>
+    private void Settle(RowWork row)
+    {
+        if (row.Generation != _workspace.Generation)
+        {
+            return;
+        }
+
+        if (row.Table.AutoDelete)
+        {
+            _workspace.AutoDelete(row);
+        }
+
+        // Last, so that a reader who sees the Action charged sees the row settled.
+        Count(row.Table, static c => ref c.ActionsCharged);
     }
 
     private async Task<bool> SendWithRetriesAsync(ReadyCallback callback, CancellationToken stopping)

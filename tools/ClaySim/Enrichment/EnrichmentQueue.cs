@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace ClayBus.ClaySim.Enrichment;
 
-/// <summary>One accepted row on its way through the waterfall: the record exactly as it arrived.</summary>
-internal sealed record RowWork(SimTable Table, byte[] Record, ulong RowHash, int Generation);
+/// <summary>
+/// One accepted row on its way through the waterfall: the record exactly as it arrived, and whether its hash is of a
+/// <c>claybus_row_id</c> (the duplicate counter's) or of the record itself.
+/// </summary>
+internal sealed record RowWork(SimTable Table, byte[] Record, ulong RowHash, bool HasRowId, int Generation);
 
 /// <summary>
 /// Rows waiting for a worker. Ingest never waits on enrichment: when the bounded channel is full a row goes to an

@@ -8,8 +8,9 @@ namespace ClayBus.ClaySim.Enrichment;
 
 /// <summary>
 /// Clay's enrichment: a pool of workers takes accepted rows, runs each through its table's waterfall (the wait in
-/// simulated time), charges the ledger and hands the row to the HTTP API column. Every random choice about a row
-/// (stuck, dropped, duplicated, each provider's answer and latency) comes from the row's own seeded stream.
+/// simulated time), charges the ledger for the enrichment and hands the row to the HTTP API column, which charges its
+/// own Action only when its call goes through. Every random choice about a row (stuck, dropped, duplicated, each
+/// provider's answer and latency) comes from the row's own seeded stream.
 /// </summary>
 internal sealed partial class EnrichmentWorker(
     EnrichmentQueue queue,
@@ -91,7 +92,7 @@ internal sealed partial class EnrichmentWorker(
     private void Charge(SimTable table, WaterfallOutcome outcome)
     {
         var milliCredits = (long)Math.Round(outcome.DataCredits * 1000);
-        var actions = outcome.ProviderActions + 1;
+        var actions = outcome.ProviderActions;
         foreach (var counters in (ReadOnlySpan<Counters>)[workspace.Totals, table.Counters])
         {
             Interlocked.Add(ref counters.DataMilliCredits, milliCredits);

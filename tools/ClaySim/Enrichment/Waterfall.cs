@@ -12,12 +12,16 @@ internal sealed record WaterfallOutcome(
     IReadOnlyList<ProviderOutcome> Providers,
     TimeSpan Latency,
     double DataCredits,
-    int ProviderActions);
+    int ProviderActions)
+{
+    /// <summary>What the row costs once its HTTP API call went through: the enrichment plus that call's Action.</summary>
+    public int ActionsWithCallback => ProviderActions + 1;
+}
 
 /// <summary>
 /// Clay's waterfall as a pure function: providers in the table's order, stop at the first hit, charge only the
-/// provider that found data (0 Data Credits with an own key). Actions: 1 per provider call that answered (hit or no
-/// data); calls that errored or timed out are refunded, as Clay refunds failed enrichments.
+/// provider that found data: 1 Action and its Data Credits (0 with an own key). A miss, an error or a timeout costs
+/// nothing (clay-spec §2: "no result → no charge", charged on success only).
 /// </summary>
 internal static class Waterfall
 {
@@ -89,6 +93,6 @@ internal static class Waterfall
         var within = (draw - profile.TimeoutRate - errorRate) / remaining;
         return within < profile.HitRate
             ? new ProviderOutcome(name, Hit, profile.OwnKey ? 0 : profile.DataCredits, latency, true)
-            : new ProviderOutcome(name, NoData, 0, latency, true);
+            : new ProviderOutcome(name, NoData, 0, latency, false);
     }
 }

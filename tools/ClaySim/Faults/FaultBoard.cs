@@ -34,7 +34,7 @@ internal sealed class FaultBoard(TimeProvider time)
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            _sets.Add((settings, now, settings.ForSeconds is { } seconds ? now.AddSeconds(seconds) : null));
+            _sets.Add((settings, now, TimeBox.End(now, settings.ForSeconds)));
             Recompute(now);
         }
     }

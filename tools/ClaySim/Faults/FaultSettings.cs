@@ -58,8 +58,7 @@ internal sealed record FaultSettings
             : ProviderDegradation?.FirstOrDefault(p => p.Value is < 0 or > 1) is { Key: { } provider } ? $"providerDegradation.{provider} must be between 0 and 1"
             : DegradationRampSeconds is < 0 ? "degradationRampSeconds must be >= 0"
             : CallbackDelayMs is < 0 ? "callbackDelayMs must be >= 0"
-            : ForSeconds is <= 0 ? "forSeconds must be above 0 (leave it out for a fault that lasts until DELETE /_sim/faults)"
-            : null;
+            : TimeBox.Problem(ForSeconds);
     }
 }
 

@@ -25,7 +25,7 @@ internal static class Admission
         var count = records.Length;
         lock (workspace.Gate)
         {
-            if (hook.Deleted)
+            if (hook.Gone)
             {
                 return new Admitted(Verdict.WebhookGone, 0, 0);
             }
@@ -49,7 +49,7 @@ internal static class Admission
             var duplicates = 0;
             for (var i = 0; i < accepted; i++)
             {
-                if (records[i].HasRowId && !table.RowIds.Add(records[i].RowHash))
+                if (records[i].HasRowId && !table.AddRowId(records[i].RowHash))
                 {
                     duplicates++;
                 }

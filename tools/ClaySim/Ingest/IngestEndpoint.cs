@@ -66,7 +66,7 @@ internal static class IngestEndpoint
         }
 
         var hook = workspace.FindWebhook(webhookId);
-        if (hook is null || hook.Deleted)
+        if (hook is null || hook.Gone)
         {
             Interlocked.Increment(ref totals.Responses404);
             await Reject(http, 404, "webhook_not_found", "no webhook with this id: it never existed or was deleted");
@@ -150,7 +150,7 @@ internal static class IngestEndpoint
             for (var i = 0; i < admitted.Accepted; i++)
             {
                 var slice = records[i];
-                queue.Enqueue(new RowWork(hook.Table, body.Span.Slice(slice.Start, slice.Length).ToArray(), slice.RowHash, generation));
+                queue.Enqueue(new RowWork(hook.Table, body.Span.Slice(slice.Start, slice.Length).ToArray(), slice.RowHash, slice.HasRowId, generation));
             }
         }
 

@@ -15,6 +15,7 @@ internal sealed class ClayWorkspace
     private readonly ConcurrentDictionary<string, SimTable> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SimWebhook> _webhooks = new(StringComparer.Ordinal);
     private readonly ClaySimOptions _options;
+    private readonly TimeProvider _time;
     private readonly SettingsBoard _settings;
     private readonly IReadOnlyList<(TableDefinition Table, IReadOnlyList<(string Id, string? Token)> Webhooks)> _defaults;
     private int _generation;
@@ -23,6 +24,7 @@ internal sealed class ClayWorkspace
     {
         _options = options.Value;
         _settings = settings;
+        _time = time;
         Bucket = new TokenBucket(time);
         // Ids and tokens are made once per process so that a reset restores the very webhooks scripts configured.
         _defaults = _options.Tables
@@ -124,11 +126,28 @@ internal sealed class ClayWorkspace
             Table = table,
             Cap = cap ?? _options.WebhookCap,
             Token = withToken ? token ?? NewToken() : null,
+            Time = _time,
         };
         table.AddWebhook(hook);
         _webhooks[hook.Id] = hook;
 
         return hook;
+    }
+
+    /// <summary>
+    /// An auto-delete row's callback went through: the row leaves the table and its id the duplicate set, so memory
+    /// stays flat however many rows pass through.
+    /// </summary>
+    public void AutoDelete(RowWork row)
+    {
+        lock (Gate)
+        {
+            Interlocked.Decrement(ref row.Table.RowsInTable);
+            if (row.HasRowId)
+            {
+                row.Table.ForgetRowId(row.RowHash);
+            }
+        }
     }
 
     /// <summary>Counters and rows to zero, settings and providers as configured, only the default tables and webhooks.</summary>
