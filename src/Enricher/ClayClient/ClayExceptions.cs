@@ -27,8 +27,8 @@ public sealed class ClayRejectedException : Exception
 }
 
 /// <summary>
-/// Clay kept failing (5xx, timeouts, connection errors, 429s beyond patience) or the webhook's breaker is open:
-/// delivery pauses for a cool-down and the batch goes back to the queue. Never holds a secret.
+/// Clay kept failing (5xx, timeouts, connection errors, 429s beyond patience) or the webhook's breaker is open: the
+/// batch goes back to the queue, and the instance pauses if Clay as a whole looks down. Never holds a secret.
 /// </summary>
 public sealed class ClayUnavailableException : Exception
 {
@@ -45,4 +45,7 @@ public sealed class ClayUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>No attempt reached Clay (the breaker was open throughout): nothing can have been stored.</summary>
+    public bool NothingSent { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using ClayBus.Enricher.Delivery;
 using ClayBus.Enricher.Webhooks;
 using Polly;
@@ -31,6 +32,7 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
         }
 
         Outcome<HttpResponseMessage> outcome;
+        var attempts = new StrongBox<int>();
         try
         {
             outcome = await pipelines.For(webhook.Id).ExecuteOutcomeAsync(
@@ -38,6 +40,7 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
                 {
                     try
                     {
+                        state.attempts.Value++;
                         using var request = new HttpRequestMessage(HttpMethod.Post, state.webhook.Url) { Content = new ReadOnlyMemoryContent(state.records) };
                         request.Content.Headers.ContentType = Json;
                         if (state.webhook.Token is { } token)
@@ -55,7 +58,7 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
                     }
                 },
                 context,
-                (http, webhook, records, metrics));
+                (http, webhook, records, metrics, attempts));
         }
         finally
         {
@@ -67,7 +70,10 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
         {
             throw failure switch
             {
-                BrokenCircuitException => new ClayUnavailableException($"Clay webhook {webhook.Masked}: circuit open after repeated failures"),
+                BrokenCircuitException => new ClayUnavailableException($"Clay webhook {webhook.Masked}: circuit open after repeated failures")
+                {
+                    NothingSent = attempts.Value == 0,
+                },
                 HttpRequestException or TimeoutRejectedException or OperationCanceledException =>
                     new ClayUnavailableException($"Clay webhook {webhook.Masked} unreachable: {failure.GetType().Name}"),
                 _ => failure,

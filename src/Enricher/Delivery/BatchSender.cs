@@ -3,6 +3,7 @@ using ClayBus.Contracts.Delivery;
 using ClayBus.Enricher.ClayClient;
 using ClayBus.Enricher.Credits;
 using ClayBus.Enricher.Idempotency;
+using ClayBus.Enricher.Pausing;
 using ClayBus.Enricher.RateLimiting;
 using ClayBus.Enricher.Webhooks;
 using MassTransit;
@@ -24,6 +25,7 @@ public sealed class BatchSender(
     CreditLedger ledger,
     WebhookPool webhooks,
     ClayWebhookClient clay,
+    ClayHealth clayHealth,
     TimeProvider time,
     IOptionsMonitor<DeliveryOptions> delivery,
     IOptionsMonitor<RateLimitOptions> rate,
@@ -140,16 +142,31 @@ public sealed class BatchSender(
         catch (ClayRejectedException)
         {
             // Clay refused the request before storing anything: the webhook's count goes back too.
+            clayHealth.Answered(reservation.Webhook.Id);
             await Quietly(() => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation)));
             throw;
         }
-        catch (Exception)
+        catch (ClayUnavailableException unavailable) when (unavailable.NothingSent)
         {
+            // The breaker stopped every attempt: Clay has nothing, so the webhook's count goes back as well, or a batch
+            // waiting for its webhook would eat the webhook's lifetime cap at every return.
+            clayHealth.Failed(reservation.Webhook.Id);
+            await Quietly(() => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation)));
+            throw;
+        }
+        catch (Exception exception)
+        {
+            if (exception is ClayUnavailableException)
+            {
+                clayHealth.Failed(reservation.Webhook.Id);
+            }
+
             // Clay may have stored some of it (a timeout after the write): the webhook count stays, which errs safe.
             await Quietly(GiveBackCreditsAndRows);
             throw;
         }
 
+        clayHealth.Answered(reservation.Webhook.Id);
         await claims.MarkSentAsync(batch.JobId, rowIds, TimeSpan.FromDays(o.SentRowDays));
         metrics.RowsDelivered(rowIds.Count, batch.TableKey);
         outcome.Sent.AddRange(rowIds);

@@ -9,14 +9,16 @@ namespace ClayBus.Enricher.Delivery;
 
 /// <summary>
 /// Delivers one <see cref="DeliverBatch"/> to its table's webhook. A batch that must wait (budget spent, Redis gone,
-/// Clay down, the table's webhooks spent) goes back to the queue with its priority, and for the first three this
-/// instance pauses; a poison batch (Clay's 4xx, an invalid batch) goes straight to <c>deliver-batch_error</c>.
+/// Clay down, its webhook failing, the table's webhooks spent) goes back to the queue with its priority, and for the
+/// first three this instance pauses; a poison batch (Clay's 4xx, an invalid batch) goes straight to
+/// <c>deliver-batch_error</c>.
 /// </summary>
 public sealed class DeliverBatchConsumer(
     BatchSender sender,
     WebhookPool webhooks,
     CancelledJobs cancelled,
     DeliveryPause pause,
+    ClayHealth clay,
     TimeProvider time,
     IOptionsMonitor<DeliveryOptions> delivery,
     IOptionsMonitor<WebhookPoolOptions> pool,
@@ -59,10 +61,17 @@ public sealed class DeliverBatchConsumer(
             await PauseAsync(context, new PauseState(deferred.Reason, deferred.Message, time.GetUtcNow(), null, deferred.NeededCredits));
             await DeferAsync(context, countsAsClayOutage: false);
         }
+        catch (ClayUnavailableException unavailable) when (!clay.LooksDown())
+        {
+            // Only this webhook fails: its batch waits and goes back uncounted, the instance keeps delivering the rest.
+            logger.WaitsForWebhook(batch.BatchId, unavailable.Message);
+            await Task.Delay(TimeSpan.FromSeconds(delivery.CurrentValue.WebhookRecheckSeconds), time, context.CancellationToken);
+            await DeferAsync(context, countsAsClayOutage: false);
+        }
         catch (ClayUnavailableException unavailable) when (ClayDeferrals(context) < delivery.CurrentValue.MaxClayDeferrals)
         {
             var probeAt = time.GetUtcNow().AddSeconds(delivery.CurrentValue.ClayCoolDownSeconds);
-            await PauseAsync(context, new PauseState(PauseReason.ClayUnavailable, unavailable.Message, time.GetUtcNow(), probeAt, 0));
+            await PauseAsync(context, new PauseState(PauseReason.ClayUnavailable, "Clay looks down: " + unavailable.Message, time.GetUtcNow(), probeAt, 0));
             await DeferAsync(context, countsAsClayOutage: true);
         }
         catch (Exception exception) when (exception is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException)

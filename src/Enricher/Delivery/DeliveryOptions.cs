@@ -44,15 +44,30 @@ public sealed class DeliveryOptions
     [Range(1, 90, ErrorMessage = "must be between 1 and 90 days")]
     public int CancelledJobDays { get; set; } = 14;
 
-    /// <summary>The pause after Clay failed every try (breaker open, retries spent) before a probe.</summary>
+    /// <summary>The pause once Clay looks down (see <c>ClayHealth</c>) before the instance resumes and tries again.</summary>
     [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds")]
     public int ClayCoolDownSeconds { get; set; } = 20;
+
+    /// <summary>Failures in a row (no answer from Clay in between) before Clay as a whole may be taken for down.</summary>
+    [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 failures")]
+    public int ClayDownFailures { get; set; } = 5;
+
+    /// <summary>
+    /// How far back the failures and each webhook's last try count when deciding whether Clay is down: a webhook that
+    /// answered within it keeps the instance delivering.
+    /// </summary>
+    [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds")]
+    public int ClayDownWindowSeconds { get; set; } = 60;
+
+    /// <summary>The wait of a batch whose webhook failed while Clay as a whole is up, before it goes back to the queue.</summary>
+    [Range(1, 600, ErrorMessage = "must be between 1 and 600 seconds")]
+    public int WebhookRecheckSeconds { get; set; } = 5;
 
     /// <summary>How often a paused instance checks whether it can resume.</summary>
     [Range(1, 600, ErrorMessage = "must be between 1 and 600 seconds")]
     public int PauseProbeSeconds { get; set; } = 5;
 
-    /// <summary>How many Clay outages one batch waits out before it is dead-lettered.</summary>
+    /// <summary>How many Clay outages (instance pauses) one batch waits out before it is dead-lettered; a failing webhook alone does not count.</summary>
     [Range(1, 10_000, ErrorMessage = "must be between 1 and 10000")]
     public int MaxClayDeferrals { get; set; } = 30;
 }

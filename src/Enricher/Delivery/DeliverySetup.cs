@@ -18,6 +18,7 @@ public static class DeliverySetup
         builder.Services.AddSingleton<CancelledJobs>();
         builder.Services.AddScoped<BatchSender>();
         builder.Services.AddSingleton<DeliveryPause>();
+        builder.Services.AddSingleton<ClayHealth>();
         builder.Services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<DeliveryPause>());
         builder.Services.AddHostedService<PauseSupervisor>();
         builder.Services.AddHealthChecks().AddCheck<DeliveryHealthCheck>("delivery", tags: ["ready"]);

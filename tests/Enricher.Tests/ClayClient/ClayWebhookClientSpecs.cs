@@ -104,6 +104,24 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
         Assert.DoesNotContain("dev-only-secret", unavailable.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Should_say_nothing_was_sent_only_when_the_breaker_stopped_every_attempt()
+    {
+        var handler = new ScriptedHandler(HttpStatusCode.InternalServerError) { RepeatLast = true };
+        var (client, _) = await CreateAsync(handler);
+
+        // Three failed attempts, then a fourth that opens the breaker (4 calls at most, all failed) and a stopped retry.
+        var tried = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
+        var opened = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
+        var requests = handler.Requests.Count;
+        var stopped = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
+
+        Assert.False(tried.NothingSent);
+        Assert.False(opened.NothingSent);
+        Assert.True(stopped.NothingSent);
+        Assert.Equal(requests, handler.Requests.Count);
+    }
+
     private async Task<(ClayWebhookClient Client, SharedRateLimiter Limiter)> CreateAsync(ScriptedHandler handler, double recordsPerSecond = 1000)
     {
         var limiter = new SharedRateLimiter(

@@ -4,6 +4,8 @@ using ClayBus.Contracts.Submission;
 using ClayBus.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClayBus.Enricher.Tests.Fixtures;
 
@@ -25,7 +27,8 @@ public sealed class EnricherHost : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>Starts a host (bus ready, queues declared) with the fixture's infrastructure plus <paramref name="settings"/>.</summary>
-    public static EnricherHost Start(InfrastructureFixture infrastructure, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="services">Replacements applied after the Enricher's own registrations (e.g. a scripted Clay handler).</param>
+    public static EnricherHost Start(InfrastructureFixture infrastructure, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var reloadable = new ReloadableSettings();
         var defaults = new Dictionary<string, string?>
@@ -37,6 +40,7 @@ public sealed class EnricherHost : IAsyncDisposable
             ["Delivery:PauseProbeSeconds"] = "1",
             ["Delivery:ClayCoolDownSeconds"] = "3",
             ["Webhooks:ExhaustedRecheckSeconds"] = "1",
+            ["Delivery:WebhookRecheckSeconds"] = "1",
             ["RateLimit:RecordsPerSecond"] = "200",
             ["RateLimit:Burst"] = "20",
             ["RateLimit:IncreasePerSecond"] = "50",
@@ -46,6 +50,10 @@ public sealed class EnricherHost : IAsyncDisposable
         {
             host.UseEnvironment("Development");
             host.ConfigureAppConfiguration((_, configuration) => configuration.Add(reloadable));
+            if (services is not null)
+            {
+                host.ConfigureTestServices(services);
+            }
         });
         var started = new EnricherHost(factory, reloadable);
         started.Http = factory.CreateClient();
