@@ -9,14 +9,15 @@ namespace ClayBus.Submitter.Ingest;
 
 /// <summary>
 /// Reads CSV rows from a stream as they arrive (never the whole file). A broken line becomes a bad row and the rest
-/// goes on; a file that cannot be read at all (empty, no usable header, a giant cell, over the size limit) stops with
-/// an <see cref="InputException"/> naming what to fix.
+/// goes on; a file that cannot be read at all (empty, no usable header, a giant cell, over the size or row limit,
+/// arriving too slowly) stops with an <see cref="InputException"/> naming what to fix. The rows yielded before the
+/// stop stand: the job publishes and reports them.
 /// </summary>
 public static class CsvRows
 {
     private const string HeaderExample = "email,domain,first_name,last_name,company,industry,source";
 
-    public static async IAsyncEnumerable<InputRow> ReadAsync(Stream body, int maxFieldBytes, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<InputRow> ReadAsync(Stream body, int maxFieldBytes, int maxRows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? badData = null;
         var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -39,6 +40,12 @@ public static class CsvRows
         while (await ReadAsync(parser, number + 1))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (number == maxRows)
+            {
+                // Found only by reading one row more, so a file of exactly the limit goes through.
+                throw new InputException(413, "file", $"has more than {maxRows:N0} rows, the limit (Ingest:MaxCsvRows): split it into files of at most {maxRows:N0} rows; rows 1 to {maxRows:N0} were read (see the report), send the rest as another file");
+            }
+
             number++;
             var record = parser.Record ?? [];
             string? problem = null;
@@ -74,13 +81,20 @@ public static class CsvRows
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new InputException(413, "file", $"is larger than the upload limit (Ingest:MaxCsvBytes): split it into several files; rows before row {row} were read");
+            throw new InputException(413, "file", $"is larger than the upload limit (Ingest:MaxCsvBytes): split it into several files; {ReadBefore(row)}, send the rest as another file");
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            throw new InputException(408, "file", $"arrived more slowly than the minimum rate (Ingest:MinBodyBytesPerSecond) and was cut off: upload from a faster link or in smaller files; {ReadBefore(row)}");
         }
         catch (DecoderFallbackException)
         {
             throw new InputException(422, "file", $"is not UTF-8 text near row {row}: save the file as UTF-8 CSV");
         }
     }
+
+    private static string ReadBefore(int row) =>
+        row <= 1 ? "no row was read" : $"rows 1 to {row - 1:N0} were read (see the report)";
 
     private static void CheckHeader(string[] header, string? badData)
     {

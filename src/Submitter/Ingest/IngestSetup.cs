@@ -1,5 +1,7 @@
 using ClayBus.ServiceDefaults.Configuration;
 using MassTransit;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace ClayBus.Submitter.Ingest;
 
@@ -11,6 +13,8 @@ public static class IngestSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<JobRunFactory>();
         builder.Services.AddScoped<JobPipeline>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngestOptions>>((kestrel, ingest) =>
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(ingest.Value.MinBodyBytesPerSecond, TimeSpan.FromSeconds(ingest.Value.MinBodyGraceSeconds)));
         return builder;
     }
 

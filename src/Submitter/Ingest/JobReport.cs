@@ -55,7 +55,7 @@ public sealed record JobReport
     /// <summary>Set when the input broke off: what had been read and published before is still reported.</summary>
     public InputProblem? Aborted { get; init; }
 
-    /// <summary>The HTTP status the break maps to (413 for a field or file over its limit, 422 otherwise).</summary>
+    /// <summary>The HTTP status the break maps to (413 for a field or file over its size or row limit, 408 for a body that arrived too slowly, 422 otherwise).</summary>
     public int? AbortedStatus { get; init; }
 }
 

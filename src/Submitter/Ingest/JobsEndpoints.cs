@@ -50,6 +50,12 @@ public static class JobsEndpoints
                 return Problems.Of(400, "body", "is not valid UTF-8: send the JSON encoded as UTF-8");
             }
 
+            var maxRows = ingest.Value.MaxJsonRows;
+            if (JsonRowCount.Of(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), maxRows) > maxRows)
+            {
+                return Problems.Of(413, "rows", $"has more than {maxRows:N0} rows, the limit (Ingest:MaxJsonRows): nothing was published; split the rows into jobs of at most {maxRows:N0}, or upload a CSV to /jobs/csv");
+            }
+
             buffer.Position = 0;
             body = await JsonSerializer.DeserializeAsync<JobBody>(buffer, BodyJson, http.RequestAborted);
         }
@@ -61,6 +67,10 @@ public static class JobsEndpoints
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return Problems.Of(413, "body", $"is larger than {ingest.Value.MaxJsonBytes:N0} bytes (Ingest:MaxJsonBytes): split the rows into several jobs or upload a CSV to /jobs/csv");
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            return Problems.Of(408, "body", "arrived more slowly than the minimum rate (Ingest:MinBodyBytesPerSecond) and was cut off: nothing was published; send it again from a faster link");
         }
 
         if (body?.Rows is not { Count: > 0 } rows)
@@ -106,7 +116,7 @@ public static class JobsEndpoints
             return Problems.Of(422, problems);
         }
 
-        return await RunAsync(pipeline, CsvRows.ReadAsync(http.Request.Body, ingest.Value.MaxCsvFieldBytes, http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name }, publish, http);
+        return await RunAsync(pipeline, CsvRows.ReadAsync(http.Request.Body, ingest.Value.MaxCsvFieldBytes, ingest.Value.MaxCsvRows, http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name }, publish, http);
     }
 
     private static async Task<IResult> RunAsync(JobPipeline pipeline, IAsyncEnumerable<InputRow> rows, JobRequest request, IPublishEndpoint publish, HttpContext http)

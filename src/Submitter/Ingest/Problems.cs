@@ -23,6 +23,7 @@ internal static class Problems
     private static string Title(int status) => status switch
     {
         400 => "The request body is not valid JSON for a job",
+        408 => "The body arrived too slowly",
         409 => "The same job is already running",
         413 => "Too large",
         415 => "Unsupported content type",

@@ -2,17 +2,28 @@ using ClayBus.Contracts.Submission;
 using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.Submitter.Routing;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace ClayBus.Submitter.Ingest;
 
 /// <summary>
 /// Jobs from upstream systems in any language: plain JSON published to the exchange <c>submit-job</c>. The message id
 /// (AMQP <c>message_id</c>) stands in for an idempotency key when the body has none, so a redelivered message is a no-op.
+/// The limits of <c>POST /jobs</c> apply (<c>Ingest:MaxJsonBytes</c>, <c>Ingest:MaxJsonRows</c>): a message over
+/// one goes to <c>submit-job_error</c> whole, nothing published.
 /// </summary>
-public sealed class SubmitJobConsumer(JobPipeline pipeline, TableRouter router, ILogger<SubmitJobConsumer> logger) : IConsumer<SubmitJob>
+public sealed class SubmitJobConsumer(JobPipeline pipeline, TableRouter router, IOptions<IngestOptions> ingest, ILogger<SubmitJobConsumer> logger) : IConsumer<SubmitJob>
 {
     public async Task Consume(ConsumeContext<SubmitJob> context)
     {
+        // MassTransit has parsed the body by now (what that parse may cost is bounded by the broker's
+        // max_message_size); the limit still keeps a job this large from running.
+        var limits = ingest.Value;
+        if (context.ReceiveContext.Body.Length is { } bytes && bytes > limits.MaxJsonBytes)
+        {
+            throw new InvalidJobException($"body: is {bytes:N0} bytes; the limit is {limits.MaxJsonBytes:N0} (Ingest:MaxJsonBytes): split the rows into several SubmitJob messages");
+        }
+
         var message = context.Message;
         var key = message.IdempotencyKey ?? (context.MessageId is { } id ? "message:" + id.ToString("N") : null);
         var (request, problems) = JobRequest.From(message.Table, message.Priority, key, dryRun: false, message.Source ?? "amqp", router);
@@ -25,6 +36,11 @@ public sealed class SubmitJobConsumer(JobPipeline pipeline, TableRouter router, 
         if (message.Rows is not { Count: > 0 })
         {
             throw new InvalidJobException("rows: is missing or empty: send at least one row, e.g. {\"rows\":[{\"email\":\"ana@acme.com\"}]}");
+        }
+
+        if (message.Rows.Count > limits.MaxJsonRows)
+        {
+            throw new InvalidJobException($"rows: has {message.Rows.Count:N0} rows; the limit is {limits.MaxJsonRows:N0} (Ingest:MaxJsonRows): split them into SubmitJob messages of at most {limits.MaxJsonRows:N0} rows");
         }
 
         var report = await pipeline.RunAsync(JsonRows.From(message.Rows, context.CancellationToken), request, context, context.CancellationToken);

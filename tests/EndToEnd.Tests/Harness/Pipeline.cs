@@ -51,9 +51,17 @@ public sealed class Pipeline : IAsyncDisposable
 
     public InfrastructureFixture Infrastructure => _infrastructure;
 
-    /// <summary>Every secret this run configured: none may appear in any process's output.</summary>
+    /// <summary>
+    /// Every secret this run configured: none may appear in any process's output. Webhook URLs and tokens, the
+    /// callback secret, the API key every request carries, and each password handed to the services (RabbitMQ's, and
+    /// Redis's when one is set, as a setting or inside the endpoints string).
+    /// </summary>
     public IEnumerable<string> Secrets =>
-        _webhooks.Values.OfType<string>().Append(CallbackSecret).Append(TestInfrastructure.RabbitPassword);
+        _webhooks.Values.OfType<string>()
+            .Append(CallbackSecret)
+            .Append(DevApiKey)
+            .Append(TestInfrastructure.RabbitPassword)
+            .Concat(PasswordsIn(ServiceEnvironment([])));
 
     /// <summary>Every line every process of this run printed, including processes that were killed.</summary>
     public IEnumerable<(string Process, string Line)> Output =>
@@ -275,6 +283,11 @@ public sealed class Pipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops every process, then runs issue 10's secret check over all they printed, shutdown included: every spec
+    /// that starts a pipeline (<c>await using</c>) gets the check, fault runs as well as the happy path. A leak fails
+    /// the spec even when the scenario failed too (its logs are saved by then, see <see cref="SaveOutputAsync"/>).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _supervision.CancelAsync();
@@ -288,6 +301,27 @@ public sealed class Pipeline : IAsyncDisposable
         ClaySimHttp?.Dispose();
         MonitorHttp?.Dispose();
         SubmitterHttp?.Dispose();
+        SecretScan.AssertNoSecretIn(this);
+    }
+
+    private static IEnumerable<string> PasswordsIn(IReadOnlyDictionary<string, string?> environment)
+    {
+        foreach (var (key, value) in environment)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            if (key.EndsWith("Password", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return value;
+            }
+            else if (key.Equals("Redis__Endpoints", StringComparison.OrdinalIgnoreCase) && StackExchange.Redis.ConfigurationOptions.Parse(value).Password is { Length: > 0 } redis)
+            {
+                yield return redis;
+            }
+        }
     }
 
     private async Task StartClaySimAsync()

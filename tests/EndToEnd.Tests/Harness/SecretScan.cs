@@ -2,7 +2,8 @@ namespace ClayBus.EndToEnd.Tests.Harness;
 
 /// <summary>
 /// Issue 10's check: no configured secret appears in any line a ClayBus process of the run printed. ClaySim is left
-/// out: it stands in for Clay, which owns these secrets and shows them in its own UI.
+/// out: it stands in for Clay, which owns these secrets and shows them in its own UI. Every pipeline runs it when it
+/// is disposed (<see cref="Pipeline.DisposeAsync"/>), so each fault run is checked, not only the happy path.
 /// </summary>
 public static class SecretScan
 {

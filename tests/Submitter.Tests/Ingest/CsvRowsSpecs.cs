@@ -24,7 +24,7 @@ public class CsvRowsSpecs
         var normaliser = new LeadNormaliser(90_000);
         var problems = new List<RowProblem>();
         var good = 0;
-        await foreach (var row in CsvRows.ReadAsync(Stream(csv.ToString()), 1 << 20))
+        await foreach (var row in CsvRows.ReadAsync(Stream(csv.ToString()), 1 << 20, 100_000))
         {
             var (lead, problem) = normaliser.Normalise(row);
             if (problem is null)
@@ -53,7 +53,7 @@ public class CsvRowsSpecs
     {
         var failure = await Assert.ThrowsAsync<InputException>(async () =>
         {
-            await foreach (var _ in CsvRows.ReadAsync(Stream(csv), 1 << 20))
+            await foreach (var _ in CsvRows.ReadAsync(Stream(csv), 1 << 20, 100_000))
             {
             }
         });
@@ -69,13 +69,49 @@ public class CsvRowsSpecs
 
         var failure = await Assert.ThrowsAsync<InputException>(async () =>
         {
-            await foreach (var _ in CsvRows.ReadAsync(Stream(csv), 1 << 20))
+            await foreach (var _ in CsvRows.ReadAsync(Stream(csv), 1 << 20, 100_000))
             {
             }
         });
 
         Assert.Equal(413, failure.Status);
         Assert.Contains("per-field limit", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_take_a_file_of_exactly_the_row_limit_blank_lines_not_counted()
+    {
+        var csv = "email\n" + string.Concat(Enumerable.Range(1, 1_000).Select(row => $"lead{row}@acme.com\n\n"));
+
+        var rows = new List<InputRow>();
+        await foreach (var row in CsvRows.ReadAsync(Stream(csv), 1 << 20, 1_000))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Equal(1_000, rows.Count);
+    }
+
+    [Fact]
+    public async Task Should_stop_with_413_after_the_row_limit_having_yielded_the_rows_before_it()
+    {
+        var csv = "email\n" + string.Concat(Enumerable.Range(1, 1_500).Select(row => $"lead{row}@acme.com\n"));
+        var rows = new List<InputRow>();
+
+        var failure = await Assert.ThrowsAsync<InputException>(async () =>
+        {
+            await foreach (var row in CsvRows.ReadAsync(Stream(csv), 1 << 20, 1_000))
+            {
+                rows.Add(row);
+            }
+        });
+
+        Assert.Equal(413, failure.Status);
+        Assert.Equal("file", failure.Field);
+        Assert.Contains("Ingest:MaxCsvRows", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("split it", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("rows 1 to 1,000 were read", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, 1_000), rows.Select(row => row.Number));
     }
 
     private static MemoryStream Stream(string text) => new(Encoding.UTF8.GetBytes(text));

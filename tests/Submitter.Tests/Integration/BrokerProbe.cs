@@ -63,6 +63,33 @@ public sealed class BrokerProbe : IAsyncDisposable
         return messages;
     }
 
+    /// <summary>Publishes a body as a non-.NET upstream does (plain JSON, persistent, a message id), waiting for the broker's confirm.</summary>
+    public async Task PublishRawAsync(string exchange, byte[] body, string messageId)
+    {
+        await using var channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = messageId };
+        await channel.BasicPublishAsync(exchange, "", mandatory: true, properties, body);
+    }
+
+    /// <summary>
+    /// Takes one message off a queue that may not exist yet (an <c>_error</c> queue appears with its first fault): the
+    /// message id and headers, or null. A throwaway channel, since a missing queue closes the channel that asked.
+    /// </summary>
+    public async Task<(string? MessageId, IDictionary<string, object?> Headers)?> TakeAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync();
+        try
+        {
+            return await channel.BasicGetAsync(queue, autoAck: true) is { } result
+                ? (result.BasicProperties.MessageId, result.BasicProperties.Headers ?? new Dictionary<string, object?>())
+                : null;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _channel.DisposeAsync();

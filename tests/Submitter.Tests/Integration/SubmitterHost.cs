@@ -20,6 +20,11 @@ public sealed class SubmitterCollection : ICollectionFixture<SubmitterHost>
 /// </summary>
 public sealed class SubmitterHost : InfrastructureFixture
 {
+    /// <summary>Small input limits, so that tests can cross them; the largest jobs of the other tests fit exactly or below.</summary>
+    public const int MaxCsvRows = 10_000;
+    public const int MaxJsonRows = 200;
+    public const int MaxJsonBytes = 256 * 1024;
+
     private readonly ConcurrentDictionary<string, WebApplicationFactory<Program>> _hosts = new();
 
     public BrokerProbe Broker { get; private set; } = null!;
@@ -76,6 +81,9 @@ public sealed class SubmitterHost : InfrastructureFixture
             host.UseSetting("Admission:Policy", policy);
             host.UseSetting("Admission:BudgetTimeoutSeconds", "2");
             host.UseSetting("Admission:HeldRetrySeconds", "1");
+            host.UseSetting("Ingest:MaxCsvRows", MaxCsvRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            host.UseSetting("Ingest:MaxJsonRows", MaxJsonRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            host.UseSetting("Ingest:MaxJsonBytes", MaxJsonBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (maxBufferedBatches is { } buffered)
             {
                 host.UseSetting("Admission:MaxBufferedBatches", buffered.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -7,13 +7,17 @@ namespace ClayBus.Submitter.Tests.Security;
 
 /// <summary>
 /// The real Submitter on Kestrel (so header and body limits apply as in production) with one key per role, a key
-/// limited to <see cref="LimitedPermits"/> requests a minute, and a small JSON body limit.
+/// limited to <see cref="LimitedPermits"/> requests a minute, small body limits, and short timeouts for slow clients.
 /// </summary>
 public sealed class SecuredSubmitter : InfrastructureFixture
 {
     public const string LimitedKey = "test-only-key-limited-2e9f";
     public const int LimitedPermits = 3;
     public const int MaxJsonBytes = 64 * 1024;
+    public const int MaxCsvBytes = 4 * 1024 * 1024;
+    public const int HeadersTimeoutSeconds = 2;
+    public const int MinBodyBytesPerSecond = 100;
+    public const int MinBodyGraceSeconds = 2;
 
     private WebApplicationFactory<Program> _factory = null!;
 
@@ -34,6 +38,10 @@ public sealed class SecuredSubmitter : InfrastructureFixture
             ["Security:ApiKeys:limited:Roles:0"] = "read",
             ["Security:ApiKeys:limited:PermitsPerMinute"] = LimitedPermits.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ingest:MaxJsonBytes"] = MaxJsonBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ingest:MaxCsvBytes"] = MaxCsvBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ingest:MinBodyBytesPerSecond"] = MinBodyBytesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ingest:MinBodyGraceSeconds"] = MinBodyGraceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Security:Limits:RequestHeadersTimeoutSeconds"] = HeadersTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Admission:BudgetTimeoutSeconds"] = "1",
         }));
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
