@@ -22,7 +22,7 @@ public sealed class SubmitterHost : InfrastructureFixture
 {
     /// <summary>Small input limits, so that tests can cross them; the largest jobs of the other tests fit exactly or below.</summary>
     public const int MaxCsvRows = 10_000;
-    public const int MaxJsonRows = 200;
+    public const int MaxJsonRows = 1_000;
     public const int MaxJsonBytes = 256 * 1024;
 
     private readonly ConcurrentDictionary<string, WebApplicationFactory<Program>> _hosts = new();
