@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Brings RabbitMQ and Redis up (or down) for development and tests, from Debian's packages.
-#   scripts/infra.sh up     reuse what already answers; else install (as root), configure and start; wait until ready
-#   scripts/infra.sh down   stop what this script started
+#   scripts/infra.sh up            reuse what already answers; else install (as root), configure and start; wait until ready
+#   scripts/infra.sh down          stop only what `up` started (a marker per service in $CLAYBUS_STATE_DIR/started/,
+#                                  holding the process id), never an instance `up` found running and reused
+#   scripts/infra.sh down --force  stop whatever answers, started here or not
 #   scripts/infra.sh status
-# Idempotent: running `up` twice changes nothing the second time.
+# Idempotent: running `up` or `down` twice changes nothing the second time.
 set -euo pipefail
 
 STATE_DIR="${CLAYBUS_STATE_DIR:-$HOME/.claybus}"
@@ -13,6 +15,8 @@ RABBIT_PASSWORD="${CLAYBUS_RABBITMQ_PASSWORD:-dev-only-claybus-password}"
 RABBIT_VHOST="${CLAYBUS_RABBITMQ_VHOST:-claybus}"
 REDIS_PORT="${CLAYBUS_REDIS_PORT:-6379}"
 DEADLINE_SECONDS="${CLAYBUS_INFRA_DEADLINE:-120}"
+
+STARTED_DIR="$STATE_DIR/started"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -31,6 +35,23 @@ wait_for() { # wait_for <description> <command...>: poll with a deadline, never 
 rabbit_answers() { rabbitmq-diagnostics -q check_running >/dev/null 2>&1; }
 management_answers() { curl -fsS -o /dev/null -u "$RABBIT_USER:$RABBIT_PASSWORD" http://localhost:15672/api/overview; }
 redis_answers() { [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; }
+
+# The process id of what answers now: a marker holds the one `up` started, so `down` never stops a newcomer.
+rabbit_pid() { rabbitmqctl -q eval 'os:getpid().' 2>/dev/null | tr -d '"'; }
+redis_pid() { redis-cli -p "$REDIS_PORT" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p'; }
+
+# Redis markers carry the port: two `up`s on different ports are two instances.
+marker() { # marker <service>
+  case $1 in
+    rabbitmq) printf '%s/rabbitmq' "$STARTED_DIR" ;;
+    redis) printf '%s/redis-%s' "$STARTED_DIR" "$REDIS_PORT" ;;
+  esac
+}
+
+mark_started() { # mark_started <service> <pid>
+  mkdir -p "$STARTED_DIR"
+  printf '%s\n' "$2" >"$(marker "$1")"
+}
 
 install_packages() {
   local missing=()
@@ -53,8 +74,9 @@ rabbit_up() {
     log "starting RabbitMQ"
     rabbitmq-server -detached >/dev/null 2>&1 || true
     wait_for "RabbitMQ" rabbit_answers
+    mark_started rabbitmq "$(rabbit_pid)"
   else
-    log "RabbitMQ already runs: reusing it"
+    log "RabbitMQ already runs: reusing it$(started_here rabbitmq "$(rabbit_pid)" && echo " (started by an earlier up)")"
     rabbitmq-plugins enable rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management >/dev/null
   fi
   rabbitmqctl -q list_vhosts | grep -qx "$RABBIT_VHOST" || rabbitmqctl -q add_vhost "$RABBIT_VHOST"
@@ -69,7 +91,7 @@ rabbit_up() {
 
 redis_up() {
   if redis_answers; then
-    log "Redis already runs on port $REDIS_PORT: reusing it"
+    log "Redis already runs on port $REDIS_PORT: reusing it$(started_here redis "$(redis_pid)" && echo " (started by an earlier up)")"
     return
   fi
   mkdir -p "$STATE_DIR/redis"
@@ -78,6 +100,41 @@ redis_up() {
   redis-server --daemonize yes --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes \
     --dir "$STATE_DIR/redis" --logfile "$STATE_DIR/redis/redis.log" --pidfile "$STATE_DIR/redis/redis.pid" >/dev/null
   wait_for "Redis" redis_answers
+  mark_started redis "$(redis_pid)"
+}
+
+# started_here <service> <pid>: the marker names this very process.
+started_here() {
+  local file
+  file=$(marker "$1")
+  [ -n "$2" ] && [ -f "$file" ] && [ "$(cat "$file")" = "$2" ]
+}
+
+# stop_service <service> <force>: stop it if `up` started it (or if forced); drop a marker that no longer names what runs.
+stop_service() {
+  local service=$1 force=$2 name answers pid
+  case $service in
+    rabbitmq) name="RabbitMQ"; answers=rabbit_answers ;;
+    redis) name="Redis on port $REDIS_PORT"; answers=redis_answers ;;
+  esac
+  if ! "$answers"; then
+    log "$name: not running"
+    rm -f "$(marker "$service")"
+    return
+  fi
+  if [ "$service" = rabbitmq ]; then pid=$(rabbit_pid); else pid=$(redis_pid); fi
+  if [ "$force" != yes ] && ! started_here "$service" "$pid"; then
+    log "$name: not started by infra.sh up, leaving it running (down --force stops it)"
+    rm -f "$(marker "$service")"
+    return
+  fi
+  log "stopping $name"
+  if [ "$service" = rabbitmq ]; then
+    rabbitmqctl -q stop || true
+  else
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  fi
+  rm -f "$(marker "$service")"
 }
 
 case "${1:-up}" in
@@ -87,12 +144,25 @@ case "${1:-up}" in
     redis_up
     ;;
   down)
-    if rabbit_answers; then log "stopping RabbitMQ"; rabbitmqctl -q stop || true; fi
-    if redis_answers; then log "stopping Redis"; redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
+    case "${2:-}" in
+      "") force=no ;;
+      --force) force=yes ;;
+      *) die "usage: $0 down [--force]" ;;
+    esac
+    stop_service rabbitmq "$force"
+    stop_service redis "$force"
     ;;
   status)
-    rabbit_answers && log "RabbitMQ: up" || log "RabbitMQ: down"
-    redis_answers && log "Redis: up" || log "Redis: down"
+    if rabbit_answers; then
+      log "RabbitMQ: up$(started_here rabbitmq "$(rabbit_pid)" && echo " (started by infra.sh up)")"
+    else
+      log "RabbitMQ: down"
+    fi
+    if redis_answers; then
+      log "Redis on port $REDIS_PORT: up$(started_here redis "$(redis_pid)" && echo " (started by infra.sh up)")"
+    else
+      log "Redis on port $REDIS_PORT: down"
+    fi
     ;;
-  *) die "usage: $0 up|down|status" ;;
+  *) die "usage: $0 up|down [--force]|status" ;;
 esac

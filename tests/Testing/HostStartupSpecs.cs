@@ -32,8 +32,10 @@ public abstract class HostStartupSpecs<TProgram> : IClassFixture<InfrastructureF
             TimeSpan.FromSeconds(30),
             "the host to report ready");
 
+        var checks = await ready.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-        Assert.Contains("\"redis\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"redis\":{\"status\":\"Healthy\"", checks, StringComparison.Ordinal);
+        Assert.Contains("\"bus\":{\"status\":\"Healthy\"", checks, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -60,10 +62,30 @@ public abstract class HostStartupSpecs<TProgram> : IClassFixture<InfrastructureF
         Assert.Contains("RabbitMq:Username: guest is allowed only on localhost", Flatten(failure), StringComparison.Ordinal);
     }
 
-    protected WebApplicationFactory<TProgram> Create(IReadOnlyDictionary<string, string?> overrides) =>
+    [Fact]
+    public async Task Should_refuse_guest_on_localhost_outside_Development()
+    {
+        await using var factory = Create(new Dictionary<string, string?> { ["RabbitMq:Host"] = "localhost", ["RabbitMq:Username"] = "guest" }, "Production");
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("RabbitMq:Username: guest is allowed only on localhost in Development", Flatten(failure), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_Redis_that_is_not_on_localhost_without_a_password()
+    {
+        await using var factory = Create(new Dictionary<string, string?> { ["Redis:Endpoints"] = "redis.example.internal:6379", ["Redis:Password"] = "" });
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Redis:Password: is required for a Redis that is not on localhost", Flatten(failure), StringComparison.Ordinal);
+    }
+
+    protected WebApplicationFactory<TProgram> Create(IReadOnlyDictionary<string, string?> overrides, string environment = "Development") =>
         new WebApplicationFactory<TProgram>().WithWebHostBuilder(host =>
         {
-            host.UseEnvironment("Development");
+            host.UseEnvironment(environment);
             foreach (var (key, value) in _infrastructure.Settings.Concat(ExtraSettings).Concat(overrides))
             {
                 host.UseSetting(key, value);

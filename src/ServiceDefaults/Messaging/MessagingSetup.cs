@@ -12,7 +12,8 @@ public static class MessagingSetup
     /// <summary>
     /// MassTransit on RabbitMQ from the <c>RabbitMq</c> section, with the settings every ClayBus process needs:
     /// kebab-case endpoint names, publisher confirms, no usage telemetry, and a host that reports started only once
-    /// its exchanges and queues exist (so an outside publisher never meets a missing exchange).
+    /// its exchanges and queues exist (so an outside publisher never meets a missing exchange). With
+    /// <c>RabbitMq:QuorumQueues</c>, every endpoint's queue is a quorum queue except priority queues (<see cref="QuorumQueuePolicy"/>).
     /// </summary>
     public static IHostApplicationBuilder AddClayBusMessaging(
         this IHostApplicationBuilder builder,
@@ -22,6 +23,7 @@ public static class MessagingSetup
         // MassTransit 8.5 otherwise calls an outside host about 5 minutes after start.
         Environment.SetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY", "false");
         builder.Services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<RabbitMqOptions>>(new RabbitMqCredentialsRule(builder.Environment));
         // Unique per process, so the management API tells this process's consumers from another instance's.
         var identity = new ConsumerWatchdogIdentity($"{builder.Environment.ApplicationName}-{Environment.MachineName}-{Environment.ProcessId}");
         builder.Services.AddSingleton(identity);
@@ -32,9 +34,14 @@ public static class MessagingSetup
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
 
+        // Readiness is BusReadiness; MassTransit's own check stays registered, tagged "masstransit" only.
+        builder.Services.AddSingleton<BusEndpointFaults>();
+        builder.Services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<BusEndpointFaults>());
+        builder.Services.AddHealthChecks().AddCheck<BusReadiness>(BusReadiness.Name, tags: ["ready"]);
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
+            bus.ConfigureHealthCheckOptions(health => health.Tags.Add("masstransit"));
             bus.SetKebabCaseEndpointNameFormatter();
             configure(bus);
             bus.UsingRabbitMq((context, rabbit) =>
@@ -58,6 +65,11 @@ public static class MessagingSetup
                     return json;
                 });
                 rabbit.UseRedisOutageRetry();
+                if (options.QuorumQueues)
+                {
+                    rabbit.ConnectEndpointConfigurationObserver(new QuorumQueuePolicy());
+                }
+
                 configureBus?.Invoke(context, rabbit);
                 rabbit.ConfigureEndpoints(context);
             });

@@ -2,7 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ClayBus.ServiceDefaults.Messaging;
 
-public sealed class RabbitMqOptions : IValidatableObject
+/// <summary>The <c>RabbitMq</c> section. Besides these annotations, guest is refused outside localhost in Development (<see cref="RabbitMqCredentialsRule"/>).</summary>
+public sealed class RabbitMqOptions
 {
     public const string Section = "RabbitMq";
 
@@ -31,14 +32,10 @@ public sealed class RabbitMqOptions : IValidatableObject
     [Range(1, 65535, ErrorMessage = "must be a TCP port between 1 and 65535 (15672 by default)")]
     public int ManagementPort { get; set; } = 15672;
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        var local = Host is "localhost" or "127.0.0.1" or "::1";
-        if (string.Equals(Username, "guest", StringComparison.OrdinalIgnoreCase) && !local)
-        {
-            yield return new ValidationResult(
-                "guest is allowed only on localhost: create a user for ClayBus (scripts/infra.sh does)",
-                [nameof(Username)]);
-        }
-    }
+    /// <summary>
+    /// Every endpoint's queue a quorum queue, except priority queues (see <see cref="QuorumQueuePolicy"/>). Off by
+    /// default: a queue's type cannot change while it exists, so a broker that already holds classic queues keeps them
+    /// until they are deleted.
+    /// </summary>
+    public bool QuorumQueues { get; set; }
 }

@@ -1,8 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Sockets;
+using ClayBus.ServiceDefaults.Configuration;
+using StackExchange.Redis;
 
 namespace ClayBus.ServiceDefaults.Redis;
 
-public sealed class RedisOptions
+public sealed class RedisOptions : IValidatableObject
 {
     public const string Section = "Redis";
 
@@ -10,7 +14,10 @@ public sealed class RedisOptions
     [Required(ErrorMessage = "is required: Redis endpoints such as 'localhost:6379'")]
     public string Endpoints { get; set; } = "localhost:6379";
 
-    /// <summary>From a secret (environment <c>Redis__Password</c> or a secret file); empty only for a local development Redis.</summary>
+    /// <summary>
+    /// From a secret (environment <c>Redis__Password</c> or a secret file), or <c>password=…</c> in
+    /// <see cref="Endpoints"/>. Required unless every endpoint is on localhost (a development Redis).
+    /// </summary>
     public string? Password { get; set; }
 
     /// <summary>rediss: TLS to Redis.</summary>
@@ -23,4 +30,47 @@ public sealed class RedisOptions
     [Required(ErrorMessage = "is required, e.g. 'claybus:'")]
     [RegularExpression("^[A-Za-z0-9_.:-]{1,64}$", ErrorMessage = "must be 1-64 characters of letters, digits and _ . : -")]
     public string KeyPrefix { get; set; } = "claybus:";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Endpoints))
+        {
+            return [];
+        }
+
+        ConfigurationOptions parsed;
+        try
+        {
+            parsed = ConfigurationOptions.Parse(Endpoints);
+        }
+        catch (ArgumentException)
+        {
+            // The value is not repeated: it may hold a password.
+            return [new ValidationResult("could not be read as StackExchange.Redis endpoints, e.g. 'redis:6379' or 'redis-0:6379,redis-1:6379'", [nameof(Endpoints)])];
+        }
+
+        var remote = parsed.EndPoints.Select(RemoteHost).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (!string.IsNullOrEmpty(Password) || !string.IsNullOrEmpty(parsed.Password) || remote.Count == 0)
+        {
+            return [];
+        }
+
+        return
+        [
+            new ValidationResult(
+                $"is required for a Redis that is not on localhost ({string.Join(", ", remote)}): ClayBus never connects to one without " +
+                $"credentials. Set {Section}:{nameof(Password)} from a secret (environment Redis__Password or a secret file), or add " +
+                $"password=… to {Section}:{nameof(Endpoints)}",
+                [nameof(Password)]),
+        ];
+    }
+
+    private static string? RemoteHost(EndPoint endpoint) => endpoint switch
+    {
+        DnsEndPoint dns when !LoopbackHost.Is(dns.Host) => dns.Host,
+        IPEndPoint ip when !IPAddress.IsLoopback(ip.Address) => ip.Address.ToString(),
+        UnixDomainSocketEndPoint => null,
+        DnsEndPoint or IPEndPoint => null,
+        _ => endpoint.ToString(),
+    };
 }
