@@ -62,7 +62,8 @@ public static class JobCancelEndpoints
         }
 
         var who = http.User.Identity!.Name!;
-        var endpoint = await send.GetSendEndpoint(new Uri("queue:" + names.Saga<JobState>()));
+        // exchange:, not queue:: sending to queue: re-declares the queue without its type, which a quorum queue refuses.
+        var endpoint = await send.GetSendEndpoint(new Uri("exchange:" + names.Saga<JobState>()));
         await endpoint.Send(new CancelJob(jobId, who, reason), http.RequestAborted);
         await audit.AppendAsync(
             who,

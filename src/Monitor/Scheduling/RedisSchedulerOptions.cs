@@ -22,5 +22,6 @@ public sealed class RedisSchedulerOptions
     [Range(1, 1000, ErrorMessage = "must be between 1 and 1000")]
     public int BatchSize { get; set; } = 100;
 
-    public Uri Address => new($"queue:{QueueName}");
+    // exchange:, not queue:: sending to queue: re-declares the queue without its type, which a quorum queue refuses.
+    public Uri Address => new($"exchange:{QueueName}");
 }
