@@ -27,7 +27,19 @@ public enum JobPhase
 
 /// <summary>
 /// A job reached a final state. Published by the job saga; consumed by whoever waits on jobs (CLI, upstream systems).
+/// The members after <see cref="CompletedAt"/> were added later: a reader of older messages gets their defaults.
 /// </summary>
+/// <param name="RowsFailed">Called back with no data or with an error.</param>
+/// <param name="RowsRejected">Rows the tables' rules rejected at submission (not counted in <see cref="RowsAccepted"/>).</param>
+/// <param name="RowsDeduplicated">Rows skipped at submission as duplicates (not counted in <see cref="RowsAccepted"/>).</param>
+/// <param name="CreditsEstimated">The Submitter's estimate for the accepted rows.</param>
+/// <param name="CreditsReserved">Credits the Enricher reserved for the delivered batches.</param>
+/// <param name="FirstDeliveredAt">When the first batch reached Clay.</param>
+/// <param name="EnrichingAt">When every accepted row was delivered or dead-lettered (callbacks outstanding).</param>
+/// <param name="StuckAt">When the job first became stuck (null: never).</param>
+/// <param name="RecoveredAt">When the job last left Stuck.</param>
+/// <param name="StuckEpisodes">How many times the job became stuck.</param>
+/// <param name="Tables">Each table's figures.</param>
 public record JobCompleted(
     Guid JobId,
     JobPhase Phase,
@@ -37,7 +49,38 @@ public record JobCompleted(
     int RowsFailed,
     int RowsDeadLettered,
     decimal CreditsSpent,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    int RowsRejected = 0,
+    int RowsDeduplicated = 0,
+    decimal CreditsEstimated = 0,
+    decimal CreditsReserved = 0,
+    DateTimeOffset? SubmittedAt = null,
+    DateTimeOffset? FirstDeliveredAt = null,
+    DateTimeOffset? EnrichingAt = null,
+    DateTimeOffset? FirstCallbackAt = null,
+    DateTimeOffset? LastCallbackAt = null,
+    DateTimeOffset? StuckAt = null,
+    DateTimeOffset? RecoveredAt = null,
+    int StuckEpisodes = 0,
+    IReadOnlyList<JobTableFigures>? Tables = null);
+
+/// <summary>One table's share of a finished job, in <see cref="JobCompleted"/>.</summary>
+/// <param name="RowsNoData">Called back with no data from any provider.</param>
+/// <param name="RowsError">Called back after the waterfall ended on errors or timeouts.</param>
+/// <param name="CreditsSpent">Data Credits Clay reported on the table's callbacks.</param>
+public record JobTableFigures(
+    string TableKey,
+    int RowsAccepted,
+    int RowsRejected,
+    int RowsDeduplicated,
+    int RowsDelivered,
+    int RowsEnriched,
+    int RowsNoData,
+    int RowsError,
+    int RowsDeadLettered,
+    decimal CreditsEstimated,
+    decimal CreditsReserved,
+    decimal CreditsSpent);
 
 /// <summary>
 /// A job made no progress for the stuck timeout while rows are outstanding. Published by the job saga; consumed by

@@ -67,9 +67,13 @@ public static partial class CallbackEndpoints
         var (record, pending) = await ledger.Record(callback!, table, now);
         switch (record)
         {
-            case CallbackRecord.UnknownRow:
+            case CallbackRecord.UnknownRow or CallbackRecord.UnknownRowAgain:
                 metrics.CallbackReceived("unknown_row");
-                LogUnknownRow(logger, callback!.RowId, callback.JobId, table);
+                if (record == CallbackRecord.UnknownRow)
+                {
+                    LogUnknownRow(logger, callback!.RowId, callback.JobId, table);
+                }
+
                 return Results.Accepted();
             case CallbackRecord.Duplicate:
                 metrics.CallbackReceived("duplicate");
@@ -150,7 +154,8 @@ public static partial class CallbackEndpoints
     [LoggerMessage(LogLevel.Error, "The Callbacks configuration changed to something not valid; callbacks get 503 until it is fixed: {Failures}")]
     private static partial void LogInvalidCallbacks(ILogger logger, string failures);
 
-    // Debug: a callback overtaking its BatchDelivered is the normal race when Clay enriches fast, once per row.
-    [LoggerMessage(LogLevel.Debug, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives")]
+    // Information, once per parked row (a repeat replaces the parked callback silently): a callback column that sends
+    // wrong row ids shows up here and nowhere else. A fast Clay overtaking BatchDelivered logs it too, then settles.
+    [LoggerMessage(LogLevel.Information, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives; if that never comes, check the table's callback column (claybus_row_id)")]
     private static partial void LogUnknownRow(ILogger logger, string rowId, Guid jobId, string tableKey);
 }

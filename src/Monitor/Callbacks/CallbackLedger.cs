@@ -19,6 +19,9 @@ public enum CallbackRecord
 
     /// <summary>No delivery of this row is known (yet): parked until its BatchDelivered arrives, counted nowhere.</summary>
     UnknownRow,
+
+    /// <summary>As <see cref="UnknownRow"/>, for a row already parked: the newer callback replaces the parked one.</summary>
+    UnknownRowAgain,
 }
 
 /// <summary>
@@ -34,7 +37,9 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
     // ARGV: job, table, outcome, credits, actions, now ms, retention ms, parked json, provider.
     private const string RecordScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then
+          local again = redis.call('EXISTS', KEYS[5])
           redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[7])
+          if again == 1 then return {4, 0} end
           return {3, 0}
         end
         local mark = redis.call('GET', KEYS[2])
@@ -92,7 +97,8 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
             0 => CallbackRecord.New,
             1 => CallbackRecord.Duplicate,
             2 => CallbackRecord.DuplicateUnpublished,
-            _ => CallbackRecord.UnknownRow,
+            3 => CallbackRecord.UnknownRow,
+            _ => CallbackRecord.UnknownRowAgain,
         };
         return (record, (long)result[1]);
     }

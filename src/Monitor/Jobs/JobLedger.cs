@@ -1,5 +1,6 @@
 using ClayBus.Contracts.Delivery;
 using ClayBus.Contracts.Submission;
+using ClayBus.Contracts.Tracking;
 
 namespace ClayBus.Monitor.Jobs;
 
@@ -108,6 +109,58 @@ public static class JobLedger
 
         return grew;
     }
+
+    /// <summary>A stuck episode begins: the first one's time is kept, the episode's own goes to <c>LastStuckAt</c>.</summary>
+    public static void BecameStuck(JobState job, DateTimeOffset now, string likelyCause)
+    {
+        job.StuckAt ??= now;
+        job.LastStuckAt = now;
+        job.StuckEpisodes++;
+        job.LikelyCause = likelyCause;
+    }
+
+    public static void LeftStuck(JobState job, DateTimeOffset now)
+    {
+        job.RecoveredAt = now;
+        job.LikelyCause = null;
+    }
+
+    /// <summary>The figures a finished job publishes in <see cref="JobCompleted"/>.</summary>
+    public static JobCompleted Summary(JobState job, JobPhase phase, DateTimeOffset completedAt) => new(
+        job.CorrelationId,
+        phase,
+        job.RowsAccepted,
+        job.RowsDelivered,
+        job.RowsEnriched,
+        job.RowsFailed,
+        job.RowsDeadLettered,
+        job.CreditsSpent,
+        completedAt,
+        job.RowsRejected,
+        job.RowsDeduplicated,
+        job.CreditsEstimated,
+        job.CreditsReserved,
+        job.SubmittedAt,
+        job.FirstDeliveredAt,
+        job.EnrichingAt,
+        job.FirstCallbackAt,
+        job.LastCallbackAt,
+        job.StuckAt,
+        job.RecoveredAt,
+        job.StuckEpisodes,
+        [.. job.Tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new JobTableFigures(
+            t.Key,
+            t.Value.RowsAccepted,
+            t.Value.RowsRejected,
+            t.Value.RowsDeduplicated,
+            t.Value.RowsDelivered,
+            t.Value.RowsEnriched,
+            t.Value.RowsNoData,
+            t.Value.RowsError,
+            t.Value.RowsDeadLettered,
+            t.Value.CreditsEstimated,
+            t.Value.CreditsReserved,
+            t.Value.CreditsSpent))]);
 
     /// <summary>Rows with a final outcome: enriched, failed, or dead-lettered.</summary>
     public static int RowsAccountedFor(JobState job) =>

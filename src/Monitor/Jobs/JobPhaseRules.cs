@@ -15,7 +15,8 @@ public static class JobPhaseRules
         }
 
         // Stuck holds until something moves; a repeated or unrelated event is not progress.
-        if (job.CurrentState == nameof(JobPhase.Stuck) && job.StuckAt is { } stuckAt && job.LastProgressAt <= stuckAt)
+        // Sagas written before LastStuckAt existed kept the latest episode in StuckAt.
+        if (job.CurrentState == nameof(JobPhase.Stuck) && (job.LastStuckAt ?? job.StuckAt) is { } stuckAt && job.LastProgressAt <= stuckAt)
         {
             return JobPhase.Stuck;
         }

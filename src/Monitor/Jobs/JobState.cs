@@ -54,7 +54,16 @@ public class JobState : SagaStateMachineInstance, ISagaVersion
     /// <summary>Last delivery, dead letter or callback: what the stuck timeout measures from.</summary>
     public DateTimeOffset LastProgressAt { get; set; }
 
+    /// <summary>When the job first became stuck; a later episode does not move it (<see cref="LastStuckAt"/> does).</summary>
     public DateTimeOffset? StuckAt { get; set; }
+
+    /// <summary>When the current (or last) stuck episode began: what "Stuck holds until something moves" compares with.</summary>
+    public DateTimeOffset? LastStuckAt { get; set; }
+
+    /// <summary>When the job last left Stuck (progress, completion, or a cancel).</summary>
+    public DateTimeOffset? RecoveredAt { get; set; }
+
+    public int StuckEpisodes { get; set; }
 
     public string? LikelyCause { get; set; }
 
@@ -83,6 +92,18 @@ public class JobState : SagaStateMachineInstance, ISagaVersion
 
     [JsonIgnore]
     public int RowsFailed => Tables.Values.Sum(t => t.RowsNoData + t.RowsError);
+
+    [JsonIgnore]
+    public int RowsRejected => Tables.Values.Sum(t => t.RowsRejected);
+
+    [JsonIgnore]
+    public int RowsDeduplicated => Tables.Values.Sum(t => t.RowsDeduplicated);
+
+    [JsonIgnore]
+    public decimal CreditsEstimated => Tables.Values.Sum(t => t.CreditsEstimated);
+
+    [JsonIgnore]
+    public decimal CreditsReserved => Tables.Values.Sum(t => t.CreditsReserved);
 
     [JsonIgnore]
     public decimal CreditsSpent => Tables.Values.Sum(t => t.CreditsSpent);

@@ -59,8 +59,8 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                     stuck => stuck
                         .Then(c =>
                         {
-                            c.Saga.StuckAt = clock.GetUtcNow();
-                            c.Saga.LikelyCause = JobPhaseRules.LikelyCause(c.Saga, clock.GetUtcNow());
+                            var now = clock.GetUtcNow();
+                            JobLedger.BecameStuck(c.Saga, now, JobPhaseRules.LikelyCause(c.Saga, now));
                         })
                         .TransitionTo(Stuck),
                     moving => moving.Schedule(
@@ -100,9 +100,9 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 JobLedger.RowsOutstanding(c.Saga),
                 c.Saga.LikelyCause ?? "unknown",
                 c.Saga.LastProgressAt,
-                c.Saga.StuckAt ?? clock.GetUtcNow())));
+                c.Saga.LastStuckAt ?? clock.GetUtcNow())));
         WhenLeave(Stuck, x => x
-            .Then(c => c.Saga.LikelyCause = null)
+            .Then(c => JobLedger.LeftStuck(c.Saga, clock.GetUtcNow()))
             .Schedule(StuckCheck, c => new StuckCheckDue(c.Saga.CorrelationId), c => stuckAfter));
         WhenEnter(Cancelled, x => x
             .Unschedule(StuckCheck)
@@ -157,16 +157,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         binder
             .Then(c => c.Saga.CompletedAt ??= clock.GetUtcNow())
             .Unschedule(StuckCheck)
-            .Publish(c => new JobCompleted(
-                c.Saga.CorrelationId,
-                Enum.Parse<JobPhase>(c.Saga.CurrentState),
-                c.Saga.RowsAccepted,
-                c.Saga.RowsDelivered,
-                c.Saga.RowsEnriched,
-                c.Saga.RowsFailed,
-                c.Saga.RowsDeadLettered,
-                c.Saga.CreditsSpent,
-                c.Saga.CompletedAt ?? clock.GetUtcNow()));
+            .Publish(c => JobLedger.Summary(c.Saga, Enum.Parse<JobPhase>(c.Saga.CurrentState), c.Saga.CompletedAt ?? clock.GetUtcNow()));
 
     private static void Cancel(JobState job, CancelJob cancel, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace ClayBus.Monitor.Metrics;
@@ -14,6 +15,7 @@ public sealed class MonitorMetrics
     private readonly Counter<long> _rowsDeadLettered;
     private readonly Counter<long> _jobsStuck;
     private readonly Counter<double> _creditsSpent;
+    private readonly ConcurrentDictionary<string, double> _providerSuccessRates = new(StringComparer.Ordinal);
 
     public MonitorMetrics(IMeterFactory meterFactory)
     {
@@ -25,6 +27,11 @@ public sealed class MonitorMetrics
         _rowsDeadLettered = meter.CreateCounter<long>("claybus.rows.dead_lettered", "{row}", "Rows of batches that went to the dead-letter queue");
         _jobsStuck = meter.CreateCounter<long>("claybus.jobs.stuck", "{job}", "Jobs that became stuck");
         _creditsSpent = meter.CreateCounter<double>("claybus.credits.spent", "{credit}", "Data Credits Clay reported on callbacks");
+        meter.CreateObservableGauge(
+            "claybus.provider.success_rate",
+            () => _providerSuccessRates.Select(pair => new Measurement<double>(pair.Value, new KeyValuePair<string, object?>("provider", pair.Key))),
+            "1",
+            "Each provider's success rate over its sliding window of attempts (hit and no data succeed; error and timeout fail), shared by every Monitor through Redis");
     }
 
     public void CallbackReceived(string outcome) => _callbacksReceived.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
@@ -46,4 +53,7 @@ public sealed class MonitorMetrics
     public void RowsDeadLettered(int rows) => _rowsDeadLettered.Add(rows);
 
     public void JobStuck() => _jobsStuck.Add(1);
+
+    /// <summary>The window as last read from Redis (after a recorded outcome, or by <c>ProviderRateRefresher</c>): the gauge's source.</summary>
+    public void ProviderSuccessRate(string provider, double rate) => _providerSuccessRates[provider] = rate;
 }

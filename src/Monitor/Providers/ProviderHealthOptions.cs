@@ -33,6 +33,13 @@ public sealed class ProviderHealthOptions : IValidatableObject
     [Range(0.0, 0.5, ErrorMessage = "must be a share between 0 and 0.5 (0.05 by default)")]
     public double ProbeShare { get; set; } = 0.05;
 
+    /// <summary>
+    /// How often each Monitor reads every provider's window for the <c>claybus.provider.success_rate</c> gauge, so an
+    /// instance that takes no callbacks still reports the shared figures (outcomes it records update it at once).
+    /// </summary>
+    [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds (15 by default)")]
+    public int MetricRefreshSeconds { get; set; } = 15;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MinimumSamples > WindowSize)

@@ -15,6 +15,7 @@ public static class ProviderHealthSetup
         builder.Services.AddSingleton<ProviderHealthStore>();
         builder.Services.AddScoped<ProviderHealthTracker>();
         builder.Services.AddScoped<ProviderHealthReader>();
+        builder.Services.AddHostedService<ProviderRateRefresher>();
         return builder;
     }
 

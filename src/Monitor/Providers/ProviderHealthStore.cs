@@ -28,12 +28,28 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
         return { #items, ones }
         """);
 
-    // Envoy's max_ejection_percent, enforced across instances: the count and the add are one atomic step.
+    // Envoy's max_ejection_percent, enforced across instances: the count and the add are one atomic step. A provider
+    // that recovered since the caller read the degraded marks is not ejected again: nothing would ever restore it.
     private static readonly LuaScript EjectScript = LuaScript.Prepare("""
+        if redis.call('HEXISTS', @degraded, @provider) == 0 then return -2 end
         if redis.call('ZSCORE', @ejected, @provider) then return 0 end
         if redis.call('ZCARD', @ejected) >= tonumber(@max) then return -1 end
         redis.call('ZADD', @ejected, @score, @provider)
         return 1
+        """);
+
+    // Ejected providers in ejection order, dropping any that is no longer degraded (an ejection left by an older
+    // Monitor's race, or by a crash between clearing the mark and the ejection).
+    private static readonly LuaScript EjectedScript = LuaScript.Prepare("""
+        local result = {}
+        for _, provider in ipairs(redis.call('ZRANGE', @ejected, 0, -1)) do
+          if redis.call('HEXISTS', @degraded, provider) == 1 then
+            table.insert(result, provider)
+          else
+            redis.call('ZREM', @ejected, provider)
+          end
+        end
+        return result
         """);
 
     private static readonly LuaScript SetRouteScript = LuaScript.Prepare("""
@@ -76,6 +92,7 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
         var result = (int)await Database.ScriptEvaluateAsync(EjectScript, new
         {
             ejected = (RedisKey)Ejected,
+            degraded = (RedisKey)Degraded,
             provider,
             max = maxEjected,
             score = at.ToUnixTimeMilliseconds(),
@@ -84,6 +101,7 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
         {
             1 => EjectionResult.Ejected,
             0 => EjectionResult.AlreadyEjected,
+            -2 => EjectionResult.NotDegraded,
             _ => EjectionResult.OverLimit,
         };
     }
@@ -98,7 +116,8 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
     }
 
     public async Task<IReadOnlyList<string>> EjectedInOrderAsync() =>
-        (await Database.SortedSetRangeByRankAsync(Ejected)).Select(value => value.ToString()).ToList();
+        ((RedisResult[])(await Database.ScriptEvaluateAsync(EjectedScript, new { ejected = (RedisKey)Ejected, degraded = (RedisKey)Degraded }))!)
+            .Select(value => value.ToString()).ToList();
 
     public async Task<int> KnownCountAsync() => (int)await Database.SetLengthAsync(Known);
 
@@ -132,4 +151,7 @@ public enum EjectionResult
     Ejected,
     AlreadyEjected,
     OverLimit,
+
+    /// <summary>The provider recovered meanwhile.</summary>
+    NotDegraded,
 }

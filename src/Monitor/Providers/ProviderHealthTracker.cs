@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace ClayBus.Monitor.Providers;
@@ -12,6 +13,7 @@ public sealed class ProviderHealthTracker(
     IOptions<ProviderHealthOptions> options,
     IOptions<Dictionary<string, TableVariants>> tables,
     TimeProvider clock,
+    MonitorMetrics metrics,
     ILogger<ProviderHealthTracker> logger)
 {
     private readonly ProviderHealthPolicy _policy = new(options.Value);
@@ -29,6 +31,7 @@ public sealed class ProviderHealthTracker(
             }
 
             var window = await store.RecordAsync(outcome.Provider, success, options.Value.WindowSize);
+            metrics.ProviderSuccessRate(outcome.Provider, window.SuccessRate);
             switch (_policy.Judge(window, degraded.ContainsKey(outcome.Provider)))
             {
                 case ProviderVerdict.Degrade when await store.TryMarkDegradedAsync(outcome.Provider, now):

@@ -6,6 +6,12 @@ namespace ClayBus.Monitor.Status;
 
 /// <summary>One job in the status API, with its per-table progress (from the job saga).</summary>
 /// <param name="Phase">The saga's state as a <see cref="JobPhase"/> name in camelCase (<c>delivering</c>, <c>stuck</c>, …).</param>
+/// <param name="RowsRejected">Rejected by the tables' rules at submission (not among the accepted rows).</param>
+/// <param name="RowsDeduplicated">Skipped at submission as duplicates (not among the accepted rows).</param>
+/// <param name="RowsHeld">Accepted rows still held for the budget reset.</param>
+/// <param name="StuckAt">When the job first became stuck.</param>
+/// <param name="LastStuckAt">When its latest stuck episode began.</param>
+/// <param name="RecoveredAt">When it last left Stuck.</param>
 public sealed record JobSummary(
     Guid JobId,
     string Phase,
@@ -21,7 +27,23 @@ public sealed record JobSummary(
     int RowsDeadLettered,
     decimal CreditsSpent,
     string? LikelyCause,
-    IReadOnlyList<TableProgress> Tables);
+    IReadOnlyList<TableProgress> Tables,
+    int RowsRejected = 0,
+    int RowsDeduplicated = 0,
+    int RowsHeld = 0,
+    decimal CreditsEstimated = 0,
+    decimal CreditsReserved = 0,
+    DateTimeOffset? FirstDeliveredAt = null,
+    DateTimeOffset? EnrichingAt = null,
+    DateTimeOffset? FirstCallbackAt = null,
+    DateTimeOffset? LastCallbackAt = null,
+    DateTimeOffset? StuckAt = null,
+    DateTimeOffset? LastStuckAt = null,
+    DateTimeOffset? RecoveredAt = null,
+    int StuckEpisodes = 0,
+    DateTimeOffset? CancelledAt = null);
+
+/// <param name="RowsHeld">Rows held for the budget reset at submission (the job's <c>rowsHeld</c> subtracts those released since).</param>
 
 public sealed record TableProgress(
     string TableKey,
@@ -35,7 +57,10 @@ public sealed record TableProgress(
     int RowsError,
     int RowsDeadLettered,
     decimal CreditsEstimated,
-    decimal CreditsSpent);
+    decimal CreditsSpent,
+    int RowsRejected = 0,
+    int RowsDeduplicated = 0,
+    decimal CreditsReserved = 0);
 
 public static class JobStatusEndpoints
 {
@@ -117,7 +142,24 @@ public static class JobStatusEndpoints
             t.Value.RowsError,
             t.Value.RowsDeadLettered,
             t.Value.CreditsEstimated,
-            t.Value.CreditsSpent)).ToList());
+            t.Value.CreditsSpent,
+            t.Value.RowsRejected,
+            t.Value.RowsDeduplicated,
+            t.Value.CreditsReserved)).ToList(),
+        job.RowsRejected,
+        job.RowsDeduplicated,
+        JobLedger.RowsHeld(job),
+        job.CreditsEstimated,
+        job.CreditsReserved,
+        job.FirstDeliveredAt,
+        job.EnrichingAt,
+        job.FirstCallbackAt,
+        job.LastCallbackAt,
+        job.StuckAt,
+        job.LastStuckAt ?? job.StuckAt,
+        job.RecoveredAt,
+        job.StuckEpisodes,
+        job.CancelledAt);
 
     private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }

@@ -23,6 +23,9 @@ public static class StatusApi
         status.MapGet("/webhooks", GetWebhooks)
             .WithName("GetWebhooks")
             .WithSummary("Each table's current webhook: records used, remaining, and when it runs out at the recent rate.");
+        status.MapGet("/enrichers", GetEnrichers)
+            .WithName("GetEnrichers")
+            .WithSummary("Enricher instances that paused delivery, with the reason, the detail, since when, and when they probe to resume.");
         status.MapGet("/dead-letters", (DeadLetterReader reader, CancellationToken cancellationToken) => reader.ReadAsync(cancellationToken))
             .WithName("GetDeadLetters")
             .WithSummary("Depth of every _error queue and the failures grouped by reason (peeked through the RabbitMQ management API).");
@@ -36,6 +39,16 @@ public static class StatusApi
         var tables = (await store.ReadAsync(now, window)).Select(entry => WebhookRunway.From(entry.Usage, entry.SentInWindow, window, now)).ToList();
         return new WebhookReport(options.Value.WebhookRateWindowMinutes, tables);
     }
+
+    private static async Task<EnricherReport> GetEnrichers(EnricherPauseStore store, IOptions<StatusOptions> options, TimeProvider clock)
+    {
+        var staleAfter = options.Value.PauseStaleAfterMinutes;
+        return new EnricherReport(staleAfter, await store.ReadAsync(clock.GetUtcNow(), TimeSpan.FromMinutes(staleAfter)));
+    }
 }
 
 public sealed record WebhookReport(int RateWindowMinutes, IReadOnlyList<WebhookRunway> Tables);
+
+/// <param name="PauseStaleAfterMinutes">Pauses older than this are not shown (<c>Status:PauseStaleAfterMinutes</c>).</param>
+/// <param name="Paused">One entry per instance and reason, oldest first; empty when every Enricher delivers.</param>
+public sealed record EnricherReport(int PauseStaleAfterMinutes, IReadOnlyList<EnricherPause> Paused);

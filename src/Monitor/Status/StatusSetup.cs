@@ -10,6 +10,9 @@ public static class StatusSetup
 {
     public const string WebhookEndpointName = "monitor-webhooks";
 
+    /// <summary>The Enrichers' <c>DeliveryPaused</c> / <c>DeliveryResumed</c>.</summary>
+    public const string EnricherEndpointName = "monitor-enrichers";
+
     public static IHostApplicationBuilder AddStatusApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<StatusOptions>(StatusOptions.Section);
@@ -17,6 +20,7 @@ public static class StatusSetup
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddSingleton<WebhookViewStore>();
         builder.Services.AddSingleton<JobIndex>();
+        builder.Services.AddSingleton<EnricherPauseStore>();
         builder.Services.AddScoped<DeadLetterReader>();
         builder.Services.AddHttpClient<RabbitManagementClient>((provider, http) => RabbitManagementClient.Configure(
             http,
@@ -32,6 +36,8 @@ public static class StatusSetup
         bus.AddConsumer<WebhookCapacityLowConsumer, WebhookCapacityLowConsumerDefinition>();
         bus.AddConsumer<WebhookPoolExhaustedConsumer, WebhookPoolExhaustedConsumerDefinition>();
         bus.AddConsumer<JobSubmittedConsumer, JobSubmittedConsumerDefinition>();
+        bus.AddConsumer<DeliveryPausedConsumer, DeliveryPausedConsumerDefinition>();
+        bus.AddConsumer<DeliveryResumedConsumer, DeliveryResumedConsumerDefinition>();
         return bus;
     }
 }

@@ -2,11 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Callbacks;
 using ClayBus.Monitor.Lineage;
 using ClayBus.Monitor.Tests.Integration;
 using ClayBus.Monitor.Tests.Jobs;
 using ClayBus.Testing;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ClayBus.Monitor.Tests.Callbacks;
 
@@ -131,6 +134,25 @@ public sealed class CallbackEndpointSpecs(InfrastructureFixture infrastructure) 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Null(await _monitor.Job(jobId));
         Assert.DoesNotContain(_events.Of<RowEnriched>(), e => e.RowId == "never-sent");
+    }
+
+    [Fact]
+    public async Task Should_log_an_unknown_row_at_information_once_per_row_without_the_secret()
+    {
+        var logs = new LogCapture();
+        await using var monitor = await MonitorHost.StartAsync(infrastructure, services: s => s.AddSingleton(logs.Factory()));
+        var jobId = NewId.NextGuid();
+
+        foreach (var rowId in new[] { "wrong-column-1", "wrong-column-1", "wrong-column-2" })
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await Callback.Send(monitor.Client, "people", Callback.Body(jobId, rowId))).StatusCode);
+        }
+
+        var parked = logs.Entries.Where(e => e.Category == typeof(CallbackEndpoints).FullName && e.Message.Contains("parked", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, parked.Count);
+        Assert.All(parked, e => Assert.Equal(LogLevel.Information, e.Level));
+        Assert.Single(parked, e => e.Message.Contains("wrong-column-1", StringComparison.Ordinal) && e.Message.Contains(jobId.ToString(), StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(MonitorHost.Secret, StringComparison.Ordinal));
     }
 
     private Task<HttpResponseMessage> Lineage(string rowId) => _monitor.Client.GetAsync(new Uri($"/rows/{rowId}", UriKind.Relative));

@@ -3,6 +3,7 @@ using ClayBus.Testing.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using JobState = ClayBus.Monitor.Jobs.JobState;
 
@@ -42,7 +43,11 @@ public sealed class MonitorHost : IAsyncDisposable
             .GroupBy(pair => pair.Key)
             .ToDictionary(group => group.Key, group => group.Last().Value);
 
-    public static async Task<MonitorHost> StartAsync(InfrastructureFixture infrastructure, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="services">Replaces services after the Monitor's own registrations (e.g. a logger factory that keeps what is logged).</param>
+    public static async Task<MonitorHost> StartAsync(
+        InfrastructureFixture infrastructure,
+        IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<IServiceCollection>? services = null)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
@@ -50,6 +55,11 @@ public sealed class MonitorHost : IAsyncDisposable
             foreach (var (key, value) in Settings(infrastructure, overrides))
             {
                 host.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                host.ConfigureTestServices(services);
             }
         });
         var monitor = new MonitorHost(factory);

@@ -13,19 +13,20 @@ public sealed class JobMessages(Guid jobId, string table = "people", int rows = 
 
     public IReadOnlyList<string> RowIds { get; } = [.. Enumerable.Range(1, rows).Select(i => $"{jobId:N}-row-{i}")];
 
-    public JobSubmitted Submitted(int held = 0) => new(
+    public JobSubmitted Submitted(int held = 0, int rejected = 0, int deduplicated = 0) => new(
         jobId,
         DateTimeOffset.UtcNow,
         JobPriority.Normal,
         held > 0 ? AdmissionDecision.Split : AdmissionDecision.Admitted,
-        rows + 1,
+        rows + 1 + rejected + deduplicated,
         1,
-        [new TableSubmission(table, rows, 0, 0, held, Batches().Count, rows * 2m)],
+        [new TableSubmission(table, rows, rejected, deduplicated, held, Batches().Count, rows * 2m)],
         [new RowRejection(3, "email", "missing")]);
 
     public IReadOnlyList<IReadOnlyList<string>> Batches() => [.. RowIds.Chunk(rowsPerBatch)];
 
-    public BatchDelivered Delivered(int batch, Guid? batchId = null, long webhookUsed = 10, long? webhookCap = 50_000) => new(
+    /// <param name="at">When it was delivered (now by default).</param>
+    public BatchDelivered Delivered(int batch, Guid? batchId = null, long webhookUsed = 10, long? webhookCap = 50_000, DateTimeOffset? at = null) => new(
         jobId,
         batchId ?? BatchId(batch),
         table,
@@ -35,7 +36,7 @@ public sealed class JobMessages(Guid jobId, string table = "people", int rows = 
         webhookUsed,
         webhookCap,
         Batches()[batch].Count * 2m,
-        DateTimeOffset.UtcNow);
+        at ?? DateTimeOffset.UtcNow);
 
     public DeliverBatch Batch(int batch) => new(
         jobId,
@@ -46,12 +47,13 @@ public sealed class JobMessages(Guid jobId, string table = "people", int rows = 
         2m,
         DateTimeOffset.UtcNow);
 
-    public JobProgressed Progress(int enriched, int noData = 0, int error = 0, decimal credits = 0) => new(
+    /// <param name="at">When the last callback arrived (now by default).</param>
+    public JobProgressed Progress(int enriched, int noData = 0, int error = 0, decimal credits = 0, DateTimeOffset? at = null) => new(
         jobId,
         [new TableProgress(table, enriched, noData, error, credits, enriched + noData + error)],
-        DateTimeOffset.UtcNow.AddSeconds(-1),
-        DateTimeOffset.UtcNow,
-        DateTimeOffset.UtcNow);
+        (at ?? DateTimeOffset.UtcNow).AddSeconds(-1),
+        at ?? DateTimeOffset.UtcNow,
+        at ?? DateTimeOffset.UtcNow);
 
     public Guid BatchId(int batch) => new(jobId.ToByteArray().Take(12).Concat(BitConverter.GetBytes(batch + 1)).ToArray());
 }

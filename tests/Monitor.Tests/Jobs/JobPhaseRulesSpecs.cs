@@ -86,6 +86,25 @@ public class JobPhaseRulesSpecs
         Assert.Equal(JobPhase.Enriching, JobPhaseRules.Next(_state));
     }
 
+    [Fact]
+    public void Should_keep_the_first_stuck_time_and_hold_a_second_episode_until_something_moves()
+    {
+        Deliver(_now.AddHours(-1));
+        JobLedger.BecameStuck(_state, _now.AddMinutes(-20), "first");
+        _state.CurrentState = nameof(JobPhase.Stuck);
+        JobLedger.LeftStuck(_state, _now.AddMinutes(-15));
+        _state.LastProgressAt = _now.AddMinutes(-15);
+        JobLedger.BecameStuck(_state, _now.AddMinutes(-1), "second");
+
+        // Progress came after the first episode began, not after the second: the job stays stuck.
+        Assert.Equal(JobPhase.Stuck, JobPhaseRules.Next(_state));
+        Assert.Equal((_now.AddMinutes(-20), _now.AddMinutes(-1), _now.AddMinutes(-15), 2), (_state.StuckAt, _state.LastStuckAt, _state.RecoveredAt, _state.StuckEpisodes));
+        Assert.Equal("second", _state.LikelyCause);
+
+        JobLedger.Progress(_state, _job.Progress(enriched: 1));
+        Assert.Equal(JobPhase.Enriching, JobPhaseRules.Next(_state));
+    }
+
     private void Deliver(DateTimeOffset at)
     {
         JobLedger.Submitted(_state, _job.Submitted());

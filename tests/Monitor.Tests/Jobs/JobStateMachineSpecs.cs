@@ -6,6 +6,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using JobState = ClayBus.Monitor.Jobs.JobState;
 using JobStateMachine = ClayBus.Monitor.Jobs.JobStateMachine;
 
@@ -14,6 +15,7 @@ namespace ClayBus.Monitor.Tests.Jobs;
 /// <summary>The machine's transitions on MassTransit's in-memory harness (no broker, no Redis).</summary>
 public sealed class JobStateMachineSpecs : IAsyncLifetime
 {
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private ServiceProvider _provider = null!;
     private ITestHarness _harness = null!;
     private ISagaStateMachineTestHarness<JobStateMachine, JobState> _saga = null!;
@@ -22,7 +24,7 @@ public sealed class JobStateMachineSpecs : IAsyncLifetime
     {
         _provider = new ServiceCollection()
             .AddSingleton(Options.Create(new JobTrackingOptions { StuckAfter = TimeSpan.FromMinutes(30) }))
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton<TimeProvider>(_clock)
             .AddMetrics()
             .AddSingleton<MonitorMetrics>()
             .AddMassTransitTestHarness(x =>
@@ -51,20 +53,75 @@ public sealed class JobStateMachineSpecs : IAsyncLifetime
     public async Task Should_go_from_submitted_to_completed_and_publish_the_summary()
     {
         var job = new JobMessages(NewId.NextGuid());
+        var submitted = job.Submitted(rejected: 2, deduplicated: 1);
+        var firstDelivery = job.Delivered(0, at: _clock.GetUtcNow().AddSeconds(1));
+        var lastCallback = _clock.GetUtcNow().AddSeconds(5);
 
-        await _harness.Bus.Publish(job.Submitted());
+        await _harness.Bus.Publish(submitted);
         Assert.NotNull(await _saga.Exists(job.JobId, m => m.Submitted));
-        await _harness.Bus.Publish(job.Delivered(0));
+        await _harness.Bus.Publish(firstDelivery);
         Assert.NotNull(await _saga.Exists(job.JobId, m => m.Delivering));
-        await _harness.Bus.Publish(job.Delivered(1));
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        await _harness.Bus.Publish(job.Delivered(1, at: _clock.GetUtcNow()));
         Assert.NotNull(await _saga.Exists(job.JobId, m => m.Enriching));
-        await _harness.Bus.Publish(job.Progress(enriched: 4, credits: 8));
+        await _harness.Bus.Publish(job.Progress(enriched: 4, credits: 7.5m, at: lastCallback));
         Assert.NotNull(await _saga.Exists(job.JobId, m => m.Completed));
 
         var completed = await Published<JobCompleted>(job.JobId);
         Assert.Equal(JobPhase.Completed, completed.Phase);
         Assert.Equal(4, completed.RowsEnriched);
-        Assert.Equal(8m, completed.CreditsSpent);
+        Assert.Equal(7.5m, completed.CreditsSpent);
+        // Submission and delivery figures: 4 accepted rows estimated and reserved at 2 credits each.
+        Assert.Equal((2, 1, 8m, 8m), (completed.RowsRejected, completed.RowsDeduplicated, completed.CreditsEstimated, completed.CreditsReserved));
+        var table = Assert.Single(completed.Tables!);
+        Assert.Equal(
+            new JobTableFigures(job.Table, 4, 2, 1, 4, 4, 0, 0, 0, 8m, 8m, 7.5m),
+            table);
+        Assert.Equal(submitted.SubmittedAt, completed.SubmittedAt);
+        Assert.Equal(firstDelivery.DeliveredAt, completed.FirstDeliveredAt);
+        Assert.Equal(_clock.GetUtcNow(), completed.EnrichingAt);
+        Assert.Equal(lastCallback.AddSeconds(-1), completed.FirstCallbackAt);
+        Assert.Equal(lastCallback, completed.LastCallbackAt);
+        Assert.Null(completed.StuckAt);
+        Assert.Null(completed.RecoveredAt);
+        Assert.Equal(0, completed.StuckEpisodes);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_first_stuck_time_and_count_the_episodes_when_a_job_gets_stuck_again()
+    {
+        var job = new JobMessages(NewId.NextGuid());
+        await _harness.Bus.Publish(job.Submitted());
+        await _harness.Bus.Publish(job.Delivered(0, at: _clock.GetUtcNow()));
+        Assert.NotNull(await _saga.Exists(job.JobId, m => m.Delivering));
+
+        // The check is published by hand (the scheduler would send it in 30 minutes): without a token it is current.
+        _clock.Advance(TimeSpan.FromMinutes(31));
+        var firstStuck = _clock.GetUtcNow();
+        await _harness.Bus.Publish(new StuckCheckDue(job.JobId));
+        Assert.NotNull(await _saga.Exists(job.JobId, m => m.Stuck));
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var recovered = _clock.GetUtcNow();
+        await _harness.Bus.Publish(job.Delivered(1, at: recovered));
+        Assert.NotNull(await _saga.Exists(job.JobId, m => m.Enriching));
+        Assert.Equal(recovered, _saga.Sagas.Contains(job.JobId)!.RecoveredAt);
+
+        _clock.Advance(TimeSpan.FromMinutes(31));
+        var secondStuck = _clock.GetUtcNow();
+        await _harness.Bus.Publish(new StuckCheckDue(job.JobId));
+        Assert.NotNull(await _saga.Exists(job.JobId, m => m.Stuck));
+        var stuck = _saga.Sagas.Contains(job.JobId)!;
+        Assert.Equal((firstStuck, secondStuck, 2), (stuck.StuckAt, stuck.LastStuckAt, stuck.StuckEpisodes));
+
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        var done = _clock.GetUtcNow();
+        await _harness.Bus.Publish(job.Progress(enriched: 4, at: done));
+        Assert.NotNull(await _saga.Exists(job.JobId, m => m.Completed));
+
+        var completed = await Published<JobCompleted>(job.JobId);
+        Assert.Equal((firstStuck, done, 2), (completed.StuckAt, completed.RecoveredAt, completed.StuckEpisodes));
+        Assert.Equal(new[] { firstStuck, secondStuck }, _harness.Published.Select<JobStuck>(m => m.Context.Message.JobId == job.JobId).Select(m => m.Context.Message.At).Order());
     }
 
     [Fact]

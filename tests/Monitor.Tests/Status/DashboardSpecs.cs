@@ -18,7 +18,7 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
     private const string Chromium = "/usr/bin/chromium";
 
     [Fact]
-    public async Task Should_render_budget_providers_webhooks_and_dead_letters_in_a_browser()
+    public async Task Should_render_budget_providers_webhooks_dead_letters_and_paused_enrichers_in_a_browser()
     {
         var now = DateTimeOffset.UtcNow;
         monitor.Ledger = new BudgetStatus(DateOnly.FromDateTime(now.UtcDateTime), "UTC", 5_000m, 600m, 3_500m, 900m, false, new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero));
@@ -26,12 +26,14 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         var outcomes = new List<ProviderOutcome> { new("apollo", ProviderResult.Hit, 2m), new("clearbit", ProviderResult.Skipped, 0m) };
         await monitor.Enricher.Publish(new RowEnriched(Guid.NewGuid(), "row-1", "dashboard-table", "apollo", outcomes, 2m, 2, now));
         await monitor.DeadLetterAsync("deliver-batch", "ClayBus.ClayRejected", "Clay answered 422", 2);
+        await monitor.Enricher.Publish(new DeliveryPaused("enricher-host/77", PauseReason.ClayUnavailable, "Clay failed 5 requests in a row", now, now.AddMinutes(1)));
         using (var http = new HttpClient { BaseAddress = monitor.BaseAddress })
         {
             http.DefaultRequestHeaders.Add(TestKeys.Header, TestKeys.Development);
             await Eventually.Until(
                 async () => (await http.GetStringAsync("status/webhooks")).Contains("dashboard-table", StringComparison.Ordinal)
-                    && (await http.GetStringAsync("status/providers")).Contains("apollo", StringComparison.Ordinal),
+                    && (await http.GetStringAsync("status/providers")).Contains("apollo", StringComparison.Ordinal)
+                    && (await http.GetStringAsync("status/enrichers")).Contains("enricher-host/77", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(30),
                 "the events to reach the status API");
 
@@ -53,6 +55,10 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         Assert.Contains("deliver-batch_error", dom, StringComparison.Ordinal);
         Assert.Contains("Clay answered 422", dom, StringComparison.Ordinal);
         Assert.DoesNotContain("answered 500", dom, StringComparison.Ordinal);
+        Assert.Contains("<code>enricher-host/77</code>", dom, StringComparison.Ordinal);
+        Assert.Contains("clayUnavailable", dom, StringComparison.Ordinal);
+        Assert.Contains("Clay failed 5 requests in a row", dom, StringComparison.Ordinal);
+        Assert.Contains("1 paused", dom, StringComparison.Ordinal);
 
         // CLAYBUS_DASHBOARD_SCREENSHOT=/path.png keeps a picture for a person to look at.
         if (Environment.GetEnvironmentVariable("CLAYBUS_DASHBOARD_SCREENSHOT") is { Length: > 0 } screenshot)

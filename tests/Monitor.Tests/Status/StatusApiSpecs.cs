@@ -20,7 +20,7 @@ public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         var document = await monitor.Client.GetFromJsonAsync<JsonElement>("openapi/v1.json");
         var paths = document.GetProperty("paths");
 
-        foreach (var path in new[] { "/status/budget", "/status/providers", "/status/webhooks", "/status/dead-letters", "/budget", "/budget/audit", "/status/jobs", "/status/jobs/{jobId}" })
+        foreach (var path in new[] { "/status/budget", "/status/providers", "/status/webhooks", "/status/dead-letters", "/budget", "/budget/audit", "/status/jobs", "/status/jobs/{jobId}", "/status/enrichers" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path + " is missing from the OpenAPI document");
         }
@@ -180,6 +180,45 @@ public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
         Assert.Contains("not a job state", await badState.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_show_a_paused_enricher_with_its_reason_until_it_resumes()
+    {
+        var instance = $"enricher-{Guid.NewGuid():N}/4242";
+        var since = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var probeAt = since.AddMinutes(2);
+        await monitor.Enricher.Publish(new DeliveryPaused(instance, PauseReason.ClayUnavailable, "Clay answered 503 five times", since, probeAt));
+        await monitor.Enricher.Publish(new DeliveryPaused(instance, PauseReason.BudgetExhausted, "8,000 of 8,000 credits used today", since));
+
+        var report = await Eventually.Value(
+            () => monitor.Client.GetFromJsonAsync<JsonElement>("status/enrichers"),
+            r => Pauses(r, instance).Count == 2,
+            Deadline,
+            "both pauses in /status/enrichers");
+        var clay = Pauses(report, instance).Single(p => p.GetProperty("reason").GetString() == "clayUnavailable");
+        Assert.Equal("Clay answered 503 five times", clay.GetProperty("detail").GetString());
+        Assert.Equal(since, clay.GetProperty("since").GetDateTimeOffset());
+        Assert.Equal(probeAt, clay.GetProperty("probeAt").GetDateTimeOffset());
+        Assert.Equal(24 * 60, report.GetProperty("pauseStaleAfterMinutes").GetInt32());
+
+        // One reason ends; the other still holds the instance.
+        await monitor.Enricher.Publish(new DeliveryResumed(instance, PauseReason.ClayUnavailable, DateTimeOffset.UtcNow));
+        report = await Eventually.Value(
+            () => monitor.Client.GetFromJsonAsync<JsonElement>("status/enrichers"),
+            r => Pauses(r, instance).Count == 1,
+            Deadline,
+            "the Clay pause to be gone");
+        Assert.Equal("budgetExhausted", Pauses(report, instance).Single().GetProperty("reason").GetString());
+
+        await monitor.Enricher.Publish(new DeliveryResumed(instance, PauseReason.BudgetExhausted, DateTimeOffset.UtcNow));
+        await Eventually.Until(
+            async () => Pauses(await monitor.Client.GetFromJsonAsync<JsonElement>("status/enrichers"), instance).Count == 0,
+            Deadline,
+            "the instance to deliver again");
+    }
+
+    private static List<JsonElement> Pauses(JsonElement report, string instance) =>
+        [.. report.GetProperty("paused").EnumerateArray().Where(p => p.GetProperty("instance").GetString() == instance)];
 
     private async Task<JsonElement> EventStateIs(string state) =>
         (await Eventually.Value(

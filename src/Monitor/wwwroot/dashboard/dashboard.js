@@ -148,6 +148,20 @@ function drawBudgetChart(budget, used) {
   }
 }
 
+// Paused Enrichers stop taking batches; the reason says what ends the pause (budget reset, Clay back, Redis back).
+function renderEnrichers(report) {
+  const state = document.getElementById("enrichers-state");
+  state.textContent = report.paused.length ? report.paused.length + " paused" : "delivering";
+  state.className = "badge " + (report.paused.length ? "warn" : "ok");
+  if (report.paused.length === 0) {
+    replace("enrichers-body", el("p", { class: "empty" }, "No Enricher reports a pause."));
+    return;
+  }
+  replace("enrichers-body", table(["enricher", "reason", "detail", "since", "next probe"], report.paused.map((p) => [
+    el("code", {}, p.instance), el("span", { class: "badge warn" }, p.reason), p.detail, when(p.since), when(p.probeAt),
+  ])));
+}
+
 function renderJobs(jobs) {
   if (jobs === null) {
     replace("jobs-body", el("p", { class: "empty" }, "Job status is not available."));
@@ -218,6 +232,7 @@ async function refresh() {
   }
   const sections = [
     ["/status/budget", renderBudget, "budget-figures"],
+    ["/status/enrichers", renderEnrichers, "enrichers-body"],
     ["/status/jobs", renderJobs, "jobs-body"],
     ["/status/providers", renderProviders, "providers-body"],
     ["/status/webhooks", renderWebhooks, "webhooks-body"],
