@@ -55,9 +55,10 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
         // One record (20 ms at this rate) for the limiter timing its waits by Redis's clock and this test by its own.
         Assert.True(worstExcess <= 1, $"a window saw {worstExcess:F1} records over burst + rate");
         var total = all.Sum(g => g.Records);
-        // Callers already queued at the deadline are served after it: measure up to the last grant.
+        // Callers already queued at the deadline are served after it: measure up to the last grant, with the same one
+        // record for the two clocks (a fresh-clone run granted 265 against 264.98).
         var expected = 10 + (50.0 * all.Max(g => g.Returned) / Stopwatch.Frequency);
-        Assert.InRange(total, expected * 0.85, expected);
+        Assert.InRange(total, expected * 0.85, expected + 1);
     }
 
     [Fact]
