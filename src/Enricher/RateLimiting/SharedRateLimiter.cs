@@ -24,7 +24,7 @@ public sealed class SharedRateLimiter(
     private readonly RedisClock _clock = new(time);
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private int _listening;
-    private long _currentMilliRate = (long)(options.CurrentValue.RecordsPerSecond * 1000);
+    private long _currentMilliRate = (long)(options.CurrentValue.SustainedRecordsPerSecond * 1000);
     private CancellationTokenSource _recall = new();
 
     public override TimeSpan? IdleDuration => null;
@@ -44,7 +44,7 @@ public sealed class SharedRateLimiter(
             SharedRateScripts.Backoff,
             [StateKey],
             [
-                (long)(retryAfter.TotalMilliseconds * 1000), o.RecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, o.DecreaseFactor, Minimum(o),
+                (long)(retryAfter.TotalMilliseconds * 1000), o.SustainedRecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, o.DecreaseFactor, Minimum(o),
                 o.IsolatedDecreaseFactor, o.RepeatWindowSeconds * 1_000_000L,
             ]);
         Interlocked.Exchange(ref _currentMilliRate, rate);
@@ -117,7 +117,7 @@ public sealed class SharedRateLimiter(
             var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
                 SharedRateScripts.Reserve,
                 [StateKey],
-                [permitCount, o.RecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, (long)(maxAhead.TotalMilliseconds * 1000), Minimum(o)]))!;
+                [permitCount, o.SustainedRecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, (long)(maxAhead.TotalMilliseconds * 1000), Minimum(o)]))!;
             var redisNow = (long)result[3];
             _clock.Observe(redisNow);
             Interlocked.Exchange(ref _currentMilliRate, (long)result[2]);

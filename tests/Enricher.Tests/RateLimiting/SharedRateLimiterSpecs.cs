@@ -62,6 +62,32 @@ public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure)
     }
 
     [Fact]
+    public async Task Should_run_at_the_sustained_share_of_clays_rate_while_callers_queue()
+    {
+        // 50 records/s at a share of 0.8: 40 records/s once the bucket (10) is spent. At Clay's full rate the run
+        // would grant a quarter more than the bound below.
+        var options = Options($"share-{Guid.NewGuid():N}", recordsPerSecond: 50, burst: 10);
+        options.SustainedShare = 0.8;
+        var limiter = new SharedRateLimiter(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<RateLimitOptions>(options), TimeProvider.System, Metrics.Create());
+        var clock = Stopwatch.StartNew();
+        var granted = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                using var lease = await limiter.AcquireAsync(5);
+                Assert.True(lease.IsAcquired);
+                Interlocked.Add(ref granted, 5);
+            }
+        }));
+
+        var sustained = 10 + (40 * clock.Elapsed.TotalSeconds);
+        Assert.InRange(granted, sustained * 0.85, sustained + 1);
+        Assert.Equal(40, limiter.CurrentRecordsPerSecond, 3);
+    }
+
+    [Fact]
     public async Task Should_make_every_instance_wait_and_trim_the_rate_after_an_isolated_429()
     {
         var options = Options($"backoff-{Guid.NewGuid():N}", recordsPerSecond: 100, burst: 20);
