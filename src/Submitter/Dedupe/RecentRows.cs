@@ -33,9 +33,9 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
         """
         local result = {}
         for index, key in ipairs(KEYS) do
-          local holder = redis.call('GET', key)
+          -- Most rows are new: one SET NX GET claims them and reads the holder of the others.
+          local holder = redis.call('SET', key, ARGV[1], 'EX', ARGV[3], 'NX', 'GET')
           if not holder then
-            redis.call('SET', key, ARGV[1], 'EX', ARGV[3])
             result[index] = 1
           elseif holder == ARGV[1] then
             result[index] = 2
