@@ -4,7 +4,7 @@ namespace ClayBus.Contracts.Delivery;
 
 /// <summary>
 /// One normalised lead inside a <see cref="DeliverBatch"/>. The Enricher sends <see cref="Fields"/> to Clay with
-/// <c>claybus_row_id</c> and <c>claybus_job_id</c> added.
+/// <c>claybus_row_id</c>, <c>claybus_job_id</c> and <c>claybus_trace</c> added.
 /// </summary>
 /// <param name="RowId">The stable <c>claybus_row_id</c>: a hash of the normalised identity within the table.</param>
 /// <param name="RowNumber">1-based row number in the job's input, for reports.</param>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClayBus.Contracts.Credits;
 using ClayBus.Contracts.Delivery;
 using ClayBus.Enricher.ClayClient;
@@ -38,7 +39,7 @@ public sealed class BatchSender(
     {
         var o = delivery.CurrentValue;
         var maxRecords = Math.Min(o.MaxRecordsPerRequest, rate.CurrentValue.EffectiveBurst);
-        var chunks = RecordEncoder.Chunk(batch, maxRecords, o.MaxRequestBytes);
+        var chunks = RecordEncoder.Chunk(batch, maxRecords, o.MaxRequestBytes, Activity.Current);
         var owner = NewId.NextGuid().ToString("N");
         var creditsPerRow = batch.Rows.Count == 0 ? 0 : batch.EstimatedCredits / batch.Rows.Count;
         var outcome = new BatchOutcome([], [], null, 0);

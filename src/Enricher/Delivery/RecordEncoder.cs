@@ -1,10 +1,14 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using ClayBus.Contracts.Delivery;
 
 namespace ClayBus.Enricher.Delivery;
 
-/// <summary>One row as the JSON object Clay receives: its fields plus <c>claybus_row_id</c> and <c>claybus_job_id</c>.</summary>
+/// <summary>
+/// One row as the JSON object Clay receives: its fields plus <c>claybus_row_id</c>, <c>claybus_job_id</c> and, when the
+/// delivery is traced, <c>claybus_trace</c>.
+/// </summary>
 public sealed record EncodedRecord(string RowId, byte[] Json);
 
 /// <summary>
@@ -16,14 +20,22 @@ public static class RecordEncoder
     public const string RowIdField = "claybus_row_id";
     public const string JobIdField = "claybus_job_id";
 
-    public static IReadOnlyList<IReadOnlyList<EncodedRecord>> Chunk(DeliverBatch batch, int maxRecords, int maxBytes)
+    /// <summary>
+    /// The delivery's W3C <c>traceparent</c>. Clay echoes every field in its callback, so the Monitor continues this
+    /// trace there: one trace from the upload to the row's outcome, across Clay's enrichment.
+    /// </summary>
+    public const string TraceField = "claybus_trace";
+
+    /// <param name="delivery">The span the rows are delivered in; its trace travels with each row through Clay.</param>
+    public static IReadOnlyList<IReadOnlyList<EncodedRecord>> Chunk(DeliverBatch batch, int maxRecords, int maxBytes, Activity? delivery = null)
     {
         var chunks = new List<IReadOnlyList<EncodedRecord>>();
         var current = new List<EncodedRecord>();
         var bytes = 2;
+        var trace = delivery?.IdFormat == ActivityIdFormat.W3C ? delivery.Id : null;
         foreach (var row in batch.Rows)
         {
-            var record = Encode(batch.JobId, row);
+            var record = Encode(batch.JobId, row, trace);
             if (record.Json.Length + 2 > maxBytes)
             {
                 throw new InvalidBatchException(
@@ -49,7 +61,7 @@ public static class RecordEncoder
         return chunks;
     }
 
-    public static EncodedRecord Encode(Guid jobId, BatchRow row)
+    public static EncodedRecord Encode(Guid jobId, BatchRow row, string? trace = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -57,7 +69,7 @@ public static class RecordEncoder
             writer.WriteStartObject();
             foreach (var (name, value) in row.Fields)
             {
-                if (name is RowIdField or JobIdField)
+                if (name is RowIdField or JobIdField or TraceField)
                 {
                     continue;
                 }
@@ -68,6 +80,11 @@ public static class RecordEncoder
 
             writer.WriteString(RowIdField, row.RowId);
             writer.WriteString(JobIdField, jobId.ToString());
+            if (trace is not null)
+            {
+                writer.WriteString(TraceField, trace);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -63,6 +63,7 @@ public static partial class CallbackEndpoints
             return Results.Problem(statusCode: 400, title: "Malformed callback", detail: reason);
         }
 
+        using var span = CallbackTracing.Start(callback!, table);
         var now = clock.GetUtcNow();
         var (record, pending) = await ledger.Record(callback!, table, now);
         switch (record)

@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ClayBus.Contracts.Tracking;
 
 namespace ClayBus.Monitor.Callbacks;
 
-/// <summary>One row as Clay's HTTP API column reports it (docs/clay-interfaces.md §1).</summary>
+/// <summary>
+/// One row as Clay's HTTP API column reports it (docs/clay-interfaces.md §1). <see cref="Trace"/> is the delivery's
+/// trace echoed in <c>claybus_trace</c>, when the column sends it back and it is a valid W3C traceparent.
+/// </summary>
 public sealed record ClayCallback(
     string RowId,
     Guid JobId,
@@ -11,7 +15,8 @@ public sealed record ClayCallback(
     string? SuccessfulProvider,
     IReadOnlyList<ProviderOutcome> Providers,
     decimal DataCredits,
-    int Actions)
+    int Actions,
+    ActivityContext? Trace = null)
 {
     public const string Enriched = "enriched";
     public const string NoData = "no_data";
@@ -101,7 +106,13 @@ public sealed record ClayCallback(
             }
         }
 
-        callback = new ClayCallback(row, job, status, provider, providers, credits, actions);
+        // Optional, and only a tracing aid: a missing or mangled trace never costs the row its outcome.
+        ActivityContext? trace = root.TryGetProperty("claybus_trace", out var traceElement)
+            && traceElement.ValueKind == JsonValueKind.String
+            && ActivityContext.TryParse(traceElement.GetString(), null, isRemote: true, out var context)
+                ? context
+                : null;
+        callback = new ClayCallback(row, job, status, provider, providers, credits, actions, trace);
         reason = "";
         return true;
     }

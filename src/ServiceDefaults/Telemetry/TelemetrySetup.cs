@@ -19,8 +19,11 @@ public static class TelemetrySetup
     /// <summary>Every ClayBus service names its meter <c>ClayBus.&lt;Service&gt;</c> (ClayBus.Submitter, ClayBus.Enricher, …).</summary>
     public const string ClayBusMeters = "ClayBus.*";
 
+    /// <summary>ClayBus's own spans, named like its meters (ClayBus.Monitor: the Clay callback in the delivery's trace).</summary>
+    public const string ClayBusSources = "ClayBus.*";
+
     /// <summary>
-    /// OpenTelemetry traces (MassTransit, ASP.NET Core, HttpClient) and metrics (MassTransit, every <c>ClayBus.*</c>
+    /// OpenTelemetry traces (MassTransit, every <c>ClayBus.*</c> source, ASP.NET Core, HttpClient) and metrics (MassTransit, every <c>ClayBus.*</c>
     /// meter, ASP.NET Core, HttpClient, the runtime), exported over OTLP when an endpoint is configured and scraped by
     /// Prometheus at <c>/metrics</c> on the service's HTTP port.
     /// </summary>
@@ -38,7 +41,7 @@ public static class TelemetrySetup
             .WithTracing(tracing =>
             {
                 tracing
-                    .AddSource(MassTransitSource)
+                    .AddSource(MassTransitSource, ClayBusSources)
                     .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsPlumbing(context.Request.Path))
                     .AddHttpClientInstrumentation()
                     .AddProcessor(new UrlRedactionProcessor());

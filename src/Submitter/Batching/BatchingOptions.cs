@@ -7,10 +7,11 @@ public sealed class BatchingOptions
     public const string Section = "Batching";
 
     /// <summary>
-    /// What the Enricher adds to every record (<c>claybus_row_id</c>, <c>claybus_job_id</c>, separators), reserved
-    /// so that a full batch still fits <see cref="MaxBatchBytes"/> as Clay receives it.
+    /// What the Enricher adds to every record (<c>claybus_row_id</c>, <c>claybus_job_id</c>, <c>claybus_trace</c>,
+    /// separators: 166 bytes), reserved with some to spare so that a full batch still fits <see cref="MaxBatchBytes"/>
+    /// as Clay receives it.
     /// </summary>
-    public const int PerRowOverheadBytes = 112;
+    public const int PerRowOverheadBytes = 192;
 
     [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 rows (50 by default)")]
     public int MaxRows { get; set; } = 50;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ClayBus.Contracts.Delivery;
 using ClayBus.Contracts.Submission;
@@ -20,6 +21,35 @@ public sealed class RecordEncoderSpecs
         Assert.Equal("row-0", first.RootElement[0].GetProperty("claybus_row_id").GetString());
         Assert.Equal(batch.JobId.ToString(), first.RootElement[0].GetProperty("claybus_job_id").GetString());
         Assert.Equal(new string('x', 10), first.RootElement[0].GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public void Should_carry_the_delivery_trace_in_every_record_only_when_the_delivery_is_traced()
+    {
+        var batch = Batch(3, fieldBytes: 10);
+        using var delivery = new Activity("deliver batch").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        var traced = RecordEncoder.Chunk(batch, maxRecords: 20, maxBytes: 90 * 1024, delivery);
+        var untraced = RecordEncoder.Chunk(batch, maxRecords: 20, maxBytes: 90 * 1024);
+        using var tracedBody = JsonDocument.Parse(RecordEncoder.Body(traced[0]));
+        using var untracedBody = JsonDocument.Parse(RecordEncoder.Body(untraced[0]));
+
+        Assert.All(tracedBody.RootElement.EnumerateArray(), record => Assert.Equal(delivery.Id, record.GetProperty("claybus_trace").GetString()));
+        Assert.All(untracedBody.RootElement.EnumerateArray(), record => Assert.False(record.TryGetProperty("claybus_trace", out _)));
+    }
+
+    [Fact]
+    public void Should_fit_the_fields_the_enricher_adds_within_what_the_submitter_reserves()
+    {
+        // The Submitter sizes batches with BatchingOptions.PerRowOverheadBytes (192) for what the Enricher adds; row ids
+        // are 32 hex characters.
+        var row = new BatchRow("0123456789abcdef0123456789abcdef", 1, new Dictionary<string, JsonElement> { ["email"] = JsonSerializer.SerializeToElement("a@b.co") });
+        var bare = JsonSerializer.SerializeToUtf8Bytes(row.Fields).Length;
+        using var delivery = new Activity("deliver batch").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        var record = RecordEncoder.Encode(Guid.NewGuid(), row, delivery.Id);
+
+        Assert.InRange(record.Json.Length - bare, 1, 192);
     }
 
     [Fact]

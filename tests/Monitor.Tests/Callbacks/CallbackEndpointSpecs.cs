@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -105,6 +107,40 @@ public sealed class CallbackEndpointSpecs(InfrastructureFixture infrastructure) 
         var state = await _monitor.JobWhere(job.JobId, j => j.RowsEnriched == 1, "the saga to count the row");
         Assert.Equal(2.5m, state.CreditsSpent);
         Assert.Single(_events.Of<RowEnriched>(), e => e.RowId == job.RowIds[0]);
+    }
+
+    [Fact]
+    public async Task Should_continue_the_delivery_trace_echoed_by_clay_in_the_callback_and_the_row_event()
+    {
+        var job = new JobMessages(NewId.NextGuid(), rows: 1, rowsPerBatch: 1);
+        await _monitor.Bus.Publish(job.Delivered(0));
+        await Eventually.Until(async () => (await Lineage(job.RowIds[0])).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the delivery to reach lineage");
+        var delivery = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is CallbackTracing.SourceName or "MassTransit",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = span =>
+            {
+                if (span.TraceId == delivery.TraceId)
+                {
+                    spans.Enqueue(span);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var body = (Dictionary<string, object?>)Callback.Body(job.JobId, job.RowIds[0]);
+        body["claybus_trace"] = $"00-{delivery.TraceId.ToHexString()}-{delivery.SpanId.ToHexString()}-01";
+
+        var response = await Callback.Send(_monitor.Client, job.Table, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var callback = Assert.Single(spans, span => span.Source.Name == CallbackTracing.SourceName);
+        Assert.Equal(delivery.SpanId, callback.ParentSpanId);
+        Assert.Equal(job.RowIds[0], callback.GetTagItem("claybus.row_id"));
+        // The RowEnriched publish is a child of the callback, so the saga's handling of it joins the same trace.
+        Assert.Contains(spans, span => span.Source.Name == "MassTransit" && span.ParentSpanId == callback.SpanId);
     }
 
     [Fact]

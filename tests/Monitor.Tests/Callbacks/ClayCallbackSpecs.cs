@@ -32,6 +32,20 @@ public class ClayCallbackSpecs
     }
 
     [Theory]
+    [InlineData("\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"", "4bf92f3577b34da6a3ce929d0e0e4736")]
+    [InlineData("\"not a traceparent\"", null)]
+    [InlineData("42", null)]
+    public void Should_read_the_echoed_trace_and_take_the_row_without_it_when_it_is_mangled(string trace, string? traceId)
+    {
+        var body = Valid.Replace("\"email\"", $"\"claybus_trace\": {trace}, \"email\"", StringComparison.Ordinal);
+
+        Assert.True(ClayCallback.TryParse(Encoding.UTF8.GetBytes(body), out var callback, out var reason), reason);
+
+        Assert.Equal(traceId, callback!.Trace?.TraceId.ToHexString());
+        Assert.Equal("r-1", callback.RowId);
+    }
+
+    [Theory]
     [InlineData("{ not json", "malformed JSON")]
     [InlineData("[]", "body: must be one JSON object")]
     [InlineData("""{ "claybus_job_id": "0b5e5e7e-4c4f-4c1a-9a57-1a1a1a1a1a1a", "status": "enriched" }""", "claybus_row_id")]
