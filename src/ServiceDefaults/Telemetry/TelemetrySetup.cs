@@ -23,9 +23,9 @@ public static class TelemetrySetup
     public const string ClayBusSources = "ClayBus.*";
 
     /// <summary>
-    /// OpenTelemetry traces (MassTransit, every <c>ClayBus.*</c> source, ASP.NET Core, HttpClient) and metrics (MassTransit, every <c>ClayBus.*</c>
-    /// meter, ASP.NET Core, HttpClient, the runtime), exported over OTLP when an endpoint is configured and scraped by
-    /// Prometheus at <c>/metrics</c> on the service's HTTP port.
+    /// OpenTelemetry traces (MassTransit, every <c>ClayBus.*</c> source, ASP.NET Core, HttpClient) and metrics
+    /// (MassTransit, every <c>ClayBus.*</c> meter, ASP.NET Core, HttpClient, the runtime), exported over OTLP when an
+    /// endpoint is configured and scraped by Prometheus at <c>/metrics</c> on the service's HTTP port.
     /// </summary>
     public static IHostApplicationBuilder AddClayBusTelemetry(this IHostApplicationBuilder builder)
     {

@@ -7,9 +7,9 @@ public sealed class BatchingOptions
     public const string Section = "Batching";
 
     /// <summary>
-    /// What the Enricher adds to every record (<c>claybus_row_id</c>, <c>claybus_job_id</c>, <c>claybus_trace</c>,
-    /// separators: 166 bytes), reserved with some to spare so that a full batch still fits <see cref="MaxBatchBytes"/>
-    /// as Clay receives it.
+    /// What the Enricher adds to every record (<c>claybus_row_id</c> of 32 characters, <c>claybus_job_id</c>,
+    /// <c>claybus_trace</c>, separators: 182 bytes), reserved with some to spare so that a full batch still fits
+    /// <see cref="MaxBatchBytes"/> as Clay receives it.
     /// </summary>
     public const int PerRowOverheadBytes = 192;
 
