@@ -12,9 +12,10 @@ using StackExchange.Redis;
 // (its own vhost). The broker is in the measurement: 202 comes only after every batch is confirmed. The deliver-batch
 // queue is capped (x-max-length, drop-head) in this vhost so a million rows do not pile up in RabbitMQ.
 // Runs each in a fresh Submitter process warmed up by a 100k-row job first (CLAYBUS_BENCH_WARMUP): 100k rows, then
-// the large file three times (--repeat), whose median run by rows/s gives the figures, with the slowest and fastest. Peak RSS must not grow with the file (peak_rss_mb ÷ peak_rss_mb_100k ≈ 1). RabbitMQ and Redis share
-// the machine, so the CPU each of the three spent per row of the large job is printed too: it shows where a 2-core
-// machine's time goes and what the Submitter alone costs (submitter_rows_per_cpu_s).
+// the large file three times (--repeat), whose median run by rows/s gives the figures, with the slowest and fastest.
+// Peak RSS must not grow with the file (peak_rss_mb ÷ peak_rss_mb_100k ≈ 1). RabbitMQ and Redis share the machine,
+// so the CPU each of the three spent per row of the large job is printed too: it shows where a 2-core machine's time
+// goes and what the Submitter alone costs (submitter_rows_per_cpu_s).
 //   dotnet run -c Release --project bench/SubmitterBench [-- --rows 1000000] [--repeat 3]
 // Knobs: CLAYBUS_BENCH_QUICK=1 (200k rows instead of 1M, one run), CLAYBUS_BENCH_ROWS=<n> or --rows <n> (the large run).
 const int Small = 100_000;
