@@ -49,3 +49,11 @@ public record BudgetStatus(
     DateTimeOffset NextResetAt,
     decimal? MonthlyLimit = null,
     decimal? MonthSpent = null);
+
+/// <summary>
+/// Clay charged a row more than the Enricher reserved for it: the charge is booked as it is (the ledger tells the
+/// truth) and the table's deliveries are held until its price list covers <see cref="Charged"/>. Published by the
+/// Enricher's credit settlement; consumed by the Monitor (status, alerts).
+/// </summary>
+/// <param name="Meter">"data_credits" or "actions".</param>
+public record BudgetAnomaly(string TableKey, string? Provider, string Meter, decimal Charged, decimal Reserved, Guid JobId, string RowId, DateTimeOffset At);

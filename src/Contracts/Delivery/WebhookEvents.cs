@@ -17,3 +17,11 @@ public record WebhookRotated(string TableKey, string FromWebhook, string ToWebho
 /// Published once per exhaustion by the Enricher; consumed by the Monitor (status, alerts).
 /// </summary>
 public record WebhookPoolExhausted(string TableKey, int Webhooks, DateTimeOffset At);
+
+/// <summary>
+/// A table reached the share of Clay's 50,000-row table cap at which the Enricher stops sending to it
+/// (<c>Tables:&lt;key&gt;:MaxRows</c>, 45,000 by default; auto-delete tables have no cap). Its batches wait, parked;
+/// the fix is a new table (route to it) or auto-delete. Published once per fill by the Enricher; consumed by the
+/// Monitor (status, stuck-job causes, alerts).
+/// </summary>
+public record TableFull(string TableKey, long RowsSent, long MaxRows, string Fix, DateTimeOffset At);

@@ -10,7 +10,29 @@ namespace ClayBus.EndToEnd.Tests.Faults;
 /// <param name="DuplicatesBound">The most duplicates the fault may cause: the rows in flight at each crash.</param>
 /// <param name="CreditsOverBudget">Credits Clay charged beyond the daily limit.</param>
 /// <param name="Crashes">Processes that died, or 5xx answers, that the scenario did not cause on purpose.</param>
-public sealed record FaultFigures(string Scenario, long RowsLost, long DuplicatesAtClay, long DuplicatesBound, decimal CreditsOverBudget, long Crashes);
+/// <param name="CreditsOverLimit">Data Credits ClaySim charged beyond the limit, floored at 0.</param>
+/// <param name="ActionsOverLimit">Actions ClaySim charged beyond the limit, floored at 0.</param>
+/// <param name="LedgerDrift">|our ledger − ClaySim's charges| once every callback has landed.</param>
+/// <param name="ForgedCallbacksSettled">Forged callbacks that moved money or counts (must be 0).</param>
+/// <param name="JobDriftRows">|job figures − ClaySim's ground truth| in rows at the end (must be 0).</param>
+/// <param name="Callback5xx">Callbacks answered with a 5xx (must be 0).</param>
+/// <param name="RowsDroppedOverTableCap">Rows Clay dropped over a table's cap (must be 0).</param>
+/// <param name="RecoveryS">Seconds from an injected node loss to deliveries resuming, when the scenario kills one.</param>
+public sealed record FaultFigures(
+    string Scenario,
+    long RowsLost,
+    long DuplicatesAtClay,
+    long DuplicatesBound,
+    decimal CreditsOverBudget,
+    long Crashes,
+    decimal CreditsOverLimit = 0,
+    decimal ActionsOverLimit = 0,
+    decimal LedgerDrift = 0,
+    long ForgedCallbacksSettled = 0,
+    long JobDriftRows = 0,
+    long Callback5xx = 0,
+    long RowsDroppedOverTableCap = 0,
+    double? RecoveryS = null);
 
 /// <summary>
 /// Sums every scenario into <c>bench/results/faults.json</c> as issue 8 asks: rewritten after each scenario, so a run
@@ -38,6 +60,13 @@ public static class FaultLedger
                     ["duplicates_bound"] = Scenarios.Sum(s => s.DuplicatesBound),
                     ["credits_over_budget"] = Scenarios.Sum(s => s.CreditsOverBudget),
                     ["crashes"] = Scenarios.Sum(s => s.Crashes),
+                    ["credits_over_limit"] = Scenarios.Sum(s => s.CreditsOverLimit),
+                    ["actions_over_limit"] = Scenarios.Sum(s => s.ActionsOverLimit),
+                    ["ledger_drift"] = Scenarios.Sum(s => s.LedgerDrift),
+                    ["forged_callbacks_settled"] = Scenarios.Sum(s => s.ForgedCallbacksSettled),
+                    ["job_drift_rows"] = Scenarios.Sum(s => s.JobDriftRows),
+                    ["callback_5xx"] = Scenarios.Sum(s => s.Callback5xx),
+                    ["rows_dropped_over_table_cap"] = Scenarios.Sum(s => s.RowsDroppedOverTableCap),
                 },
                 ["scenarios"] = new JsonArray([.. Scenarios.OrderBy(s => s.Scenario, StringComparer.Ordinal).Select(s => (JsonNode)JsonSerializer.SerializeToNode(s)!)]),
                 ["full_counts"] = Harness.PipelineSettings.Full,
@@ -56,5 +85,12 @@ public static class FaultLedger
         Assert.True(figures.DuplicatesAtClay <= figures.DuplicatesBound, $"{figures.Scenario}: {figures.DuplicatesAtClay} duplicates at Clay, bound {figures.DuplicatesBound}");
         Assert.True(figures.CreditsOverBudget == 0, $"{figures.Scenario}: {figures.CreditsOverBudget} credits over budget");
         Assert.True(figures.Crashes == 0, $"{figures.Scenario}: {figures.Crashes} crashes");
+        Assert.True(figures.CreditsOverLimit == 0, $"{figures.Scenario}: {figures.CreditsOverLimit} Data Credits over the limit");
+        Assert.True(figures.ActionsOverLimit == 0, $"{figures.Scenario}: {figures.ActionsOverLimit} Actions over the limit");
+        Assert.True(figures.LedgerDrift == 0, $"{figures.Scenario}: the ledger drifts {figures.LedgerDrift} from ClaySim's charges");
+        Assert.True(figures.ForgedCallbacksSettled == 0, $"{figures.Scenario}: {figures.ForgedCallbacksSettled} forged callbacks settled");
+        Assert.True(figures.JobDriftRows == 0, $"{figures.Scenario}: the job's figures drift {figures.JobDriftRows} rows from ClaySim's");
+        Assert.True(figures.Callback5xx == 0, $"{figures.Scenario}: {figures.Callback5xx} callbacks answered 5xx");
+        Assert.True(figures.RowsDroppedOverTableCap == 0, $"{figures.Scenario}: {figures.RowsDroppedOverTableCap} rows dropped over a table cap");
     }
 }
