@@ -35,6 +35,9 @@ internal sealed record FaultSettings
 
     public double? CallbackDropRate { get; init; }
 
+    /// <summary>Per provider, the Data Credits a hit costs while in force (a provider billing above the estimate).</summary>
+    public Dictionary<string, double>? ProviderPrices { get; init; }
+
     public double? ForSeconds { get; init; }
 
     public string? Problem()
@@ -56,6 +59,7 @@ internal sealed record FaultSettings
             : AddedLatencyMs is < 0 ? "addedLatencyMs must be >= 0"
             : Force429RetryAfterSeconds is < 1 ? "force429RetryAfterSeconds must be at least 1"
             : ProviderDegradation?.FirstOrDefault(p => p.Value is < 0 or > 1) is { Key: { } provider } ? $"providerDegradation.{provider} must be between 0 and 1"
+            : ProviderPrices?.FirstOrDefault(p => p.Value is < 0 or > 1_000 || double.IsNaN(p.Value)) is { Key: { } priced } ? $"providerPrices.{priced} must be between 0 and 1000 (Data Credits per hit)"
             : DegradationRampSeconds is < 0 ? "degradationRampSeconds must be >= 0"
             : CallbackDelayMs is < 0 ? "callbackDelayMs must be >= 0"
             : TimeBox.Problem(ForSeconds);
@@ -92,4 +96,7 @@ internal sealed record ActiveFaults
     public int CallbackDelayMs { get; init; }
 
     public double CallbackDropRate { get; init; }
+
+    /// <summary>Data Credits per hit by provider, overriding the provider profile's <c>dataCredits</c>.</summary>
+    public IReadOnlyDictionary<string, double> ProviderPrices { get; init; } = new Dictionary<string, double>();
 }
