@@ -86,6 +86,8 @@ internal sealed class FaultBoard(TimeProvider time)
                 CallbackDelayMs = set.CallbackDelayMs ?? faults.CallbackDelayMs,
                 CallbackDropRate = set.CallbackDropRate ?? faults.CallbackDropRate,
                 ProviderPrices = prices,
+                StoreThenFailRate = set.StoreThenFailRate ?? faults.StoreThenFailRate,
+                StoreThenFailModes = set.StoreThenFailModes ?? faults.StoreThenFailModes,
             };
         }
 

@@ -154,6 +154,12 @@ internal static class IngestEndpoint
             }
         }
 
+        if (StoreThenFail.Fires(fault))
+        {
+            await StoreThenFail.AnswerAsync(http, fault, workspace, hook, admitted.Accepted, lifetime);
+            return;
+        }
+
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";
         await http.Response.Body.WriteAsync(OkBody);
@@ -197,7 +203,7 @@ internal static class IngestEndpoint
         return Reject(http, 429, "rate_limited", detail);
     }
 
-    private static Task Reject(HttpContext http, int status, string error, string detail)
+    public static Task Reject(HttpContext http, int status, string error, string detail)
     {
         http.Response.StatusCode = status;
         return http.Response.WriteAsJsonAsync(new Rejection(error, detail));
