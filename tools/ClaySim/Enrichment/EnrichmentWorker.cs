@@ -73,8 +73,11 @@ internal sealed partial class EnrichmentWorker(
         if (stuck < fault.StuckRowRate)
         {
             // A stuck row never finishes in Clay: no charge, no callback. The tracker must notice the silence.
-            Interlocked.Increment(ref row.Table.Counters.RowsStuck);
-            Interlocked.Increment(ref workspace.Totals.RowsStuck);
+            foreach (var counters in row.Scopes(workspace))
+            {
+                Interlocked.Increment(ref counters.RowsStuck);
+            }
+
             return;
         }
 
@@ -84,16 +87,16 @@ internal sealed partial class EnrichmentWorker(
             return;
         }
 
-        Charge(row.Table, outcome);
+        Charge(row, outcome);
         var body = CallbackBody.Write(row.Record, outcome, pick);
         await callbacks.DispatchAsync(row, body, fate, stopping);
     }
 
-    private void Charge(SimTable table, WaterfallOutcome outcome)
+    private void Charge(RowWork row, WaterfallOutcome outcome)
     {
         var milliCredits = (long)Math.Round(outcome.DataCredits * 1000);
         var actions = outcome.ProviderActions;
-        foreach (var counters in (ReadOnlySpan<Counters>)[workspace.Totals, table.Counters])
+        foreach (var counters in row.Scopes(workspace))
         {
             Interlocked.Add(ref counters.DataMilliCredits, milliCredits);
             Interlocked.Add(ref counters.ActionsCharged, actions);

@@ -125,7 +125,7 @@ internal static class IngestEndpoint
         }
 
         var current = settings.Current;
-        var admitted = Admission.Admit(workspace, hook, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records), current);
+        var admitted = Admission.Admit(workspace, hook, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records), body.Span, current);
         switch (admitted.Verdict)
         {
             case Verdict.WebhookGone:
@@ -150,7 +150,8 @@ internal static class IngestEndpoint
             for (var i = 0; i < admitted.Accepted; i++)
             {
                 var slice = records[i];
-                queue.Enqueue(new RowWork(hook.Table, body.Span.Slice(slice.Start, slice.Length).ToArray(), slice.RowHash, slice.HasRowId, generation));
+                var job = slice.HasJobId ? workspace.FindJob(slice.JobHash) : null;
+                queue.Enqueue(new RowWork(hook.Table, body.Span.Slice(slice.Start, slice.Length).ToArray(), slice.RowHash, slice.HasRowId, generation, job));
             }
         }
 
