@@ -14,6 +14,10 @@ if [ "${1:-}" = "--filter" ]; then filter="${2:?--filter needs an expression}"; 
 
 scripts/infra.sh up || { echo "infrastructure did not come up"; echo "0 passed, 1 failed"; exit 1; }
 scripts/prerequisites.sh || { echo "test prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+# The production topology for the node-loss scenarios, started beside the build (it takes a minute on a fresh machine).
+cluster_log=$(mktemp)
+scripts/cluster.sh up >"$cluster_log" 2>&1 &
+cluster_pid=$!
 
 checks_failed=0
 echo "== build"
@@ -27,6 +31,10 @@ if [ -z "$filter" ]; then
   else echo "format: 'dotnet format ClayBus.sln' would change files (run it and commit)"; checks_failed=$((checks_failed + 1)); fi
   if scripts/check-deploy.sh; then echo "deploy files: valid"
   else echo "deploy files: invalid (see above)"; checks_failed=$((checks_failed + 1)); fi
+fi
+
+if ! wait "$cluster_pid"; then
+  cat "$cluster_log"; echo "the local cluster (scripts/cluster.sh up) did not come up"; echo "0 passed, 1 failed"; exit 1
 fi
 
 echo "== tests"

@@ -1,6 +1,7 @@
 using ClayBus.Enricher.ClayClient;
 using ClayBus.Enricher.Credits;
 using ClayBus.Enricher.Delivery;
+using ClayBus.Enricher.Pausing;
 using ClayBus.Enricher.RateLimiting;
 using ClayBus.Enricher.Webhooks;
 using ClayBus.ServiceDefaults;
@@ -20,6 +21,7 @@ builder.AddSharedRateLimit();  // RateLimit:RecordsPerSecond|Burst|HeadroomMilli
 builder.AddClayClient();       // Clay:AttemptTimeoutSeconds, retries, breaker
 builder.AddDelivery();         // Delivery:*, row idempotency, pausing, readiness
 builder.AddClayBusMessaging(bus => bus.AddEnricherConsumers());
+builder.AddDeliveryWatchdog(); // ConsumerWatchdog:* — exits 75 when deliver-batch lost its consumer, never while paused
 
 var app = builder.Build();
 app.MapClayBusHealth();

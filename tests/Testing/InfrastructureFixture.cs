@@ -8,14 +8,14 @@ namespace ClayBus.Testing;
 /// </summary>
 public class InfrastructureFixture : IAsyncLifetime
 {
-    public RabbitMqTestVhost Rabbit { get; private set; } = null!;
+    public RabbitMqTestVhost Rabbit { get; protected set; } = null!;
 
-    public RedisTestKeyspace Redis { get; private set; } = null!;
+    public RedisTestKeyspace Redis { get; protected set; } = null!;
 
     /// <summary>A short name for the vhost and prefix; override to tell runs apart in the management UI.</summary>
     protected virtual string Purpose => GetType().Name.Replace("Fixture", "", StringComparison.Ordinal).ToLowerInvariant();
 
-    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    public virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["RabbitMq:Host"] = TestInfrastructure.RabbitHost,
         ["RabbitMq:Port"] = TestInfrastructure.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

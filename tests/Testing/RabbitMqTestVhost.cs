@@ -23,9 +23,9 @@ public sealed class RabbitMqTestVhost : IAsyncDisposable
 
     public string EscapedName => Uri.EscapeDataString(Name);
 
-    public static async Task<RabbitMqTestVhost> CreateAsync(string purpose)
+    public static async Task<RabbitMqTestVhost> CreateAsync(string purpose, int? managementPort = null)
     {
-        var management = new HttpClient { BaseAddress = new Uri($"http://{TestInfrastructure.RabbitHost}:{TestInfrastructure.RabbitManagementPort}/api/") };
+        var management = new HttpClient { BaseAddress = new Uri($"http://{TestInfrastructure.RabbitHost}:{managementPort ?? TestInfrastructure.RabbitManagementPort}/api/") };
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestInfrastructure.RabbitUser}:{TestInfrastructure.RabbitPassword}"));
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
         var vhost = new RabbitMqTestVhost($"test-{purpose}-{Guid.NewGuid():N}", management);

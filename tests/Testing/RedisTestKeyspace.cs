@@ -18,9 +18,10 @@ public sealed class RedisTestKeyspace : IAsyncDisposable
     /// <summary>The raw database: keys here are NOT prefixed; prepend <see cref="Prefix"/> to read what a service wrote.</summary>
     public IDatabase Database => Connection.GetDatabase();
 
-    public static async Task<RedisTestKeyspace> CreateAsync(string purpose)
+    /// <param name="endpoints">A StackExchange.Redis configuration; the default Redis of infra.sh when null.</param>
+    public static async Task<RedisTestKeyspace> CreateAsync(string purpose, string? endpoints = null)
     {
-        var connection = await ConnectionMultiplexer.ConnectAsync(TestInfrastructure.RedisEndpoints + ",allowAdmin=true");
+        var connection = await ConnectionMultiplexer.ConnectAsync((endpoints ?? TestInfrastructure.RedisEndpoints) + ",allowAdmin=true");
         return new RedisTestKeyspace(connection, $"test-{purpose}-{Guid.NewGuid():N}:");
     }
 
@@ -29,6 +30,11 @@ public sealed class RedisTestKeyspace : IAsyncDisposable
         foreach (var endpoint in Connection.GetEndPoints())
         {
             var server = Connection.GetServer(endpoint);
+            if (server.IsReplica || !server.IsConnected)
+            {
+                continue;
+            }
+
             await foreach (var key in server.KeysAsync(pattern: Prefix + "*", pageSize: 1000))
             {
                 await Database.KeyDeleteAsync(key);

@@ -7,8 +7,10 @@ using ClayBus.Enricher.Idempotency;
 using ClayBus.Enricher.Pausing;
 using ClayBus.Enricher.RateLimiting;
 using ClayBus.Enricher.Webhooks;
+using ClayBus.ServiceDefaults.Redis;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace ClayBus.Enricher.Delivery;
 
@@ -31,6 +33,7 @@ public sealed class BatchSender(
     IOptionsMonitor<DeliveryOptions> delivery,
     IOptionsMonitor<RateLimitOptions> rate,
     DeliveryMetrics metrics,
+    RedisKeyspace redis,
     ILogger<BatchSender> logger)
 {
     private const int BusyRounds = 3;
@@ -129,6 +132,13 @@ public sealed class BatchSender(
         if (reservation.CrossedWarning && reservation.Cap is { } cap)
         {
             notices.Add(new WebhookCapacityLow(batch.TableKey, reservation.Webhook.Masked, reservation.RecordsUsed, cap, now));
+        }
+
+        if (!await WithRollback(redis.ReplicatedAsync, () => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation))))
+        {
+            // A failover now would take the claim and reservation with the old primary: wait (paused) rather than send.
+            await Quietly(() => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation)));
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis replica acknowledged the row claims and reservations (Redis:ReplicasToAcknowledge)", null, CommandStatus.Unknown);
         }
 
         try

@@ -16,20 +16,23 @@ namespace ClayBus.ServiceDefaults.Messaging;
 /// process's connection; when a queue this process consumed from has had none for <c>StallSeconds</c>, it ends the
 /// process with exit code 75 so that its supervisor (Kubernetes, compose, systemd) starts a new one. Restarting the bus
 /// in the process was tried first and did not bring the consumers back. Every service keeps its state in Redis and
-/// unacknowledged messages return to their queue, so a restart loses nothing. Only for services that never stop an
-/// endpoint on purpose (the Enricher pauses delivery by stopping one, so it does not run this).
+/// unacknowledged messages return to their queue, so a restart loses nothing. A service that stops an endpoint on
+/// purpose (the Enricher pausing delivery) names it through <see cref="IDeliberateEndpointStops"/>. Each process adds
+/// a random share of <c>JitterSeconds</c> to the stall time, so replicas that lost the same node do not exit together.
 /// </summary>
 public sealed partial class ConsumerWatchdog(
     ConsumerWatchdogIdentity identity,
     IStalledProcessExit exit,
     IOptions<RabbitMqOptions> rabbit,
     IOptions<ConsumerWatchdogOptions> options,
+    IEnumerable<IDeliberateEndpointStops> deliberateStops,
     TimeProvider clock,
     ILogger<ConsumerWatchdog> logger) : BackgroundService
 {
     private readonly HttpClient _management = CreateManagementClient(rabbit.Value);
     private readonly HashSet<string> _consumedQueues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _missingSince = new(StringComparer.Ordinal);
+    private readonly TimeSpan _stallAfter = TimeSpan.FromSeconds(options.Value.StallSeconds + (Random.Shared.NextDouble() * options.Value.JitterSeconds));
     private volatile string[] _watched = [];
 
     /// <summary>The queues this process has been seen consuming from, which the watchdog keeps an eye on.</summary>
@@ -62,7 +65,7 @@ public sealed partial class ConsumerWatchdog(
             if (Stalled(consuming) is { Count: > 0 } stalled)
             {
                 var queues = string.Join(", ", stalled);
-                LogStalled(queues, settings.StallSeconds);
+                LogStalled(queues, (int)_stallAfter.TotalSeconds);
                 exit.Exit(queues);
                 return;
             }
@@ -77,7 +80,7 @@ public sealed partial class ConsumerWatchdog(
         _watched = [.. _consumedQueues];
         foreach (var queue in _consumedQueues)
         {
-            if (consuming.Contains(queue))
+            if (consuming.Contains(queue) || deliberateStops.Any(stops => stops.IsStoppedOnPurpose(queue)))
             {
                 _missingSince.Remove(queue);
             }
@@ -87,8 +90,7 @@ public sealed partial class ConsumerWatchdog(
             }
         }
 
-        var stallAfter = TimeSpan.FromSeconds(options.Value.StallSeconds);
-        return [.. _missingSince.Where(missing => now - missing.Value >= stallAfter).Select(missing => missing.Key).Order(StringComparer.Ordinal)];
+        return [.. _missingSince.Where(missing => now - missing.Value >= _stallAfter).Select(missing => missing.Key).Order(StringComparer.Ordinal)];
     }
 
     /// <returns>Queues with a consumer on this process's connections, or null when the management API cannot tell.</returns>

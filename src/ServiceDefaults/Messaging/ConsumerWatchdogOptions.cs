@@ -16,6 +16,10 @@ public sealed class ConsumerWatchdogOptions
     [Range(5, 3600, ErrorMessage = "must be between 5 and 3600 seconds (45 by default): long enough for MassTransit's own reconnect")]
     public int StallSeconds { get; set; } = 45;
 
+    /// <summary>Up to this many seconds more, drawn once per process, so replicas that lost one node exit apart.</summary>
+    [Range(0, 600, ErrorMessage = "must be between 0 and 600 seconds (15 by default)")]
+    public int JitterSeconds { get; set; } = 15;
+
     /// <summary>A graceful stop that has not finished after this long becomes a hard exit (same code, 75).</summary>
     [Range(5, 600, ErrorMessage = "must be between 5 and 600 seconds (45 by default)")]
     public int ExitTimeoutSeconds { get; set; } = 45;

@@ -53,6 +53,18 @@ public static class MessagingSetup
                     host.Password(options.Password);
                     host.PublisherConfirmation = true;
                     host.ConnectionName(identity.ConnectionName);
+                    if (options.Nodes.Count > 0)
+                    {
+                        // Connection recovery walks the list, so losing the node we are on costs a reconnect, not a restart.
+                        host.UseCluster(cluster =>
+                        {
+                            foreach (var node in options.Nodes)
+                            {
+                                cluster.Node(node);
+                            }
+                        });
+                    }
+
                     if (options.UseTls)
                     {
                         host.UseSsl(tls => tls.ServerName = options.Host);

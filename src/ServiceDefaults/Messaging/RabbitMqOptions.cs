@@ -22,6 +22,17 @@ public sealed class RabbitMqOptions
     [Required(ErrorMessage = "is required: set it from a secret (environment RabbitMq__Password or a secret file)")]
     public string Password { get; set; } = "";
 
+    /// <summary>
+    /// The nodes of a RabbitMQ cluster as <c>host:port</c>, comma-separated (e.g. <c>rabbit-0:5672,rabbit-1:5672</c>):
+    /// the client connects to the first that answers and, when its node is lost, reconnects to another. Empty for one
+    /// broker at <see cref="Host"/>.
+    /// </summary>
+    [RegularExpression(@"^\s*$|^[A-Za-z0-9_.\-\[\]:]+(:\d{1,5})?(\s*,\s*[A-Za-z0-9_.\-\[\]:]+(:\d{1,5})?)*$", ErrorMessage = "must be a comma-separated list of host:port, e.g. 'rabbit-0:5672,rabbit-1:5672,rabbit-2:5672'")]
+    public string ClusterNodes { get; set; } = "";
+
+    /// <summary>The nodes of <see cref="ClusterNodes"/>, trimmed; empty for a single broker.</summary>
+    public IReadOnlyList<string> Nodes => [.. ClusterNodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
     /// <summary>amqps: TLS to the broker, with the server name checked against <see cref="Host"/>.</summary>
     public bool UseTls { get; set; }
 

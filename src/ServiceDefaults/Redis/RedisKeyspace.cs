@@ -15,4 +15,21 @@ public sealed class RedisKeyspace(IConnectionMultiplexer connection, IOptions<Re
     public string Prefix => options.Value.KeyPrefix;
 
     public IDatabase Database => connection.GetDatabase(options.Value.Database).WithKeyPrefix(options.Value.KeyPrefix);
+
+    /// <summary>
+    /// Whether <see cref="RedisOptions.ReplicasToAcknowledge"/> replicas hold every write this process made so far
+    /// (Redis's WAIT on the multiplexer's one interactive connection, which carried them all). Called after a write
+    /// that guards money or duplicates and before acting on it, so a failover cannot take that write away.
+    /// </summary>
+    public async Task<bool> ReplicatedAsync()
+    {
+        var o = options.Value;
+        if (o.ReplicasToAcknowledge == 0)
+        {
+            return true;
+        }
+
+        var acknowledged = (long)await connection.GetDatabase(o.Database).ExecuteAsync("WAIT", o.ReplicasToAcknowledge, o.ReplicaAcknowledgeTimeoutMs);
+        return acknowledged >= o.ReplicasToAcknowledge;
+    }
 }

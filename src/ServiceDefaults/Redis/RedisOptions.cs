@@ -20,6 +20,24 @@ public sealed class RedisOptions : IValidatableObject
     /// </summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// The Sentinel service name of a replicated Redis (e.g. <c>claybus</c>): <see cref="Endpoints"/> then lists the
+    /// Sentinels, and the client follows whichever primary they name, across a failover. Empty for a plain Redis.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9_.-]{0,64}$", ErrorMessage = "must be the Sentinels' service name (letters, digits, _ . -), or empty for a Redis without Sentinel")]
+    public string SentinelServiceName { get; set; } = "";
+
+    /// <summary>
+    /// Replicas that must acknowledge a write that guards money or duplicates (a reservation, a row claim, a webhook
+    /// count) before ClayBus sends to Clay; 0 with a single Redis. See docs/operations.md, "Production topology".
+    /// </summary>
+    [Range(0, 5, ErrorMessage = "must be between 0 and 5 replicas (1 with a primary and two replicas)")]
+    public int ReplicasToAcknowledge { get; set; }
+
+    /// <summary>How long a guarded write waits for <see cref="ReplicasToAcknowledge"/> before the delivery waits and retries.</summary>
+    [Range(10, 10_000, ErrorMessage = "must be between 10 and 10000 milliseconds")]
+    public int ReplicaAcknowledgeTimeoutMs { get; set; } = 500;
+
     /// <summary>rediss: TLS to Redis.</summary>
     public bool UseTls { get; set; }
 

@@ -28,6 +28,12 @@ public static class RedisSetup
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = 5_000;
         configuration.ClientName = "claybus";
+        if (!string.IsNullOrEmpty(options.SentinelServiceName))
+        {
+            // The endpoints are Sentinels: the multiplexer asks them for the primary and follows a failover.
+            configuration.ServiceName = options.SentinelServiceName;
+        }
+
         return configuration;
     }
 }

@@ -97,8 +97,9 @@ public sealed class Pipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// Does what Kubernetes, compose or systemd do in production: a Monitor or Submitter that ended itself with exit
-    /// code 75 (its consumer watchdog found an endpoint without a consumer) is started again on the same address.
+    /// Does what Kubernetes, compose or systemd do in production: a service that ended itself with exit code 75 (its
+    /// consumer watchdog found an endpoint without a consumer) is started again (the Monitor and Submitter on the
+    /// same address).
     /// Any other exit stays a crash, counted by <see cref="UnexpectedExits"/>.
     /// </summary>
     private async Task SuperviseAsync(CancellationToken stopping)
@@ -121,6 +122,14 @@ public sealed class Pipeline : IAsyncDisposable
                     _retired.Add(submitter);
                     Record("submitter");
                     await StartSubmitterAsync();
+                }
+
+                foreach (var enricher in Enrichers.Where(e => e is { HasExited: true, ExitCode: RestartMe }).ToList())
+                {
+                    Enrichers.Remove(enricher);
+                    _retired.Add(enricher);
+                    Record(enricher.Name);
+                    await StartEnricherAsync();
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

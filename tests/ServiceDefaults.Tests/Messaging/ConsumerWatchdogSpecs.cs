@@ -53,8 +53,75 @@ public sealed class RecordedExit : IStalledProcessExit
     public void Exit(string stalledQueues) => _stalled.TrySetResult(stalledQueues);
 }
 
+/// <summary>Stands in for the Enricher's pause: the test says when the endpoint is stopped on purpose.</summary>
+public sealed class TestPause : IDeliberateEndpointStops
+{
+    private volatile bool _paused;
+
+    public bool Paused
+    {
+        get => _paused;
+        set => _paused = value;
+    }
+
+    public bool IsStoppedOnPurpose(string queue) => Paused && queue == WatchdogEndpoints.Queue;
+}
+
+[Trait("Category", "Integration")]
 public class ConsumerWatchdogSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
+    [Fact]
+    public async Task Should_leave_a_process_alone_while_it_stopped_the_endpoint_on_purpose_and_end_it_once_the_pause_is_over()
+    {
+        var pause = new TestPause();
+        var (host, endpoints, exit, watchdog) = await StartAsync(services => services.AddSingleton<IDeliberateEndpointStops>(pause));
+        try
+        {
+            pause.Paused = true;
+            await endpoints.Endpoint!.Stop();
+            // Three times the stall time with the queue consumer-less: a pause, so no exit.
+            var finished = await Task.WhenAny(exit.Stalled, Task.Delay(TimeSpan.FromSeconds(15)));
+            Assert.NotSame(exit.Stalled, finished);
+
+            // The pause is over but the consumer never came back: now it is a stall.
+            pause.Paused = false;
+            Assert.Equal(WatchdogEndpoints.Queue, await exit.Stalled.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains(WatchdogEndpoints.Queue, watchdog.WatchedQueues);
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
+    private async Task<(IHost Host, WatchdogEndpoints Endpoints, RecordedExit Exit, ConsumerWatchdog Watchdog)> StartAsync(Action<IServiceCollection> services)
+    {
+        var endpoints = new WatchdogEndpoints();
+        var exit = new RecordedExit();
+        var builder = Host.CreateApplicationBuilder();
+        foreach (var (key, value) in infrastructure.Settings)
+        {
+            builder.Configuration[key] = value;
+        }
+
+        builder.Configuration["ConsumerWatchdog:IntervalSeconds"] = "1";
+        builder.Configuration["ConsumerWatchdog:StallSeconds"] = "5";
+        builder.Configuration["ConsumerWatchdog:JitterSeconds"] = "0";
+        builder.Services.AddSingleton(endpoints);
+        builder.Services.AddSingleton<IStalledProcessExit>(exit);
+        builder.Services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<WatchdogEndpoints>());
+        services(builder.Services);
+        builder.AddClayBusMessaging(bus => bus.AddConsumer<WatchdogPingedConsumer>());
+        builder.AddConsumerWatchdog();
+        var host = builder.Build();
+        await host.StartAsync();
+        await Eventually.Until(() => endpoints.Endpoint is not null, TimeSpan.FromSeconds(30), "the endpoint to be ready");
+        var watchdog = host.Services.GetServices<IHostedService>().OfType<ConsumerWatchdog>().Single();
+        await Eventually.Until(() => watchdog.WatchedQueues.Contains(WatchdogEndpoints.Queue), TimeSpan.FromSeconds(30), "the watchdog to see this process consume from the queue");
+        return (host, endpoints, exit, watchdog);
+    }
+
     [Fact]
     public async Task Should_end_the_process_for_its_supervisor_when_a_queue_it_consumed_from_keeps_no_consumer()
     {

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using ClayBus.EndToEnd.Tests.Harness;
+using ClayBus.Testing;
+
+namespace ClayBus.EndToEnd.Tests.Faults;
+
+/// <summary>
+/// The production topology (<c>scripts/cluster.sh</c>: three RabbitMQ nodes, Redis with two replicas and three
+/// Sentinels) losing a node to kill -9 under a 5,000-row job with two Enrichers: the node that holds deliver-batch,
+/// the Redis primary, and both. Nothing is lost, duplicates stay within the rows in flight, Clay's charges within the
+/// limit, and the time from the kill to deliveries resuming is recorded as <c>recovery_s</c>.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ClusterFailoverSpecs(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private const int Rows = 5_000;
+    private const decimal DailyLimit = 1_000_000;
+
+    // The batches two Enrichers hold when a connection drops may be sent again: concurrent messages × rows a request.
+    private const int RowsInFlightPerEnricher = 4 * 50;
+
+    // Deliveries count as resumed once Clay took this many records past what it held at the kill (more than a
+    // request's worth, so records already on the wire at the kill do not count).
+    private const int ResumedAfterRecords = 100;
+
+    [Fact]
+    public Task Should_lose_nothing_when_the_rabbitmq_node_holding_deliver_batch_is_killed() =>
+        RunAsync("rabbit_node_kill", KillDeliverBatchNodeAsync);
+
+    [Fact]
+    public Task Should_lose_nothing_and_overspend_nothing_when_the_redis_primary_is_killed() =>
+        RunAsync("redis_failover", KillRedisPrimaryAsync);
+
+    [Fact]
+    public Task Should_lose_nothing_when_a_rabbitmq_node_and_the_redis_primary_die_together() =>
+        RunAsync("both_failover", async () =>
+        {
+            var restartRabbit = await KillDeliverBatchNodeAsync();
+            var restartRedis = await KillRedisPrimaryAsync();
+            return async () =>
+            {
+                await restartRabbit();
+                await restartRedis();
+            };
+        });
+
+    /// <param name="kill">Kills a node and returns how to bring it back.</param>
+    private async Task RunAsync(string scenario, Func<Task<Func<Task>>> kill)
+    {
+        await using var pipeline = await Pipeline.StartAsync(cluster, new PipelineSettings { DailyCreditLimit = DailyLimit });
+        var leads = LeadFile.Create(Rows, batch: scenario.Replace('_', '-'), duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var restore = () => Task.CompletedTask;
+        try
+        {
+            var jobId = (await pipeline.SubmitCsvAsync(leads.Csv)).GetProperty("jobId").GetGuid();
+            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= 1_000, TimeSpan.FromMinutes(2), "delivery under way");
+
+            var atKill = await pipeline.DistinctAtClayAsync();
+            var clock = Stopwatch.StartNew();
+            restore = await kill();
+            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= Math.Min(atKill + ResumedAfterRecords, leads.ExpectedAccepted), TimeSpan.FromMinutes(2), "deliveries resuming after the kill");
+            var recovery = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"{scenario}: deliveries resumed {recovery:F1} s after the kill ({ResumedAfterRecords} records past the {atKill} Clay held)");
+            await restore();
+            restore = () => Task.CompletedTask;
+
+            await Measure.WaitForClayAsync(pipeline, leads.ExpectedAccepted, TimeSpan.FromMinutes(4));
+            await pipeline.WaitForJobAsync(jobId, TimeSpan.FromMinutes(4), "completed", "completedWithFailures");
+            var figures = await Measure.FiguresAsync(pipeline, scenario, leads.ExpectedAccepted, pipeline.Enrichers.Count * RowsInFlightPerEnricher, DailyLimit);
+            FaultLedger.RecordAndAssert(figures with { RecoveryS = Math.Round(recovery, 1) });
+        }
+        finally
+        {
+            await restore();
+            await pipeline.SaveOutputAsync(scenario.Replace('_', '-'));
+        }
+    }
+
+    private async Task<Func<Task>> KillDeliverBatchNodeAsync()
+    {
+        var queue = await cluster.Rabbit.Management.GetFromJsonAsync<System.Text.Json.JsonElement>($"queues/{cluster.Rabbit.EscapedName}/deliver-batch");
+        var node = queue.GetProperty("node").GetString()!;
+        var number = node["claybus".Length..node.IndexOf('@', StringComparison.Ordinal)];
+        await ClusterScriptAsync("kill-rabbit", number);
+        return () => ClusterScriptAsync("restart-rabbit", number);
+    }
+
+    private static async Task<Func<Task>> KillRedisPrimaryAsync()
+    {
+        var port = (await ClusterScriptAsync("kill-redis-primary")).Trim();
+        return () => ClusterScriptAsync("restart-redis", port);
+    }
+
+    private static async Task<string> ClusterScriptAsync(params string[] arguments)
+    {
+        var script = Path.Combine(ServiceProcess.RepositoryRoot, "scripts", "cluster.sh");
+        using var process = Process.Start(new ProcessStartInfo(script, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"cluster.sh {string.Join(' ', arguments)} failed: {await errors}");
+        return await output;
+    }
+}

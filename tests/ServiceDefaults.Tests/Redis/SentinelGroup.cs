@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ClayBus.Testing;
+using StackExchange.Redis;
+
+namespace ClayBus.ServiceDefaults.Tests.Redis;
+
+/// <summary>
+/// A Redis primary, two replicas and three Sentinels of this test's own, on free loopback ports, from the
+/// redis-server that scripts/infra.sh installs; everything is killed and deleted on dispose.
+/// </summary>
+public sealed class SentinelGroup : IAsyncDisposable
+{
+    public const string ServiceName = "claybus-test";
+
+    private readonly string directory = Directory.CreateTempSubdirectory("claybus-sentinel-").FullName;
+    private readonly List<Process> processes = [];
+
+    private SentinelGroup()
+    {
+    }
+
+    public int[] RedisPorts { get; } = [FreePort(), FreePort(), FreePort()];
+
+    public int[] SentinelPorts { get; } = [FreePort(), FreePort(), FreePort()];
+
+    /// <summary>The <c>Redis:Endpoints</c> value for the Sentinels.</summary>
+    public string Endpoints => string.Join(",", SentinelPorts.Select(port => $"127.0.0.1:{port}"));
+
+    public static async Task<SentinelGroup> StartAsync()
+    {
+        var group = new SentinelGroup();
+        group.Start("redis-server", $"--port {group.RedisPorts[0]} --bind 127.0.0.1 --save \"\" --appendonly no");
+        foreach (var port in group.RedisPorts[1..])
+        {
+            group.Start("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no --replicaof 127.0.0.1 {group.RedisPorts[0]}");
+        }
+
+        foreach (var port in group.SentinelPorts)
+        {
+            var file = Path.Combine(group.directory, $"sentinel-{port}.conf");
+            await File.WriteAllTextAsync(file, $"""
+                port {port}
+                bind 127.0.0.1
+                sentinel monitor {ServiceName} 127.0.0.1 {group.RedisPorts[0]} 2
+                sentinel down-after-milliseconds {ServiceName} 1000
+                sentinel failover-timeout {ServiceName} 5000
+                """);
+            group.Start("redis-server", $"{file} --sentinel");
+        }
+
+        await Eventually.Until(async () => await group.ReplicasOnlineAsync() == 2, TimeSpan.FromSeconds(30), "two replicas in sync with the primary");
+        return group;
+    }
+
+    public async Task<int> PrimaryPortAsync()
+    {
+        // A Sentinel answers only its own commands (no ECHO, no tie-breaker): connect with its command map.
+        var options = new ConfigurationOptions { CommandMap = CommandMap.Sentinel, TieBreaker = "", AllowAdmin = true, AbortOnConnectFail = false };
+        options.EndPoints.Add("127.0.0.1", SentinelPorts[0]);
+        await using var sentinel = await ConnectionMultiplexer.ConnectAsync(options);
+        var primary = await sentinel.GetServer($"127.0.0.1:{SentinelPorts[0]}").SentinelGetMasterAddressByNameAsync(ServiceName);
+        return (primary as IPEndPoint)?.Port ?? 0;
+    }
+
+    /// <summary>kill -9 of the primary: no chance to hand over, as in a node failure.</summary>
+    public async Task<int> KillPrimaryAsync()
+    {
+        var port = await PrimaryPortAsync();
+        var process = processes.Single(p => p.StartInfo.Arguments.StartsWith($"--port {port} ", StringComparison.Ordinal));
+        process.Kill();
+        await process.WaitForExitAsync();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private async Task<int> ReplicasOnlineAsync()
+    {
+        await using var primary = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{RedisPorts[0]},allowAdmin=true,abortConnect=false");
+        var info = await primary.GetServer($"127.0.0.1:{RedisPorts[0]}").InfoRawAsync("replication") ?? "";
+        return info.Split('\n').Count(line => line.StartsWith("slave", StringComparison.Ordinal) && line.Contains("state=online", StringComparison.Ordinal));
+    }
+
+    private void Start(string file, string arguments)
+    {
+        var process = Process.Start(new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException($"{file} did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        processes.Add(process);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Net.Http.Json;
+
+namespace ClayBus.Testing;
+
+/// <summary>
+/// The production topology that <c>scripts/cluster.sh up</c> runs on this machine: three RabbitMQ nodes and a Redis
+/// primary with two replicas behind three Sentinels. A vhost and key prefix of its own, as <see cref="InfrastructureFixture"/>;
+/// services get the node list, quorum queues (deliver-batch mirrored to every node) and Sentinel settings.
+/// </summary>
+public class ClusterFixture : InfrastructureFixture
+{
+    public const string SentinelService = "claybus";
+
+    public static int[] AmqpPorts { get; } = [5701, 5702, 5703];
+
+    public static int[] ManagementPorts { get; } = [15701, 15702, 15703];
+
+    public static int[] SentinelPorts { get; } = [26400, 26401, 26402];
+
+    public static string SentinelEndpoints => string.Join(",", SentinelPorts.Select(port => $"127.0.0.1:{port}"));
+
+    public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["RabbitMq:Port"] = AmqpPorts[0].ToString(CultureInfo.InvariantCulture),
+        ["RabbitMq:ClusterNodes"] = string.Join(",", AmqpPorts.Select(port => $"{TestInfrastructure.RabbitHost}:{port}")),
+        ["RabbitMq:ManagementPort"] = ManagementPorts[0].ToString(CultureInfo.InvariantCulture),
+        ["RabbitMq:QuorumQueues"] = "true",
+        ["Redis:Endpoints"] = SentinelEndpoints,
+        ["Redis:SentinelServiceName"] = SentinelService,
+        ["Redis:ReplicasToAcknowledge"] = "1",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        Rabbit = await RabbitMqTestVhost.CreateAsync(Purpose, ManagementPorts[0]);
+        Redis = await RedisTestKeyspace.CreateAsync(Purpose, $"{SentinelEndpoints},serviceName={SentinelService}");
+        // deliver-batch keeps its priorities, so it stays classic: mirrored to every node, it outlives the node it lives on.
+        using var policy = await Rabbit.Management.PutAsJsonAsync(
+            $"policies/{Rabbit.EscapedName}/deliver-batch-mirrored",
+            new { pattern = "^deliver-batch$", definition = new Dictionary<string, object> { ["ha-mode"] = "all", ["ha-sync-mode"] = "automatic" }, priority = 1, apply_to = "queues" });
+        policy.EnsureSuccessStatusCode();
+    }
+}
