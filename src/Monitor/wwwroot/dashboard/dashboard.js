@@ -232,14 +232,46 @@ function renderDeadLetters(report) {
     return;
   }
   replace("dead-letters-body",
-    table(["queue", "depth"], queues.map((q) => [q.queue, num(q.depth, 0)])),
-    table(["group", "queue", "reason", "count"], report.groups.map((g) => [el("code", {}, g.id), g.queue, g.exceptionType + ": " + g.message, num(g.count, 0)])));
+    table(["queue", "depth", "unindexed"], queues.map((q) => [q.queue, num(q.depth, 0), num(q.unindexed || 0, 0)])),
+    table(["group", "queue", "cause", "count", "tables", "last failed", ""], report.groups.map((g) => [
+      el("code", {}, g.id), g.queue, g.exceptionType + ": " + g.message, num(g.count, 0),
+      Object.entries(g.tables || {}).map(([t, n]) => t + " " + num(n, 0)).join(", "), when(g.lastFailedAt),
+      canOperate ? requeueButton(g) : null,
+    ])),
+    el("p", { id: "requeue-result", class: "muted" }, requeueNote));
+}
+
+// Offered only to keys with the operate role (GET /status/key); the run is the CLI's paced requeue with its canary.
+let canOperate = false;
+let requeueNote = "";
+
+function requeueButton(group) {
+  const button = el("button", { type: "button", class: "requeue", "data-group": group.id }, "requeue");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const response = await fetch("/dead-letters/requeues", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-Api-Key": apiKey() || "" },
+      body: JSON.stringify({ queue: group.queue, group: group.id }),
+    });
+    const body = await response.json().catch(() => ({}));
+    requeueNote = response.ok
+      ? "Requeue run " + (body.runId || "") + " of group " + group.id + ": " + body.state + (body.reason ? " (" + body.reason + ")" : "")
+      : "Requeue of group " + group.id + " refused: " + (body.detail || response.status);
+    document.getElementById("requeue-result").textContent = requeueNote;
+  });
+  return button;
 }
 
 async function refresh() {
   if (!apiKey()) {
     askForKey();
     return;
+  }
+  try {
+    canOperate = (await load("/status/key")).roles.includes("operate");
+  } catch {
+    canOperate = false;
   }
   const sections = [
     ["/status/budget", renderBudget, "budget-figures"],
