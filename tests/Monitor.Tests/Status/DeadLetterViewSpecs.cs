@@ -67,7 +67,7 @@ public sealed class DeadLetterViewSpecs(MonitorFixture monitor) : IClassFixture<
             FaultId = NewId.NextGuid(),
             FaultedMessageId = NewId.NextGuid(),
             Timestamp = DateTimeOffset.UtcNow,
-            Exceptions = new[] { new { ExceptionType = "ClayBus.Enricher.TableNotConfigured", Message = reason, StackTrace = "", Source = "spec" } },
+            Exceptions = new ExceptionInfo[] { new SpecException("ClayBus.Enricher.TableNotConfigured", reason) },
             FaultMessageTypes = new[] { "urn:message:ClayBus.Contracts.Delivery:DeliverBatch" },
             Message = new DeliverBatch(job, NewId.NextGuid(), table, JobPriority.Normal, [], 0m, DateTimeOffset.UtcNow),
         });
@@ -78,4 +78,16 @@ public sealed class DeadLetterViewSpecs(MonitorFixture monitor) : IClassFixture<
         report.GetProperty("queues").EnumerateArray().FirstOrDefault(q => q.GetProperty("queue").GetString() == queue) is { ValueKind: JsonValueKind.Object } found
             ? found.GetProperty("depth").GetInt64()
             : -1;
+
+    /// <summary>An exception as a fault carries it (an initializer from an anonymous object leaves the array empty).</summary>
+    private sealed record SpecException(string ExceptionType, string Message) : ExceptionInfo
+    {
+        public ExceptionInfo? InnerException => null;
+
+        public string StackTrace => "";
+
+        public string Source => "spec";
+
+        public IDictionary<string, object>? Data => null;
+    }
 }
