@@ -139,17 +139,19 @@ public static class Budgets
         var reset = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
         var ledger = new BudgetStatus(Today, "UTC", limit, reserved, spent, limit - reserved - spent, false, reset);
         var used = reserved + spent;
-        var exhaustsAt = perHour is > 0 ? now + TimeSpan.FromHours((double)((limit - used) / perHour.Value)) : (DateTimeOffset?)null;
+        var projected = used + ((perHour ?? 0) * 12);
+        var reachedAt = perHour is > 0 && projected >= limit ? now + TimeSpan.FromHours((double)((limit - used) / perHour.Value)) : (DateTimeOffset?)null;
+        var outlook = perHour is null ? ForecastOutlook.Unknown : reachedAt is null ? ForecastOutlook.NotToday : ForecastOutlook.Today;
         return new BudgetReport(
             used / limit >= 0.8m ? "alert" : "ok",
             Today,
             "UTC",
             ledger,
             decimal.Round(used / limit, 4),
-            new ForecastReport(perHour, exhaustsAt, exhaustsAt < reset, 12, 15, [new BurnSample(now.AddMinutes(-10), used - 150), new BurnSample(now, used)]),
+            new ForecastReport(perHour, outlook, reachedAt, reachedAt is null ? projected : limit, reset, 12, 15, [new BurnSample(now.AddMinutes(-10), used - 150), new BurnSample(now, used)], []),
             BudgetDayView.Fresh(Today));
     }
 
     public static BudgetReport Unknown() =>
-        new("unknown", Today, "UTC", null, null, new ForecastReport(null, null, false, 0, 15, []), BudgetDayView.Fresh(Today));
+        new("unknown", Today, "UTC", null, null, ForecastReport.None(15), BudgetDayView.Fresh(Today));
 }

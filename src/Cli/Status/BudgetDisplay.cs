@@ -23,17 +23,22 @@ internal static class BudgetDisplay
         budget?.Ledger is not { } ledger ? "budget unknown"
         : string.Create(CultureInfo.InvariantCulture, $"budget {ledger.Spent + ledger.Reserved:N0}/{ledger.Limit:N0} today ({budget.State})");
 
+    /// <summary>The Monitor's words for its own figures: the dashboard says the same from the same fields.</summary>
     private static string? Forecast(BudgetView budget, DateTimeOffset now)
     {
-        if (budget.Forecast is not { CreditsPerHour: { } rate } forecast || budget.Ledger is not { } ledger)
+        if (budget.Forecast is not { } forecast || budget.Ledger is not { } ledger)
         {
             return null;
         }
 
         var reset = When(ledger.NextResetAt, now);
-        return forecast.ExhaustsAt is { } at
-            ? string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, runs out at {When(at, now)}{(forecast.BeforeReset ? $", before the reset ({reset}): deliveries will pause" : "")}")
-            : string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, lasts until the reset ({reset})");
+        return (forecast.Outlook, forecast.PerHour, forecast.LimitReachedAt) switch
+        {
+            ("reached", _, _) => $"Forecast: limit reached; deliveries wait for the reset ({reset})",
+            ("today", { } rate, { } at) => string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, limit reached at {When(at, now)}, before the reset ({reset}): deliveries will pause"),
+            ("not today", { } rate, _) => string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, limit not reached today ({forecast.ProjectedAtReset ?? 0:N0} of {ledger.Limit:N0} by the reset at {reset})"),
+            _ => "Forecast: not enough samples yet for a burn rate",
+        };
     }
 
     /// <summary>Local time; the day only when it is not today.</summary>

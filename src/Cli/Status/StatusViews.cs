@@ -54,4 +54,5 @@ public sealed record BudgetView(string State, DateOnly Day, string TimeZone, Led
 
 public sealed record LedgerView(decimal Limit, decimal Reserved, decimal Spent, decimal Remaining, bool Exhausted, DateTimeOffset NextResetAt, decimal? MonthlyLimit, decimal? MonthSpent);
 
-public sealed record ForecastView(decimal? CreditsPerHour, DateTimeOffset? ExhaustsAt, bool BeforeReset);
+/// <summary>The Monitor's forecast of the credit meter; <see cref="Outlook"/> is unknown, reached, today or "not today".</summary>
+public sealed record ForecastView(decimal? PerHour, string? Outlook, DateTimeOffset? LimitReachedAt, decimal? ProjectedAtReset);

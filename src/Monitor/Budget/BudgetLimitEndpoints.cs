@@ -47,12 +47,38 @@ public static class BudgetLimitEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var before = (await ledger.ReadAsync(cancellationToken))?.Limit;
+        var status = await ledger.ReadAsync(cancellationToken);
+        var before = status?.Limit;
+        if (status is not null && status.Limit == body!.DailyLimit && (body.MonthlyLimit is null || body.MonthlyLimit == status.MonthlyLimit))
+        {
+            // A no-op is not an operator action: nothing is sent and nothing audited.
+            return TypedResults.Ok(new BudgetLimitRequested(requestedBy, before, status.Limit, status.MonthlyLimit, clock.GetUtcNow()));
+        }
+
         var entry = new BudgetAuditEntry("requested", requestedBy, clock.GetUtcNow(), before, body!.DailyLimit!.Value, body.MonthlyLimit);
-        await store.AppendAuditAsync(entry);
-        // Published, not sent: the ledger's queue is the Enricher's to name, and the type's exchange reaches it.
-        await publish.Publish(new ChangeBudgetLimit(entry.After, entry.MonthlyLimit, requestedBy), cancellationToken);
-        await audit.AppendAsync(requestedBy, OperatorAudit.ChangeBudget, "daily-limit", new { dailyLimit = before }, new { dailyLimit = entry.After, monthlyLimit = entry.MonthlyLimit });
+        OperatorAction action;
+        try
+        {
+            action = await audit.BeginAsync(requestedBy, OperatorAudit.ChangeBudget, "daily-limit", new { dailyLimit = before }, new { dailyLimit = entry.After, monthlyLimit = entry.MonthlyLimit });
+            await store.AppendAuditAsync(entry);
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "Audit log not reachable", detail: "Redis, which holds the audit log, did not answer: the limit was not changed; retry in a few seconds");
+        }
+
+        try
+        {
+            // Published, not sent: the ledger's queue is the Enricher's to name, and the type's exchange reaches it.
+            await publish.Publish(new ChangeBudgetLimit(entry.After, entry.MonthlyLimit, requestedBy), cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            await audit.CompleteAsync(action, false, null, $"ChangeBudgetLimit not published: {exception.GetType().Name}");
+            throw;
+        }
+
+        await audit.CompleteAsync(action, true, null, "ChangeBudgetLimit published; the ledger confirms with BudgetLimitChanged (GET /budget/audit)");
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("{Operator} asked to change the daily credit limit from {Before} to {After}", requestedBy, before, entry.After);

@@ -16,10 +16,28 @@ public sealed record BudgetReport(
     ForecastReport Forecast,
     BudgetDayView Events);
 
-/// <param name="ExhaustsAt">When today's budget runs out at the current rate; null if it does not (or no rate yet).</param>
-/// <param name="BeforeReset">True when that comes before the next reset.</param>
-/// <param name="SamplesSeen">The ledger readings of the window, oldest first, for the dashboard's line.</param>
-public sealed record ForecastReport(decimal? CreditsPerHour, DateTimeOffset? ExhaustsAt, bool BeforeReset, int Samples, int WindowMinutes, IReadOnlyList<BurnSample> SamplesSeen);
+/// <summary>One meter's forecast as the dashboard and <c>claybus status</c> show it: both draw and word the same fields.</summary>
+/// <param name="PerHour">The recent burn rate (credits per hour for the credit meter); null with too few samples.</param>
+/// <param name="Outlook"><c>unknown</c>, <c>reached</c>, <c>today</c> (the limit is reached at <see cref="LimitReachedAt"/>) or <c>not today</c>.</param>
+/// <param name="ProjectedAtReset">What is used at the reset at this rate (capped at the limit).</param>
+/// <param name="SamplesSeen">The ledger readings of the window, oldest first, for the chart's solid line.</param>
+/// <param name="Projection">The chart's dashed line: from now to the limit's instant, or to the reset.</param>
+public sealed record ForecastReport(
+    decimal? PerHour,
+    string Outlook,
+    DateTimeOffset? LimitReachedAt,
+    decimal? ProjectedAtReset,
+    DateTimeOffset? NextResetAt,
+    int Samples,
+    int WindowMinutes,
+    IReadOnlyList<BurnSample> SamplesSeen,
+    IReadOnlyList<BurnSample> Projection)
+{
+    public static ForecastReport None(int windowMinutes) => new(null, ForecastOutlook.Unknown, null, null, null, 0, windowMinutes, [], []);
+
+    public static ForecastReport Of(BudgetForecast forecast, int windowMinutes, IReadOnlyList<BurnSample> samples) =>
+        new(forecast.PerHour, forecast.Outlook, forecast.LimitReachedAt, forecast.ProjectedAtReset, forecast.NextResetAt, forecast.Samples, windowMinutes, samples, forecast.Projection);
+}
 
 public sealed class BudgetReporter(LedgerReader ledger, BudgetViewStore store, IOptions<BudgetViewOptions> options, TimeProvider clock)
 {
@@ -27,24 +45,17 @@ public sealed class BudgetReporter(LedgerReader ledger, BudgetViewStore store, I
     {
         var status = await ledger.ReadAsync(cancellationToken);
         var view = await store.ViewAsync();
-        var window = TimeSpan.FromMinutes(options.Value.ForecastWindowMinutes);
+        var windowMinutes = options.Value.ForecastWindowMinutes;
         if (status is null)
         {
-            return new BudgetReport("unknown", view.Day, options.Value.TimeZone, null, null, new ForecastReport(null, null, false, 0, options.Value.ForecastWindowMinutes, []), view);
+            return new BudgetReport("unknown", view.Day, options.Value.TimeZone, null, null, ForecastReport.None(windowMinutes), view);
         }
 
         var used = status.Reserved + status.Spent;
         var share = status.Limit > 0 ? used / status.Limit : 1m;
         var samples = await store.SamplesAsync(status.Day);
-        var forecast = BudgetForecast.From(samples, status.Limit, used, clock.GetUtcNow(), status.NextResetAt, window);
+        var forecast = BudgetForecast.From(samples, status.Limit, used, clock.GetUtcNow(), status.NextResetAt, options.Value.BurnRate);
         var state = status.Exhausted || share >= 1m ? "exhausted" : share >= (decimal)options.Value.AlertShare ? "alert" : "ok";
-        return new BudgetReport(
-            state,
-            status.Day,
-            status.TimeZone,
-            status,
-            decimal.Round(share, 4),
-            new ForecastReport(forecast.CreditsPerHour is { } rate ? decimal.Round(rate, 2) : null, forecast.ExhaustsAt, forecast.BeforeReset, forecast.Samples, options.Value.ForecastWindowMinutes, samples),
-            view);
+        return new BudgetReport(state, status.Day, status.TimeZone, status, decimal.Round(share, 4), ForecastReport.Of(forecast, windowMinutes, samples), view);
     }
 }

@@ -26,6 +26,14 @@ public sealed class BudgetViewOptions : IValidatableObject
     [Range(5, 24 * 60, ErrorMessage = "must be between 5 and 1440 minutes (60 by default)")]
     public int ForecastWindowMinutes { get; set; } = 60;
 
+    /// <summary>Recent burn weighs most: an interval's weight halves with each half-life of age.</summary>
+    [Range(1, 24 * 60, ErrorMessage = "must be between 1 and 1440 minutes (10 by default), and not above Budget:ForecastWindowMinutes")]
+    public int ForecastHalfLifeMinutes { get; set; } = 10;
+
+    /// <summary>No rise in use for this long means nothing is being delivered: the burn rate is zero.</summary>
+    [Range(1, 24 * 60, ErrorMessage = "must be between 1 and 1440 minutes (2 by default), and not above Budget:ForecastWindowMinutes")]
+    public int ForecastIdleAfterMinutes { get; set; } = 2;
+
     /// <summary>How often the Monitor samples the ledger for the burn rate; 0 turns sampling off.</summary>
     [Range(0, 3600, ErrorMessage = "must be between 0 (off) and 3600 seconds (30 by default)")]
     public int SampleIntervalSeconds { get; set; } = 30;
@@ -39,7 +47,19 @@ public sealed class BudgetViewOptions : IValidatableObject
         {
             yield return new ValidationResult($"'{TimeZone}' is not a known time zone: use an IANA id such as 'UTC' or 'Europe/Paris'", [nameof(TimeZone)]);
         }
+
+        if (ForecastHalfLifeMinutes > ForecastWindowMinutes || ForecastIdleAfterMinutes > ForecastWindowMinutes)
+        {
+            yield return new ValidationResult(
+                $"Budget:ForecastHalfLifeMinutes ({ForecastHalfLifeMinutes}) and Budget:ForecastIdleAfterMinutes ({ForecastIdleAfterMinutes}) must not exceed Budget:ForecastWindowMinutes ({ForecastWindowMinutes}): lower them or widen the window",
+                [nameof(ForecastHalfLifeMinutes), nameof(ForecastIdleAfterMinutes)]);
+        }
     }
+
+    public BurnRateRules BurnRate => new(
+        TimeSpan.FromMinutes(ForecastWindowMinutes),
+        TimeSpan.FromMinutes(ForecastHalfLifeMinutes),
+        TimeSpan.FromMinutes(ForecastIdleAfterMinutes));
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }

@@ -8,6 +8,9 @@ namespace ClayBus.Monitor.Operations;
 /// <summary>The outcome of a requeue; <see cref="Completed"/> is false when the shovel was still moving at the deadline.</summary>
 public sealed record RequeueResult(string Queue, string Destination, long Moved, bool Completed, string? Shovel);
 
+/// <summary>A dead-letter queue, its source queue, and how many messages a requeue moves (the depth when prepared).</summary>
+public sealed record RequeueTarget(string Queue, string Destination, long Count);
+
 /// <summary>Why a requeue could not start.</summary>
 public sealed class RequeueRefusedException(int status, string detail) : Exception(detail)
 {
@@ -24,7 +27,8 @@ public sealed class DeadLetterMover(HttpClient management, RequeueBroker broker,
 {
     private string VirtualHost => Uri.EscapeDataString(rabbit.Value.VirtualHost);
 
-    public async Task<RequeueResult> RequeueAsync(string queue, CancellationToken cancellationToken)
+    /// <summary>What a requeue would move now: refused (404, 409) when it cannot run; a count of 0 is a no-op.</summary>
+    public async Task<RequeueTarget> PrepareAsync(string queue, CancellationToken cancellationToken)
     {
         var destination = DeadLetterGrouping.SourceOf(queue);
         var (depth, destinationExists) = await DepthAsync(queue, destination, cancellationToken);
@@ -38,6 +42,12 @@ public sealed class DeadLetterMover(HttpClient management, RequeueBroker broker,
             throw new RequeueRefusedException(409, $"the source queue '{destination}' does not exist, so nothing would consume the moved messages: start the service that owns it first");
         }
 
+        return new RequeueTarget(queue, destination, count);
+    }
+
+    public async Task<RequeueResult> MoveAsync(RequeueTarget target, CancellationToken cancellationToken)
+    {
+        var (queue, destination, count) = target;
         if (count == 0)
         {
             return new RequeueResult(queue, destination, 0, true, null);

@@ -1,5 +1,6 @@
 using ClayBus.Monitor.Status;
 using ClayBus.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClayBus.Monitor.Operations;
 
@@ -29,10 +30,11 @@ public static class DeadLetterRequeueEndpoints
             });
         }
 
-        RequeueResult result;
+        var who = http.User.Identity!.Name!;
+        RequeueTarget target;
         try
         {
-            result = await mover.RequeueAsync(queue, http.RequestAborted);
+            target = await mover.PrepareAsync(queue, http.RequestAborted);
         }
         catch (RequeueRefusedException exception)
         {
@@ -40,22 +42,52 @@ public static class DeadLetterRequeueEndpoints
         }
         catch (Exception exception) when (exception is HttpRequestException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
         {
-            logger.LogWarning("Requeue of {Queue} failed: {Reason}", queue, exception.Message);
-            return TypedResults.Problem(statusCode: 503, title: "Broker not reachable", detail: "the broker or its management API did not answer: nothing was moved; retry later");
+            return BrokerDown(logger, queue, exception);
         }
 
-        var who = http.User.Identity!.Name!;
-        await audit.AppendAsync(
-            who,
-            OperatorAudit.RequeueDeadLetters,
-            queue,
-            new { queue, messages = result.Moved },
-            new { queue = result.Destination, result.Moved, result.Completed });
+        if (target.Count == 0)
+        {
+            // A no-op is not an operator action: nothing to audit.
+            return TypedResults.Ok(new RequeueResult(queue, target.Destination, 0, true, null));
+        }
+
+        OperatorAction entry;
+        try
+        {
+            entry = await audit.BeginAsync(who, OperatorAudit.RequeueDeadLetters, queue, new { queue, messages = target.Count }, new { queue = target.Destination });
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "Audit log not reachable", detail: "Redis, which holds the audit log, did not answer: nothing was moved; retry in a few seconds");
+        }
+
+        RequeueResult result;
+        try
+        {
+            result = await mover.MoveAsync(target, http.RequestAborted);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+        {
+            await audit.CompleteAsync(entry, false, null, "the management API failed: " + exception.Message);
+            return BrokerDown(logger, queue, exception);
+        }
+
+        await audit.CompleteAsync(
+            entry,
+            true,
+            new { queue = result.Destination, result.Moved, result.Completed },
+            result.Completed ? $"moved {result.Moved}" : $"shovel {result.Shovel} still moving {result.Moved} at the deadline");
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("{Operator} requeued {Moved} messages from {Queue} to {Destination}", who, result.Moved, queue, result.Destination);
         }
 
         return result.Completed ? TypedResults.Ok(result) : TypedResults.Accepted("/status/dead-letters", result);
+    }
+
+    private static ProblemHttpResult BrokerDown(ILogger logger, string queue, Exception exception)
+    {
+        logger.LogWarning("Requeue of {Queue} failed: {Reason}", queue, exception.Message);
+        return TypedResults.Problem(statusCode: 503, title: "Broker not reachable", detail: "the broker or its management API did not answer: nothing was moved; retry later");
     }
 }

@@ -62,16 +62,35 @@ public static class JobCancelEndpoints
         }
 
         var who = http.User.Identity!.Name!;
-        // exchange:, not queue:: sending to queue: re-declares the queue without its type, which a quorum queue refuses.
-        var endpoint = await send.GetSendEndpoint(new Uri("exchange:" + names.Saga<JobState>()));
-        await endpoint.Send(new CancelJob(jobId, who, reason), http.RequestAborted);
-        await audit.AppendAsync(
-            who,
-            OperatorAudit.CancelJob,
-            jobId.ToString(),
-            new { phase = job.CurrentState, job.RowsAccepted, job.RowsDelivered, job.RowsEnriched },
-            new { phase = nameof(JobPhase.Cancelled) },
-            reason);
+        OperatorAction entry;
+        try
+        {
+            entry = await audit.BeginAsync(
+                who,
+                OperatorAudit.CancelJob,
+                jobId.ToString(),
+                new { phase = job.CurrentState, job.RowsAccepted, job.RowsDelivered, job.RowsEnriched },
+                new { phase = nameof(JobPhase.Cancelled) },
+                reason);
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "Audit log not reachable", detail: $"Redis, which holds the audit log, did not answer: job {jobId} was not cancelled; retry in a few seconds");
+        }
+
+        try
+        {
+            // exchange:, not queue:: sending to queue: re-declares the queue without its type, which a quorum queue refuses.
+            var endpoint = await send.GetSendEndpoint(new Uri("exchange:" + names.Saga<JobState>()));
+            await endpoint.Send(new CancelJob(jobId, who, reason), http.RequestAborted);
+        }
+        catch (Exception exception)
+        {
+            await audit.CompleteAsync(entry, false, null, $"CancelJob not sent: {exception.GetType().Name}");
+            throw;
+        }
+
+        await audit.CompleteAsync(entry, true, null, "CancelJob sent to the job saga");
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("{Operator} cancelled job {JobId} in phase {Phase}", who, jobId, job.CurrentState);

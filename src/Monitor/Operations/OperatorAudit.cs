@@ -5,7 +5,18 @@ using StackExchange.Redis;
 
 namespace ClayBus.Monitor.Operations;
 
-/// <summary>One operator action: who (the API key's name), when, what, on what, and the state before and after.</summary>
+/// <summary>The states of an audit entry: written <c>started</c> before the action, completed after it.</summary>
+public static class AuditState
+{
+    public const string Started = "started";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// One operator action: who (the API key's name), when, what, on what, and the state before and after. An entry
+/// still <c>started</c> long after <see cref="At"/> is an action whose outcome the Monitor could not record.
+/// </summary>
 public sealed record OperatorAction(
     Guid Id,
     DateTimeOffset At,
@@ -14,13 +25,18 @@ public sealed record OperatorAction(
     string Target,
     JsonElement? Before,
     JsonElement? After,
-    string? Reason);
+    string? Reason,
+    string State = AuditState.Started,
+    string? Detail = null,
+    DateTimeOffset? CompletedAt = null);
 
 /// <summary>
-/// The one audit log of operator actions, in Redis: a capped list, newest first, plus one per action so a filtered
-/// query reads only its own entries. Both are written in one transaction.
+/// The one audit log of operator actions, in Redis: each entry in the hash <c>audit:operator:entries</c> by id, and
+/// capped lists of ids, newest first (<c>audit:operator:log</c>, and one per action so a filtered query reads only
+/// its own). An entry is written before the action (<see cref="BeginAsync"/>: if Redis fails, the action must not
+/// run) and completed after it, so a Redis blip never leaves an action without an entry.
 /// </summary>
-public sealed class OperatorAudit(RedisKeyspace redis, IOptions<OperationsOptions> options, TimeProvider clock)
+public sealed partial class OperatorAudit(RedisKeyspace redis, IOptions<OperationsOptions> options, TimeProvider clock, ILogger<OperatorAudit> logger)
 {
     public const string CancelJob = "job.cancel";
     public const string RequeueDeadLetters = "dead-letters.requeue";
@@ -28,38 +44,93 @@ public sealed class OperatorAudit(RedisKeyspace redis, IOptions<OperationsOption
 
     public static readonly IReadOnlyList<string> Actions = [CancelJob, RequeueDeadLetters, ChangeBudget];
 
-    private const string Key = "audit:operator";
+    private const string Entries = "audit:operator:entries";
+    private const string Log = "audit:operator:log";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<OperatorAction> AppendAsync(string who, string action, string target, object? before, object? after, string? reason = null)
-    {
-        var entry = new OperatorAction(
-            MassTransit.NewId.NextGuid(),
-            clock.GetUtcNow(),
-            who,
-            action,
-            target,
-            before is null ? null : JsonSerializer.SerializeToElement(before, Json),
-            after is null ? null : JsonSerializer.SerializeToElement(after, Json),
-            reason);
-        var json = JsonSerializer.Serialize(entry, Json);
-        var keep = options.Value.AuditEntries - 1;
-        var transaction = redis.Database.CreateTransaction();
-        _ = transaction.ListLeftPushAsync(Key, json);
-        _ = transaction.ListTrimAsync(Key, 0, keep);
-        _ = transaction.ListLeftPushAsync(Key + ":" + action, json);
-        _ = transaction.ListTrimAsync(Key + ":" + action, 0, keep);
-        if (!await transaction.ExecuteAsync())
-        {
-            throw new RedisException("the audit entry was not written");
-        }
+    // Ids trimmed off the whole log lose their entry; a per-action list may still name them, and reads skip them.
+    private static readonly LuaScript AppendScript = LuaScript.Prepare("""
+        redis.call('HSET', @entries, @id, @entry)
+        redis.call('LPUSH', @log, @id)
+        redis.call('LPUSH', @actionLog, @id)
+        local keep = tonumber(@keep)
+        for _, old in ipairs(redis.call('LRANGE', @log, keep, -1)) do redis.call('HDEL', @entries, old) end
+        redis.call('LTRIM', @log, 0, keep - 1)
+        redis.call('LTRIM', @actionLog, 0, keep - 1)
+        return 1
+        """);
 
+    private static readonly LuaScript CompleteScript = LuaScript.Prepare("""
+        if redis.call('HEXISTS', @entries, @id) == 0 then return 0 end
+        redis.call('HSET', @entries, @id, @entry)
+        return 1
+        """);
+
+    /// <summary>Writes the entry in state <c>started</c>; throws when Redis does not take it, and then the action must not run.</summary>
+    public async Task<OperatorAction> BeginAsync(string who, string action, string target, object? before, object? intent, string? reason = null)
+    {
+        var entry = new OperatorAction(MassTransit.NewId.NextGuid(), clock.GetUtcNow(), who, action, target, Element(before), Element(intent), reason);
+        await redis.Database.ScriptEvaluateAsync(AppendScript, new
+        {
+            entries = (RedisKey)Entries,
+            log = (RedisKey)Log,
+            actionLog = (RedisKey)(Log + ":" + action),
+            id = entry.Id.ToString("N"),
+            entry = JsonSerializer.Serialize(entry, Json),
+            keep = options.Value.AuditEntries,
+        });
         return entry;
     }
 
+    /// <summary>
+    /// Completes a started entry with the outcome. The action has happened, so a failure here is logged, not thrown:
+    /// the entry then stays <c>started</c>, which reads as "outcome not recorded". False when it was not completed.
+    /// </summary>
+    public async Task<bool> CompleteAsync(OperatorAction started, bool succeeded, object? after, string? detail)
+    {
+        try
+        {
+            return await WriteCompletionAsync(started, succeeded, after, detail);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogNotCompleted(exception, started.Id, started.Action, started.Target);
+            return false;
+        }
+    }
+
+    private async Task<bool> WriteCompletionAsync(OperatorAction started, bool succeeded, object? after, string? detail)
+    {
+        var entry = started with
+        {
+            State = succeeded ? AuditState.Succeeded : AuditState.Failed,
+            After = after is null ? started.After : Element(after),
+            Detail = detail,
+            CompletedAt = clock.GetUtcNow(),
+        };
+        return (int)await redis.Database.ScriptEvaluateAsync(CompleteScript, new
+        {
+            entries = (RedisKey)Entries,
+            id = entry.Id.ToString("N"),
+            entry = JsonSerializer.Serialize(entry, Json),
+        }) == 1;
+    }
+
     /// <summary>Newest first; only <paramref name="action"/> when given.</summary>
-    public async Task<IReadOnlyList<OperatorAction>> ReadAsync(int take, string? action) =>
-        (await redis.Database.ListRangeAsync(action is null ? Key : Key + ":" + action, 0, take - 1))
-            .Select(value => JsonSerializer.Deserialize<OperatorAction>(value.ToString(), Json)!)
-            .ToList();
+    public async Task<IReadOnlyList<OperatorAction>> ReadAsync(int take, string? action)
+    {
+        var ids = await redis.Database.ListRangeAsync(action is null ? Log : Log + ":" + action, 0, take - 1);
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var values = await redis.Database.HashGetAsync(Entries, ids);
+        return values.Where(value => value.HasValue).Select(value => JsonSerializer.Deserialize<OperatorAction>(value.ToString(), Json)!).ToList();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit entry {AuditId} ({Action} on {Target}) could not be completed; it stays 'started'")]
+    private partial void LogNotCompleted(Exception exception, Guid auditId, string action, string target);
+
+    private static JsonElement? Element(object? value) => value is null ? null : JsonSerializer.SerializeToElement(value, Json);
 }

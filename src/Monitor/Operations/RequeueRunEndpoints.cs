@@ -17,8 +17,9 @@ public static class RequeueRunEndpoints
             .RequireAuthorization(ApiRoles.Operate)
             .WithTags("Operations")
             .WithName("StartRequeueRun")
-            .WithSummary("Move dead letters back at a bounded rate, one failure group or a whole queue, stopping if a requeued group fails again (canary). Body: {\"queue\", \"group\", \"ratePerSecond\", \"canary\", \"canaryWaitSeconds\"}. Audited at start and end.")
+            .WithSummary("Move dead letters back at a bounded rate, one failure group or a whole queue, stopping if a requeued group fails again (canary). Body: {\"queue\", \"group\", \"ratePerSecond\", \"canary\", \"canaryWaitSeconds\"}. Audited before it starts, completed when it ends; an empty queue is a no-op (200, no run, no audit).")
             .Produces<RequeueRunStatus>(StatusCodes.Status202Accepted)
+            .Produces<RequeueRunStatus>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -92,6 +93,14 @@ public static class RequeueRunEndpoints
             return TypedResults.Problem(statusCode: 503, title: "Broker not reachable", detail: "the broker did not answer: nothing was moved; retry later");
         }
 
+        if (depth == 0)
+        {
+            // A no-op is not an operator action: no run, no audit entry.
+            return TypedResults.Ok(new RequeueRunStatus(
+                Guid.Empty, queue!, destination, plan.Group, plan.RatePerSecond, plan.Canary, (int)plan.CanaryWait.TotalSeconds,
+                RequeueRunState.Completed, 0, 0, 0, "the queue is empty: nothing to requeue", http.User.Identity!.Name!, clock.GetUtcNow(), clock.GetUtcNow(), clock.GetUtcNow()));
+        }
+
         var runId = MassTransit.NewId.NextGuid();
         string? holder;
         try
@@ -117,16 +126,17 @@ public static class RequeueRunEndpoints
         var run = new RequeueRunStatus(
             runId, queue!, destination, plan.Group, plan.RatePerSecond, plan.Canary, (int)plan.CanaryWait.TotalSeconds,
             RequeueRunState.Running, 0, 0, 0, null, who, now, null, now);
+        OperatorAction entry;
         try
         {
             await store.SaveAsync(run);
-            await audit.AppendAsync(
+            entry = await audit.BeginAsync(
                 who,
                 OperatorAudit.RequeueDeadLetters,
                 queue!,
                 new { queue, messages = depth, group = plan.Group },
-                new { queue = destination, runId, state = run.State, ratePerSecond = plan.RatePerSecond, canary = plan.Canary, canaryWaitSeconds = run.CanaryWaitSeconds },
-                $"paced requeue run {runId} started");
+                new { queue = destination, runId, ratePerSecond = plan.RatePerSecond, canary = plan.Canary, canaryWaitSeconds = run.CanaryWaitSeconds },
+                $"paced requeue run {runId}");
         }
         catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
         {
@@ -135,7 +145,7 @@ public static class RequeueRunEndpoints
             return RedisDown();
         }
 
-        runner.Start(run, plan);
+        runner.Start(run, plan, entry);
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("{Operator} started requeue run {RunId} of {Queue} (group {Group}) at {Rate}/s", who, runId, queue, plan.Group ?? "all", plan.RatePerSecond);

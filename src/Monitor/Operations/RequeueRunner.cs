@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
+using ClayBus.Monitor.Status;
 using RabbitMQ.Client;
 
 namespace ClayBus.Monitor.Operations;
 
 /// <summary>
 /// Executes paced requeue runs in the background of this Monitor: each on its own AMQP connection, with a heartbeat
-/// that saves its progress and renews its queue lock about twice a second, and an audit entry when it ends. On
+/// that saves its progress and renews its queue lock about twice a second, and completes the run's audit entry when it ends. On
 /// shutdown the runs are cancelled; the messages they held go back to the dead-letter queue.
 /// </summary>
 public sealed class RequeueRunner(
     RequeueBroker broker,
     RequeueRunStore store,
     OperatorAudit audit,
+    DeadLetterIndexStore index,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<RequeueRunner> logger) : IHostedService
@@ -20,12 +22,12 @@ public sealed class RequeueRunner(
 
     private readonly ConcurrentDictionary<Guid, Task> _runs = new();
 
-    public void Start(RequeueRunStatus run, RequeuePlan plan) =>
+    public void Start(RequeueRunStatus run, RequeuePlan plan, OperatorAction audited) =>
         _runs[run.RunId] = Task.Run(async () =>
         {
             try
             {
-                await ExecuteAsync(run, plan);
+                await ExecuteAsync(run, plan, audited);
             }
             finally
             {
@@ -39,7 +41,7 @@ public sealed class RequeueRunner(
     public async Task StopAsync(CancellationToken cancellationToken) =>
         await Task.WhenAll(_runs.Values).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
-    private async Task ExecuteAsync(RequeueRunStatus run, RequeuePlan plan)
+    private async Task ExecuteAsync(RequeueRunStatus run, RequeuePlan plan, OperatorAction audited)
     {
         var progress = new RequeueProgress();
         var stopping = lifetime.ApplicationStopping;
@@ -70,22 +72,14 @@ public sealed class RequeueRunner(
         await heartbeatStop.CancelAsync();
         await heartbeat;
         var finished = Snapshot(run, progress) with { State = outcome.State, Reason = outcome.Reason, FinishedAt = clock.GetUtcNow() };
+        // Before the final status, so whoever sees the run end finds its entry complete. Succeeded: the run ended as asked (a canary stop is the run working).
+        await audit.CompleteAsync(
+            audited,
+            finished.State != RequeueRunState.Failed,
+            new { queue = run.Destination, runId = run.RunId, state = finished.State.ToString().ToLowerInvariant(), moved = finished.Moved, kept = finished.Kept },
+            $"paced requeue run {run.RunId} ended {finished.State.ToString().ToLowerInvariant()}{(finished.Reason is null ? "" : ": " + finished.Reason)}");
+        await ForgetMovedGroupAsync(finished);
         await SaveEndAsync(finished, stopping);
-        try
-        {
-            await audit.AppendAsync(
-                run.StartedBy,
-                OperatorAudit.RequeueDeadLetters,
-                run.Queue,
-                new { queue = run.Queue, runId = run.RunId, group = run.Group },
-                new { queue = run.Destination, runId = run.RunId, state = finished.State, moved = finished.Moved, kept = finished.Kept },
-                $"paced requeue run {run.RunId} ended {finished.State.ToString().ToLowerInvariant()}{(finished.Reason is null ? "" : ": " + finished.Reason)}");
-        }
-        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
-        {
-            logger.LogWarning(exception, "Requeue run {RunId} ended {State} but the audit log did not take its end", run.RunId, finished.State);
-        }
-
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Requeue run {RunId} of {Queue} ended {State} after {Moved} moves: {Reason}", run.RunId, run.Queue, finished.State, finished.Moved, finished.Reason ?? "done");
@@ -117,6 +111,24 @@ public sealed class RequeueRunner(
 
                 await Task.Delay(TimeSpan.FromSeconds(5), clock, CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>A group moved completely leaves the index; if its messages fail again, their faults start it anew.</summary>
+    private async Task ForgetMovedGroupAsync(RequeueRunStatus finished)
+    {
+        if (finished.State != RequeueRunState.Completed || finished.Group is not { } group)
+        {
+            return;
+        }
+
+        try
+        {
+            await index.ForgetAsync(finished.Queue, group);
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            logger.LogWarning(exception, "Requeue run {RunId} moved group {Group} but the dead-letter index still lists it", finished.RunId, group);
         }
     }
 

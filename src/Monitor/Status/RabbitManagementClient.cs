@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace ClayBus.Monitor.Status;
 
-/// <summary>The few calls of RabbitMQ's management HTTP API the dead-letter view needs, for the configured vhost.</summary>
+/// <summary>
+/// The one call of RabbitMQ's management HTTP API the dead-letter view needs, for the configured vhost: queue depths,
+/// read-only. It never gets messages: a get and requeue counts as a redelivery, and a quorum queue with a delivery
+/// limit drops a message after enough of them.
+/// </summary>
 public sealed class RabbitManagementClient(HttpClient http, IOptions<RabbitMqOptions> rabbit)
 {
     private string VirtualHost => Uri.EscapeDataString(rabbit.Value.VirtualHost);
@@ -27,34 +31,5 @@ public sealed class RabbitManagementClient(HttpClient http, IOptions<RabbitMqOpt
                 queue.GetProperty("name").GetString()!,
                 queue.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt64() : 0L))
             .ToList();
-    }
-
-    /// <summary>
-    /// Reads up to <paramref name="count"/> messages and puts them back (ackmode ack_requeue_true): how the
-    /// management UI peeks. They return to the queue marked redelivered, which nothing here reads.
-    /// </summary>
-    public async Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> PeekHeadersAsync(string queue, int count, CancellationToken cancellationToken)
-    {
-        using var response = await http.PostAsJsonAsync(
-            $"queues/{VirtualHost}/{Uri.EscapeDataString(queue)}/get",
-            new { count, ackmode = "ack_requeue_true", encoding = "auto", truncate = 1 },
-            cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var messages = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        return messages.EnumerateArray().Select(ReadHeaders).ToList();
-    }
-
-    private static IReadOnlyDictionary<string, string> ReadHeaders(JsonElement message)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (message.TryGetProperty("properties", out var properties) && properties.TryGetProperty("headers", out var raw) && raw.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var header in raw.EnumerateObject())
-            {
-                headers[header.Name] = header.Value.ValueKind == JsonValueKind.String ? header.Value.GetString()! : header.Value.GetRawText();
-            }
-        }
-
-        return headers;
     }
 }

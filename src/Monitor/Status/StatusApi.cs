@@ -28,7 +28,12 @@ public static class StatusApi
             .WithSummary("Enricher instances that paused delivery, with the reason, the detail, since when, and when they probe to resume.");
         status.MapGet("/dead-letters", (DeadLetterReader reader, CancellationToken cancellationToken) => reader.ReadAsync(cancellationToken))
             .WithName("GetDeadLetters")
-            .WithSummary("Depth of every _error queue and the failures grouped by reason (peeked through the RabbitMQ management API).");
+            .WithSummary("Depth of every _error queue (read-only from the management API) and the failures grouped by normalised cause, queue, table and job, indexed from Fault events as they happen.");
+        status.MapGet("/key", (HttpContext http) => new ApiKeyView(
+                http.User.Identity!.Name!,
+                [.. http.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(claim => claim.Value).Order(StringComparer.Ordinal)]))
+            .WithName("GetKey")
+            .WithSummary("The calling key's name and roles, so the dashboard offers operator actions only to keys with the operate role.");
         return app;
     }
 
@@ -46,6 +51,9 @@ public static class StatusApi
         return new EnricherReport(staleAfter, await store.ReadAsync(clock.GetUtcNow(), TimeSpan.FromMinutes(staleAfter)));
     }
 }
+
+/// <summary>The calling API key: its name and roles (never the key itself).</summary>
+public sealed record ApiKeyView(string Name, IReadOnlyList<string> Roles);
 
 public sealed record WebhookReport(int RateWindowMinutes, IReadOnlyList<WebhookRunway> Tables);
 

@@ -11,9 +11,9 @@ public sealed class StatusOptions
     [Range(5, 7 * 24 * 60, ErrorMessage = "must be between 5 and 10080 minutes (60 by default)")]
     public int WebhookRateWindowMinutes { get; set; } = 60;
 
-    /// <summary>How many messages of each <c>_error</c> queue are peeked to group failures by reason.</summary>
-    [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 messages (100 by default)")]
-    public int DeadLetterPeek { get; set; } = 100;
+    /// <summary>The dead-letter index keeps a group this long after its latest fault.</summary>
+    [Range(1, 90, ErrorMessage = "must be between 1 and 90 days (14 by default)")]
+    public int DeadLetterRetentionDays { get; set; } = 14;
 
     [Range(100, 60_000, ErrorMessage = "must be between 100 and 60000 ms (5000 by default)")]
     public int ManagementTimeoutMilliseconds { get; set; } = 5_000;

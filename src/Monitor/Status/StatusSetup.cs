@@ -13,6 +13,9 @@ public static class StatusSetup
     /// <summary>The Enrichers' <c>DeliveryPaused</c> / <c>DeliveryResumed</c>.</summary>
     public const string EnricherEndpointName = "monitor-enrichers";
 
+    /// <summary>The <c>Fault&lt;DeliverBatch&gt;</c> and <c>Fault&lt;SubmitJob&gt;</c> that feed the dead-letter index.</summary>
+    public const string DeadLetterEndpointName = "monitor-dead-letters";
+
     public static IHostApplicationBuilder AddStatusApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<StatusOptions>(StatusOptions.Section);
@@ -21,6 +24,7 @@ public static class StatusSetup
         builder.Services.AddSingleton<WebhookViewStore>();
         builder.Services.AddSingleton<JobIndex>();
         builder.Services.AddSingleton<EnricherPauseStore>();
+        builder.Services.AddSingleton<DeadLetterIndexStore>();
         builder.Services.AddScoped<DeadLetterReader>();
         builder.Services.AddHttpClient<RabbitManagementClient>((provider, http) => RabbitManagementClient.Configure(
             http,
@@ -38,6 +42,7 @@ public static class StatusSetup
         bus.AddConsumer<JobSubmittedConsumer, JobSubmittedConsumerDefinition>();
         bus.AddConsumer<DeliveryPausedConsumer, DeliveryPausedConsumerDefinition>();
         bus.AddConsumer<DeliveryResumedConsumer, DeliveryResumedConsumerDefinition>();
+        bus.AddConsumer<DeadLetterFaultConsumer, DeadLetterFaultConsumerDefinition>();
         return bus;
     }
 }

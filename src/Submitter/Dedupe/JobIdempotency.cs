@@ -6,48 +6,79 @@ using StackExchange.Redis;
 
 namespace ClayBus.Submitter.Dedupe;
 
-/// <summary>What a job's idempotency key found: a new job to run, one still running, or the finished job's report.</summary>
+/// <summary>What a job's idempotency key found: a new job, one still running, the finished job's report, or another body.</summary>
 public enum IdempotencyState
 {
     New,
     Running,
     Done,
+    Conflict,
 }
 
 /// <summary>
-/// The caller's job-level idempotency key, in Redis: the first submission runs and stores its report; a resubmission
-/// returns that report and publishes nothing. The job id is derived from the key, so a retry after a crash reclaims
-/// the rows the first attempt had claimed instead of skipping them as duplicates.
+/// A caller's idempotency key within its scope: <c>api-key:{name}</c> over HTTP, <c>source:{source}</c> for raw
+/// <c>SubmitJob</c> messages, so two callers never share (or squat) a key. <see cref="BodyHash"/> is the SHA-256 of
+/// the request as sent; null when it cannot be known up front (a streamed CSV), and then it is not compared.
+/// </summary>
+public sealed record IdempotencyClaim(string Scope, string Key, string? BodyHash)
+{
+    public static IdempotencyClaim ForApiKey(string apiKeyName, string key, string? bodyHash) => new("api-key:" + apiKeyName, key, bodyHash);
+
+    public static IdempotencyClaim ForSource(string source, string key, string? bodyHash) => new("source:" + source, key, bodyHash);
+
+    /// <summary>Derived from scope and key, so a retry after a crash reclaims the rows the first attempt had claimed.</summary>
+    public Guid JobId => new(SHA256.HashData(Encoding.UTF8.GetBytes("claybus-job:" + Scope + "\n" + Key)).AsSpan(0, 16));
+
+    public static string HashOf(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
+
+    internal RedisKey RedisKey => "submitter:job-key:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Scope + "\n" + Key)));
+}
+
+/// <summary>
+/// The caller's job-level idempotency key, in Redis (a hash: <c>state</c> running or done, <c>body</c>, <c>report</c>):
+/// the first submission runs and stores its report; a resubmission of the same body returns that report and
+/// publishes nothing; the same key with another body is a conflict, never the first caller's report.
 /// </summary>
 public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> options)
 {
-    private const string Running = "running";
+    private static readonly LuaScript BeginScript = LuaScript.Prepare("""
+        if redis.call('EXISTS', @key) == 0 then
+            redis.call('HSET', @key, 'state', 'running', 'body', @body)
+            redis.call('PEXPIRE', @key, @leaseMs)
+            return {'new', ''}
+        end
+        local found = redis.call('HMGET', @key, 'state', 'body', 'report')
+        if @body ~= '' and found[2] and found[2] ~= '' and found[2] ~= @body then return {'conflict', ''} end
+        if found[1] == 'done' then return {'done', found[3] or ''} end
+        return {'running', ''}
+        """);
 
     // Renews the lease only while the key still says running: a finished job's stored report keeps its own TTL.
-    private const string RenewScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+    private static readonly LuaScript RenewScript = LuaScript.Prepare("""
+        if redis.call('HGET', @key, 'state') == 'running' then return redis.call('PEXPIRE', @key, @leaseMs) end
+        return 0
+        """);
 
-    public static Guid JobIdFor(string idempotencyKey)
+    public async Task<(IdempotencyState State, string? Report)> BeginAsync(IdempotencyClaim claim)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("claybus-job:" + idempotencyKey));
-        return new Guid(hash.AsSpan(0, 16));
-    }
-
-    public async Task<(IdempotencyState State, string? Report)> BeginAsync(string idempotencyKey)
-    {
-        var key = KeyOf(idempotencyKey);
-        if (await redis.Database.StringSetAsync(key, Running, Lease, When.NotExists))
+        var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(BeginScript, new
         {
-            return (IdempotencyState.New, null);
-        }
-
-        var value = await redis.Database.StringGetAsync(key);
-        return value == Running || value.IsNull ? (IdempotencyState.Running, null) : (IdempotencyState.Done, value.ToString());
+            key = claim.RedisKey,
+            body = claim.BodyHash ?? "",
+            leaseMs = (long)Lease.TotalMilliseconds,
+        }))!;
+        return result[0].ToString() switch
+        {
+            "new" => (IdempotencyState.New, null),
+            "conflict" => (IdempotencyState.Conflict, null),
+            "done" => (IdempotencyState.Done, result[1].ToString()),
+            _ => (IdempotencyState.Running, null),
+        };
     }
 
     /// <summary>Renews the running job's hold on its key until <paramref name="stopping"/>; a crash stops the renewals.</summary>
-    public async Task KeepRunningAsync(string idempotencyKey, CancellationToken stopping)
+    public async Task KeepRunningAsync(IdempotencyClaim claim, CancellationToken stopping)
     {
-        var key = KeyOf(idempotencyKey);
         using var renewals = new PeriodicTimer(Lease / 3);
         try
         {
@@ -55,7 +86,7 @@ public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> 
             {
                 try
                 {
-                    await redis.Database.ScriptEvaluateAsync(RenewScript, [key], [Running, (long)Lease.TotalMilliseconds]);
+                    await redis.Database.ScriptEvaluateAsync(RenewScript, new { key = claim.RedisKey, leaseMs = (long)Lease.TotalMilliseconds });
                 }
                 catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
                 {
@@ -68,13 +99,15 @@ public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> 
         }
     }
 
-    public Task CompleteAsync(string idempotencyKey, string report) =>
-        redis.Database.StringSetAsync(KeyOf(idempotencyKey), report, TimeSpan.FromDays(options.Value.IdempotencyDays));
+    public async Task CompleteAsync(IdempotencyClaim claim, string report)
+    {
+        var transaction = redis.Database.CreateTransaction();
+        _ = transaction.HashSetAsync(claim.RedisKey, [new HashEntry("state", "done"), new HashEntry("body", claim.BodyHash ?? ""), new HashEntry("report", report)]);
+        _ = transaction.KeyExpireAsync(claim.RedisKey, TimeSpan.FromDays(options.Value.IdempotencyDays));
+        await transaction.ExecuteAsync();
+    }
 
-    public Task AbandonAsync(string idempotencyKey) => redis.Database.KeyDeleteAsync(KeyOf(idempotencyKey));
+    public Task AbandonAsync(IdempotencyClaim claim) => redis.Database.KeyDeleteAsync(claim.RedisKey);
 
     private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.RunningLeaseSeconds);
-
-    private static RedisKey KeyOf(string idempotencyKey) =>
-        "submitter:job-key:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
 }

@@ -14,13 +14,18 @@ public sealed class JobPipeline(JobRunFactory runs, JobIdempotency idempotency, 
 
     public async Task<JobReport> RunAsync(IAsyncEnumerable<InputRow> rows, JobRequest request, IPublishEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var key = request.DryRun ? null : request.IdempotencyKey;
+        var key = request.Claim;
         if (key is not null)
         {
             var (state, stored) = await idempotency.BeginAsync(key);
+            if (state == IdempotencyState.Conflict)
+            {
+                throw new IdempotencyConflictException(key.Key);
+            }
+
             if (state == IdempotencyState.Running)
             {
-                throw new JobRunningException(JobIdempotency.JobIdFor(key));
+                throw new JobRunningException(key.JobId);
             }
 
             if (state == IdempotencyState.Done && JsonSerializer.Deserialize<JobReport>(stored!, ReportJson) is { } earlier)
@@ -34,7 +39,7 @@ public sealed class JobPipeline(JobRunFactory runs, JobIdempotency idempotency, 
             }
         }
 
-        var jobId = key is null ? NewId.NextGuid() : JobIdempotency.JobIdFor(key);
+        var jobId = key?.JobId ?? NewId.NextGuid();
         using var running = new CancellationTokenSource();
         var holding = key is null ? Task.CompletedTask : idempotency.KeepRunningAsync(key, running.Token);
         try

@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Submission;
+using ClayBus.Submitter.Dedupe;
 using ClayBus.Submitter.Routing;
 
 namespace ClayBus.Submitter.Ingest;
@@ -8,6 +9,14 @@ public sealed record JobRequest(string? Table, JobPriority Priority, string? Ide
 {
     /// <summary>The API key's name for jobs over HTTP; messages from the broker have none (the broker's credentials are their gate).</summary>
     public string? SubmittedBy { get; init; }
+
+    /// <summary>SHA-256 of the request as sent, stored with the idempotency key; null when it cannot be known up front (CSV).</summary>
+    public string? BodyHash { get; init; }
+
+    /// <summary>Keys are scoped per API key over HTTP, per source for messages from the broker.</summary>
+    public IdempotencyClaim? Claim => DryRun || IdempotencyKey is not { } key ? null
+        : SubmittedBy is { } name ? IdempotencyClaim.ForApiKey(name, key, BodyHash)
+        : IdempotencyClaim.ForSource(Source ?? "amqp", key, BodyHash);
 
     /// <summary>Checks the caller's options; problems name the option and the fix.</summary>
     public static (JobRequest? Request, IReadOnlyList<InputProblem> Problems) From(
@@ -62,6 +71,13 @@ public sealed class InputException(int status, string field, string detail) : Ex
     public int Status { get; } = status;
 
     public string Field { get; } = field;
+}
+
+/// <summary>The idempotency key was already used (by this caller) for a different request.</summary>
+public sealed class IdempotencyConflictException(string key)
+    : Exception($"idempotency key '{key}' was already used for a different request: use a new key for new rows, or resend the original request unchanged to get its report")
+{
+    public string Key { get; } = key;
 }
 
 /// <summary>Another submission with the same idempotency key is still running.</summary>

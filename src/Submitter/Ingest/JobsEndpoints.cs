@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClayBus.ServiceDefaults.Security;
+using ClayBus.Submitter.Dedupe;
 using ClayBus.Submitter.Routing;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
@@ -38,6 +39,7 @@ public static class JobsEndpoints
         }
 
         JobBody? body;
+        string bodyHash;
         try
         {
             // Read whole (the rows are held in memory anyway, up to Ingest:MaxJsonBytes) so that the UTF-8 can be
@@ -56,6 +58,7 @@ public static class JobsEndpoints
                 return Problems.Of(413, "rows", $"has more than {maxRows:N0} rows, the limit (Ingest:MaxJsonRows): nothing was published; split the rows into jobs of at most {maxRows:N0}, or upload a CSV to /jobs/csv");
             }
 
+            bodyHash = IdempotencyClaim.HashOf(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
             buffer.Position = 0;
             body = await JsonSerializer.DeserializeAsync<JobBody>(buffer, BodyJson, http.RequestAborted);
         }
@@ -85,7 +88,7 @@ public static class JobsEndpoints
             return Problems.Of(422, problems);
         }
 
-        return await RunAsync(pipeline, JsonRows.From(rows, http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name }, publish, http);
+        return await RunAsync(pipeline, JsonRows.From(rows, http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name, BodyHash = bodyHash }, publish, http);
     }
 
     private static async Task<IResult> SubmitCsvAsync(HttpContext http, JobPipeline pipeline, TableRouter router, IPublishEndpoint publish, IOptions<IngestOptions> ingest)
@@ -129,6 +132,10 @@ public static class JobsEndpoints
         catch (InputException exception)
         {
             return Problems.Of(exception.Status, exception.Field, exception.Message);
+        }
+        catch (IdempotencyConflictException exception)
+        {
+            return Problems.Of(409, "idempotencyKey", exception.Message, new Dictionary<string, object?> { ["idempotencyKey"] = exception.Key });
         }
         catch (JobRunningException exception)
         {

@@ -1,5 +1,6 @@
 using ClayBus.Contracts.Submission;
 using ClayBus.ServiceDefaults.Messaging;
+using ClayBus.Submitter.Dedupe;
 using ClayBus.Submitter.Routing;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace ClayBus.Submitter.Ingest;
 /// The limits of <c>POST /jobs</c> apply (<c>Ingest:MaxJsonBytes</c>, <c>Ingest:MaxJsonRows</c>): a message over
 /// one goes to <c>submit-job_error</c> whole, nothing published.
 /// </summary>
-public sealed class SubmitJobConsumer(JobPipeline pipeline, TableRouter router, IOptions<IngestOptions> ingest, ILogger<SubmitJobConsumer> logger) : IConsumer<SubmitJob>
+public sealed partial class SubmitJobConsumer(JobPipeline pipeline, TableRouter router, IOptions<IngestOptions> ingest, ILogger<SubmitJobConsumer> logger) : IConsumer<SubmitJob>
 {
     public async Task Consume(ConsumeContext<SubmitJob> context)
     {
@@ -43,12 +44,27 @@ public sealed class SubmitJobConsumer(JobPipeline pipeline, TableRouter router, 
             throw new InvalidJobException($"rows: has {message.Rows.Count:N0} rows; the limit is {limits.MaxJsonRows:N0} (Ingest:MaxJsonRows): split them into SubmitJob messages of at most {limits.MaxJsonRows:N0} rows");
         }
 
-        var report = await pipeline.RunAsync(JsonRows.From(message.Rows, context.CancellationToken), request, context, context.CancellationToken);
+        JobReport report;
+        try
+        {
+            var bodyHash = IdempotencyClaim.HashOf(context.ReceiveContext.Body.GetBytes());
+            report = await pipeline.RunAsync(JsonRows.From(message.Rows, context.CancellationToken), request with { BodyHash = bodyHash }, context, context.CancellationToken);
+        }
+        catch (IdempotencyConflictException exception)
+        {
+            // To submit-job_error with the reason (no retry): resending another job under a used key is a caller's bug.
+            LogConflict(exception.Key, request.Source);
+            throw new InvalidJobException("idempotencyKey: " + exception.Message);
+        }
+
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Job {JobId} from {Source}: {Accepted} rows accepted, admission {Admission}, duplicate submission {Duplicate}", report.JobId, request.Source, report.RowsAccepted, report.Admission, report.Duplicate);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "SubmitJob from {Source} reused idempotency key {IdempotencyKey} with a different body: sent to submit-job_error, nothing published")]
+    private partial void LogConflict(string idempotencyKey, string? source);
 }
 
 /// <summary>A <c>SubmitJob</c> message whose options or rows can never be accepted as sent.</summary>

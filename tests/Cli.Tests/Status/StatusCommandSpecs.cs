@@ -26,8 +26,21 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
         Assert.Contains(cli.Lines, line => line.Contains(delivering.ToString(), StringComparison.Ordinal) && line.Contains("delivering", StringComparison.Ordinal) && line.Contains("100/500", StringComparison.Ordinal));
         Assert.Contains(cli.Lines, line => line.Contains(done.ToString(), StringComparison.Ordinal) && line.Contains("completed", StringComparison.Ordinal) && line.Contains("500/500", StringComparison.Ordinal) && line.Contains("3,000", StringComparison.Ordinal));
         Assert.Contains("1,200 spent + 300 reserved of 5,000, 3,500 left", cli.Output, StringComparison.Ordinal);
-        Assert.Contains("Forecast: 900 credits/h, runs out at", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Forecast: 900 credits/h, limit reached at", cli.Output, StringComparison.Ordinal);
         Assert.Contains("GET /status/jobs", _monitor.Requests);
+    }
+
+    [Fact]
+    public async Task Should_say_not_today_once_nothing_burns()
+    {
+        _monitor.Budget = Budgets.Ok(perHour: 0m);
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("status", "--monitor", _monitor.Address.ToString());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Forecast: 0 credits/h, limit not reached today (1,500 of 5,000 by the reset at", cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("limit reached at", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]

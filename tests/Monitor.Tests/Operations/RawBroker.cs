@@ -53,6 +53,18 @@ public sealed class RawBroker : IAsyncDisposable
     /// <summary>Exact ready count (a passive declare), where the management API lags by a stats interval.</summary>
     public async Task<uint> ReadyAsync(string queue) => (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;
 
+    /// <summary>Takes every message of <paramref name="queue"/> with its redelivered flag (acked: the queue is empty after).</summary>
+    public async Task<List<(string Body, bool Redelivered)>> DrainWithFlagsAsync(string queue)
+    {
+        var messages = new List<(string Body, bool Redelivered)>();
+        while (await _channel.BasicGetAsync(queue, autoAck: true) is { } message)
+        {
+            messages.Add((Encoding.UTF8.GetString(message.Body.Span), message.Redelivered));
+        }
+
+        return messages;
+    }
+
     /// <summary>Takes every message of <paramref name="queue"/> in order (acked: the queue is empty after).</summary>
     public async Task<List<string>> DrainAsync(string queue)
     {

@@ -32,6 +32,7 @@ public sealed class EndpointAccessSpecs(MonitorFixture monitor) : IClassFixture<
         ["GET /status/webhooks"] = ApiRoles.Read,
         ["GET /status/dead-letters"] = ApiRoles.Read,
         ["GET /status/enrichers"] = ApiRoles.Read,
+        ["GET /status/key"] = ApiRoles.Read,
         ["GET /status/jobs"] = ApiRoles.Read,
         ["GET /status/jobs/{jobId:guid}"] = ApiRoles.Read,
         ["GET /rows/{rowId}"] = ApiRoles.Read,

@@ -43,6 +43,7 @@ public sealed class OperatorActionSpecs(MonitorFixture monitor) : IClassFixture<
         Assert.Equal("Submitted", entry.GetProperty("before").GetProperty("phase").GetString());
         Assert.Equal("Cancelled", entry.GetProperty("after").GetProperty("phase").GetString());
         Assert.Equal("wrong list uploaded", entry.GetProperty("reason").GetString());
+        Assert.Equal("succeeded", entry.GetProperty("state").GetString());
     }
 
     [Fact]
@@ -78,6 +79,23 @@ public sealed class OperatorActionSpecs(MonitorFixture monitor) : IClassFixture<
         Assert.Equal(OperatorName, entry.GetProperty("who").GetString());
         Assert.Equal(3, entry.GetProperty("before").GetProperty("messages").GetInt64());
         Assert.Equal(3, entry.GetProperty("after").GetProperty("moved").GetInt64());
+        Assert.Equal("succeeded", entry.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Should_not_audit_a_requeue_of_an_empty_queue()
+    {
+        (await monitor.Rabbit.Management.PutAsJsonAsync($"queues/{monitor.Rabbit.EscapedName}/empty-spec", new { durable = true })).EnsureSuccessStatusCode();
+        (await monitor.Rabbit.Management.PutAsJsonAsync($"queues/{monitor.Rabbit.EscapedName}/empty-spec_error", new { durable = true })).EnsureSuccessStatusCode();
+
+        using var response = await Operator(HttpMethod.Post, "dead-letters/empty-spec_error/requeue", null);
+        using var run = await Operator(HttpMethod.Post, "dead-letters/requeues", new { queue = "empty-spec_error" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("moved").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+        Assert.Equal("completed", (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
+        Assert.DoesNotContain(await Audit("dead-letters.requeue"), e => e.GetProperty("target").GetString() == "empty-spec_error");
     }
 
     [Theory]

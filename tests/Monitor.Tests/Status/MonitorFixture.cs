@@ -7,6 +7,7 @@ using ClayBus.Testing.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClayBus.Monitor.Tests.Status;
 
@@ -109,9 +110,22 @@ public sealed class MonitorFixture : InfrastructureFixture
         ["Tables:outbound-leads-tech:Variants:apollo"] = "outbound-leads-tech-no-apollo",
     });
 
-    /// <summary>Puts messages carrying MassTransit's fault headers into <c>{queue}_error</c>, as a failed consumer would.</summary>
-    public async Task DeadLetterAsync(string queue, string exceptionType, string message, int count)
+    /// <summary>
+    /// Puts messages carrying MassTransit's fault headers into <c>{queue}_error</c>, as a failed consumer would, and
+    /// (unless <paramref name="indexed"/> is false) indexes each as its <c>Fault&lt;T&gt;</c> would.
+    /// </summary>
+    public async Task DeadLetterAsync(string queue, string exceptionType, string message, int count, bool indexed = true)
     {
+        if (indexed)
+        {
+            var index = Services.GetRequiredService<ClayBus.Monitor.Status.DeadLetterIndexStore>();
+            for (var i = 0; i < count; i++)
+            {
+                await index.RecordAsync(new ClayBus.Monitor.Status.DeadLetterFault(
+                    Guid.NewGuid(), queue + "_error", exceptionType, ClayBus.Monitor.Status.FaultCause.Of(message), DateTimeOffset.UtcNow, null, null, null));
+            }
+        }
+
         var errorQueue = Uri.EscapeDataString(queue + "_error");
         (await Rabbit.Management.PutAsJsonAsync($"queues/{Rabbit.EscapedName}/{errorQueue}", new { durable = true })).EnsureSuccessStatusCode();
         for (var i = 0; i < count; i++)

@@ -70,6 +70,28 @@ public sealed class InputLimitSpecs(SubmitterHost host) : IAsyncLifetime
         await AssertStillTakesJobsAsync();
     }
 
+    [Fact]
+    public async Task Should_send_a_raw_submit_job_reusing_its_sources_key_with_another_body_to_the_error_queue()
+    {
+        host.Client();
+        var key = "erp-export-" + Guid.NewGuid().ToString("N");
+        await host.Broker.PublishRawAsync("submit-job", JsonSerializer.SerializeToUtf8Bytes(new { rows = Leads.Rows(5), source = "python-crm", idempotencyKey = key }), Guid.NewGuid().ToString());
+        await Eventually.Until(async () => await host.Broker.CountAsync(BrokerProbe.JobSubmittedQueue) == 1, TimeSpan.FromSeconds(30), "JobSubmitted for the first message");
+
+        var reused = Guid.NewGuid().ToString();
+        await host.Broker.PublishRawAsync("submit-job", JsonSerializer.SerializeToUtf8Bytes(new { rows = Leads.Rows(5), source = "python-crm", idempotencyKey = key }), reused);
+        var dead = await Eventually.Value(() => host.Broker.TakeAsync(ErrorQueue), taken => taken is not null, TimeSpan.FromSeconds(30), "the reused key in submit-job_error");
+
+        // Another source's identical key is its own job.
+        await host.Broker.PublishRawAsync("submit-job", JsonSerializer.SerializeToUtf8Bytes(new { rows = Leads.Rows(5), source = "python-erp", idempotencyKey = key }), Guid.NewGuid().ToString());
+        await Eventually.Until(async () => await host.Broker.CountAsync(BrokerProbe.JobSubmittedQueue) == 2, TimeSpan.FromSeconds(30), "JobSubmitted for the other source");
+
+        var (messageId, headers) = dead!.Value;
+        Assert.Equal(reused, messageId);
+        Assert.Equal(typeof(Submitter.Ingest.InvalidJobException).FullName, Text(headers, "MT-Fault-ExceptionType"));
+        Assert.Contains($"idempotency key '{key}' was already used for a different request", Text(headers, "MT-Fault-Message"), StringComparison.Ordinal);
+    }
+
     /// <summary>Publishes a raw <c>SubmitJob</c>, waits for it in <c>submit-job_error</c>, and returns the fault's reason.</summary>
     private async Task<string> RefusedAsync(object message)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ClayBus.Testing.Security;
 
 namespace ClayBus.Submitter.Tests.Integration;
 
@@ -62,13 +63,48 @@ public sealed class JobsApiSpecs(SubmitterHost host) : IAsyncLifetime
         var rows = Leads.Rows(60);
 
         var (firstStatus, first) = await Leads.PostJsonAsync(client, new { rows, idempotencyKey = key });
-        var (againStatus, again) = await Leads.PostJsonAsync(client, new { rows = Leads.Rows(60), idempotencyKey = key });
+        var (againStatus, again) = await Leads.PostJsonAsync(client, new { rows, idempotencyKey = key });
 
         Assert.Equal(HttpStatusCode.Accepted, firstStatus);
         Assert.Equal(HttpStatusCode.OK, againStatus);
         Assert.Equal(first.GetProperty("jobId").GetGuid(), again.GetProperty("jobId").GetGuid());
         Assert.True(again.GetProperty("duplicate").GetBoolean());
         Assert.Equal(2u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_used_idempotency_key_with_another_body_naming_the_key()
+    {
+        var client = host.Client();
+        var key = "crm-export-" + Guid.NewGuid();
+        var (firstStatus, _) = await Leads.PostJsonAsync(client, new { rows = Leads.Rows(60), idempotencyKey = key });
+
+        var (againStatus, again) = await Leads.PostJsonAsync(client, new { rows = Leads.Rows(60), idempotencyKey = key });
+
+        Assert.Equal(HttpStatusCode.Accepted, firstStatus);
+        Assert.Equal(HttpStatusCode.Conflict, againStatus);
+        Assert.Contains(key, again.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(2u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+    }
+
+    [Fact]
+    public async Task Should_keep_idempotency_keys_apart_per_api_key()
+    {
+        var key = "shared-name-" + Guid.NewGuid();
+        var rows = Leads.Rows(60);
+        var (ownerStatus, owner) = await Leads.PostJsonAsync(host.Client(), new { rows, idempotencyKey = key });
+
+        // Another caller picks the same key: its own job, never the owner's report; and it does not squat the owner's key.
+        var (otherStatus, other) = await Leads.PostJsonAsync(host.Client(key: TestKeys.Submitter), new { rows = Leads.Rows(60), idempotencyKey = key });
+        var (ownerAgainStatus, ownerAgain) = await Leads.PostJsonAsync(host.Client(), new { rows, idempotencyKey = key });
+
+        Assert.Equal(HttpStatusCode.Accepted, ownerStatus);
+        Assert.Equal(HttpStatusCode.Accepted, otherStatus);
+        Assert.NotEqual(owner.GetProperty("jobId").GetGuid(), other.GetProperty("jobId").GetGuid());
+        Assert.False(other.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, ownerAgainStatus);
+        Assert.Equal(owner.GetProperty("jobId").GetGuid(), ownerAgain.GetProperty("jobId").GetGuid());
+        Assert.Equal(4u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
     }
 
     [Fact]

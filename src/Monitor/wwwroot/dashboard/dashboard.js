@@ -109,12 +109,18 @@ function renderBudget(budget) {
     el("div", {}, el("b", {}, num(ledger.remaining)), "remaining"),
     el("div", {}, el("b", {}, num((budget.usedShare || 0) * 100, 1) + "%"), "of the budget"));
   drawBudgetChart(budget, used);
-  const forecast = budget.forecast;
-  let text;
-  if (forecast.creditsPerHour === null) text = "Forecast: not enough samples yet for a burn rate.";
-  else if (!forecast.exhaustsAt) text = "Forecast: " + num(forecast.creditsPerHour) + " credits/h; the budget lasts the day.";
-  else text = "Forecast: " + num(forecast.creditsPerHour) + " credits/h; runs out at " + when(forecast.exhaustsAt) + (forecast.beforeReset ? " (before the reset)" : " (after the reset)");
-  document.getElementById("budget-forecast").textContent = text;
+  document.getElementById("budget-forecast").textContent = forecastText(budget.forecast, ledger);
+}
+
+// The same words as `claybus status`, from the same fields the chart's dashed line is drawn from.
+function forecastText(forecast, ledger) {
+  const reset = when(ledger.nextResetAt);
+  switch (forecast.outlook) {
+    case "reached": return "Forecast: limit reached; deliveries wait for the reset (" + reset + ")";
+    case "today": return "Forecast: " + num(forecast.perHour, 0) + " credits/h, limit reached at " + when(forecast.limitReachedAt) + ", before the reset (" + reset + "): deliveries will pause";
+    case "not today": return "Forecast: " + num(forecast.perHour, 0) + " credits/h, limit not reached today (" + num(forecast.projectedAtReset, 0) + " of " + num(ledger.limit, 0) + " by the reset at " + reset + ")";
+    default: return "Forecast: not enough samples yet for a burn rate";
+  }
 }
 
 function drawBudgetChart(budget, used) {
@@ -124,7 +130,9 @@ function drawBudgetChart(budget, used) {
   const W = 1000, H = 220, L = 50, R = 20, T = 10, B = 25;
   const end = new Date(ledger.nextResetAt).getTime();
   const start = end - 24 * 3600 * 1000;
-  const now = Date.now();
+  // The Monitor's instant, so the solid line meets the dashed one whatever the browser's clock says.
+  const first = (budget.forecast.projection || [])[0];
+  const now = first ? new Date(first.at).getTime() : Date.now();
   const top = Math.max(ledger.limit, used) * 1.1 || 1;
   const x = (t) => L + ((Math.min(Math.max(t, start), end) - start) / (end - start)) * (W - L - R);
   const y = (v) => H - B - (Math.min(v, top) / top) * (H - T - B);
@@ -137,10 +145,13 @@ function drawBudgetChart(budget, used) {
   samples.push([now, used]);
   chart.append(svg("polyline", { points: samples.map(([t, v]) => x(t) + "," + y(v)).join(" "), fill: "none", stroke: "#3461d1", "stroke-width": 2.5 }));
   chart.append(svg("circle", { cx: x(now), cy: y(used), r: 4, fill: "#3461d1" }));
-  const rate = budget.forecast.creditsPerHour;
-  if (rate !== null && rate > 0) {
-    const untilEnd = used + rate * ((end - now) / 3600000);
-    chart.append(svg("line", { id: "forecast-line", x1: x(now), y1: y(used), x2: x(end), y2: y(untilEnd), stroke: "#3461d1", "stroke-dasharray": "6 4" }));
+  const projection = (budget.forecast.projection || []).map((p) => [new Date(p.at).getTime(), p.used]);
+  if (projection.length >= 2) {
+    chart.append(svg("polyline", { id: "forecast-line", points: projection.map(([t, v]) => x(t) + "," + y(v)).join(" "), fill: "none", stroke: "#3461d1", "stroke-dasharray": "6 4" }));
+    if (budget.forecast.outlook === "today") {
+      const [t, v] = projection[projection.length - 1];
+      chart.append(svg("circle", { id: "forecast-limit", cx: x(t), cy: y(v), r: 4, fill: "#d2423b" }));
+    }
   }
   for (let h = 0; h <= 24; h += 6) {
     const t = start + h * 3600000;
@@ -221,14 +232,46 @@ function renderDeadLetters(report) {
     return;
   }
   replace("dead-letters-body",
-    table(["queue", "depth"], queues.map((q) => [q.queue, num(q.depth, 0)])),
-    table(["group", "queue", "reason", "count"], report.groups.map((g) => [el("code", {}, g.id), g.queue, g.exceptionType + ": " + g.message, num(g.count, 0)])));
+    table(["queue", "depth", "unindexed"], queues.map((q) => [q.queue, num(q.depth, 0), num(q.unindexed || 0, 0)])),
+    table(["group", "queue", "cause", "count", "tables", "last failed", ""], report.groups.map((g) => [
+      el("code", {}, g.id), g.queue, g.exceptionType + ": " + g.message, num(g.count, 0),
+      Object.entries(g.tables || {}).map(([t, n]) => t + " " + num(n, 0)).join(", "), when(g.lastFailedAt),
+      canOperate ? requeueButton(g) : null,
+    ])),
+    el("p", { id: "requeue-result", class: "muted" }, requeueNote));
+}
+
+// Offered only to keys with the operate role (GET /status/key); the run is the CLI's paced requeue with its canary.
+let canOperate = false;
+let requeueNote = "";
+
+function requeueButton(group) {
+  const button = el("button", { type: "button", class: "requeue", "data-group": group.id }, "requeue");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const response = await fetch("/dead-letters/requeues", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-Api-Key": apiKey() || "" },
+      body: JSON.stringify({ queue: group.queue, group: group.id }),
+    });
+    const body = await response.json().catch(() => ({}));
+    requeueNote = response.ok
+      ? "Requeue run " + (body.runId || "") + " of group " + group.id + ": " + body.state + (body.reason ? " (" + body.reason + ")" : "")
+      : "Requeue of group " + group.id + " refused: " + (body.detail || response.status);
+    document.getElementById("requeue-result").textContent = requeueNote;
+  });
+  return button;
 }
 
 async function refresh() {
   if (!apiKey()) {
     askForKey();
     return;
+  }
+  try {
+    canOperate = (await load("/status/key")).roles.includes("operate");
+  } catch {
+    canOperate = false;
   }
   const sections = [
     ["/status/budget", renderBudget, "budget-figures"],
