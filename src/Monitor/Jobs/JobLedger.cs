@@ -56,6 +56,11 @@ public static class JobLedger
         }
 
         figures.BatchesDelivered++;
+        if (figures.LastDeliveredAt is null || delivered.DeliveredAt > figures.LastDeliveredAt)
+        {
+            figures.LastDeliveredAt = delivered.DeliveredAt;
+        }
+
         figures.RowsDelivered += delivered.SentRowIds.Count + delivered.SkippedRowIds.Count;
         figures.CreditsReserved += delivered.CreditsReserved;
         if (delivered.WebhookRecordsCap is > 0 and var cap)

@@ -163,4 +163,7 @@ public class TableFigures
     public decimal CreditsSpent { get; set; }
 
     public long Actions { get; set; }
+
+    /// <summary>The table's latest delivery: a block announced before it no longer holds the table.</summary>
+    public DateTimeOffset? LastDeliveredAt { get; set; }
 }

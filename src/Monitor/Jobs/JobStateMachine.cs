@@ -57,11 +57,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .IfElse(
                     c => JobPhaseRules.IsStuck(c.Saga, clock.GetUtcNow(), stuckAfter),
                     stuck => stuck
-                        .Then(c =>
-                        {
-                            var now = clock.GetUtcNow();
-                            JobLedger.BecameStuck(c.Saga, now, JobPhaseRules.LikelyCause(c.Saga, now));
-                        })
+                        .Activity(a => a.OfType<StuckCauseActivity>())
                         .TransitionTo(Stuck),
                     moving => moving.Schedule(
                         StuckCheck,

@@ -19,6 +19,7 @@ public sealed class JobReopeningSpecs : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly JobMessages _job = new(NewId.NextGuid());
+    private readonly FakeTableBlocks _blocks = new();
     private ServiceProvider _provider = null!;
     private ITestHarness _harness = null!;
     private ISagaStateMachineTestHarness<JobStateMachine, JobState> _saga = null!;
@@ -28,6 +29,7 @@ public sealed class JobReopeningSpecs : IAsyncLifetime
         _provider = new ServiceCollection()
             .AddSingleton(Options.Create(new JobTrackingOptions { StuckAfter = TimeSpan.FromMinutes(30) }))
             .AddSingleton<TimeProvider>(_clock)
+            .AddSingleton<ITableBlockReader>(_blocks)
             .AddMetrics()
             .AddSingleton<MonitorMetrics>()
             .AddMassTransitTestHarness(x =>
