@@ -40,6 +40,9 @@ public enum JobPhase
 /// <param name="RecoveredAt">When the job last left Stuck.</param>
 /// <param name="StuckEpisodes">How many times the job became stuck.</param>
 /// <param name="Tables">Each table's figures.</param>
+/// <param name="Reopens">How many times the job left a final state (requeued dead letters reached Clay); each
+/// reopening ends in another <see cref="JobCompleted"/> with the corrected figures, the latest one being the truth.</param>
+/// <param name="Episodes">The job's finishes and reopenings, oldest first (the latest ones when there are many).</param>
 public record JobCompleted(
     Guid JobId,
     JobPhase Phase,
@@ -62,7 +65,17 @@ public record JobCompleted(
     DateTimeOffset? StuckAt = null,
     DateTimeOffset? RecoveredAt = null,
     int StuckEpisodes = 0,
-    IReadOnlyList<JobTableFigures>? Tables = null);
+    IReadOnlyList<JobTableFigures>? Tables = null,
+    int Reopens = 0,
+    IReadOnlyList<JobEpisode>? Episodes = null);
+
+/// <summary>
+/// One step of a job's history after its first finish: <c>completed</c>, <c>completedWithFailures</c> or
+/// <c>reopened</c>, with when and why. Carried by <see cref="JobCompleted"/> and the status API.
+/// </summary>
+/// <param name="Phase">The phase entered, camelCase (<c>reopened</c> when the job left a final state).</param>
+/// <param name="Reason">Why a job reopened (e.g. a requeued dead-lettered batch was delivered); null for a finish.</param>
+public record JobEpisode(string Phase, DateTimeOffset At, string? Reason = null);
 
 /// <summary>One table's share of a finished job, in <see cref="JobCompleted"/>.</summary>
 /// <param name="RowsNoData">Called back with no data from any provider.</param>

@@ -46,7 +46,21 @@ public static class JobLedger
         }
 
         var figures = Table(job, delivered.TableKey);
+        if (job.DeadLetteredBatches.Remove(delivered.BatchId))
+        {
+            // A requeued dead letter reached Clay: its rows move from dead-lettered to delivered, counted once.
+            var rows = job.DeadLetteredBatchRows.Remove(delivered.BatchId, out var counted) ? counted : delivered.SentRowIds.Count + delivered.SkippedRowIds.Count;
+            figures.BatchesDeadLettered = Math.Max(0, figures.BatchesDeadLettered - 1);
+            figures.RowsDeadLettered = Math.Max(0, figures.RowsDeadLettered - rows);
+            figures.RowsRequeued += rows;
+        }
+
         figures.BatchesDelivered++;
+        if (figures.LastDeliveredAt is null || delivered.DeliveredAt > figures.LastDeliveredAt)
+        {
+            figures.LastDeliveredAt = delivered.DeliveredAt;
+        }
+
         figures.RowsDelivered += delivered.SentRowIds.Count + delivered.SkippedRowIds.Count;
         figures.CreditsReserved += delivered.CreditsReserved;
         if (delivered.WebhookRecordsCap is > 0 and var cap)
@@ -59,13 +73,28 @@ public static class JobLedger
         return true;
     }
 
-    /// <returns><c>false</c> when the batch was already counted as dead-lettered.</returns>
+    /// <summary>Whether a delivery would change the figures (a batch not counted as delivered yet).</summary>
+    public static bool IsNew(JobState job, BatchDelivered delivered) => !job.DeliveredBatches.Contains(delivered.BatchId);
+
+    /// <summary>Whether a dead letter would change the figures: a batch neither delivered nor dead-lettered yet.</summary>
+    public static bool IsNew(JobState job, DeliverBatch batch) =>
+        !job.DeliveredBatches.Contains(batch.BatchId) && !job.DeadLetteredBatches.Contains(batch.BatchId);
+
+    /// <summary>Whether a progress message would raise any callback counter.</summary>
+    public static bool IsNew(JobState job, JobProgressed progress) =>
+        progress.Tables.Any(t => !job.Tables.TryGetValue(t.TableKey, out var figures)
+            || t.RowsEnriched > figures.RowsEnriched || t.RowsNoData > figures.RowsNoData || t.RowsError > figures.RowsError);
+
+    /// <returns><c>false</c> when the batch was already counted as dead-lettered, or as delivered (Clay has its rows:
+    /// a fault that arrives after the requeued copy's delivery is stale).</returns>
     public static bool DeadLettered(JobState job, DeliverBatch batch, DateTimeOffset at)
     {
-        if (!job.DeadLetteredBatches.Add(batch.BatchId))
+        if (job.DeliveredBatches.Contains(batch.BatchId) || !job.DeadLetteredBatches.Add(batch.BatchId))
         {
             return false;
         }
+
+        job.DeadLetteredBatchRows[batch.BatchId] = batch.Rows.Count;
 
         var figures = Table(job, batch.TableKey);
         figures.BatchesDeadLettered++;
@@ -157,14 +186,29 @@ public static class JobLedger
             t.Value.RowsEnriched,
             t.Value.RowsNoData,
             t.Value.RowsError,
-            t.Value.RowsDeadLettered,
+            RowsDeadLettered(t.Value),
             t.Value.CreditsEstimated,
             t.Value.CreditsReserved,
-            t.Value.CreditsSpent))]);
+            t.Value.CreditsSpent))],
+        job.Reopens,
+        [.. job.Episodes]);
 
     /// <summary>Rows with a final outcome: enriched, failed, or dead-lettered.</summary>
     public static int RowsAccountedFor(JobState job) =>
-        job.Tables.Values.Sum(t => t.RowsEnriched + t.RowsNoData + t.RowsError + t.RowsDeadLettered);
+        job.Tables.Values.Sum(t => RowsCalledBack(t) + RowsDeadLettered(t));
+
+    public static int RowsCalledBack(TableFigures table) => table.RowsEnriched + table.RowsNoData + table.RowsError;
+
+    /// <summary>
+    /// Dead-lettered rows that have not called back. Callbacks beyond the delivered rows can only be rows of a
+    /// requeued dead letter whose <c>BatchDelivered</c> has not arrived yet: they leave the dead letters at once, so
+    /// no row is counted both as dead-lettered and as called back, whichever event comes first.
+    /// </summary>
+    public static int RowsDeadLettered(TableFigures table)
+    {
+        var ahead = Math.Max(0, RowsCalledBack(table) - table.RowsDelivered);
+        return Math.Max(0, table.RowsDeadLettered - ahead);
+    }
 
     /// <summary>Rows still waiting for Clay or for delivery, not counting rows held for the budget reset.</summary>
     public static int RowsOutstanding(JobState job)

@@ -41,10 +41,27 @@ public static class JobPhaseRules
         return due < TimeSpan.FromSeconds(1) ? stuckAfter : due;
     }
 
-    /// <summary>The likeliest reason for a stuck job, chosen by evidence in the job's own figures.</summary>
-    public static string LikelyCause(JobState job, DateTimeOffset now)
+    /// <summary>
+    /// A delivery this close to a webhook's cap is evidence that Clay may be dropping records over it. The Enricher
+    /// rotates at 90% of the cap by default (45,000 of 50,000), so the share a job can see stops just below 0.9.
+    /// </summary>
+    public const double SilentExhaustionShare = 0.89;
+
+    /// <summary>
+    /// The likeliest reason for a stuck job: a block the Enricher announced for one of its tables that still has
+    /// unsent rows and no delivery since (full table, spent webhook pool), else evidence in the job's own figures.
+    /// </summary>
+    public static string LikelyCause(JobState job, DateTimeOffset now, IReadOnlyCollection<TableBlock>? blocks = null)
     {
-        if (job.MaxWebhookUsage >= 0.95)
+        if (Blocking(job, blocks ?? []) is { } block)
+        {
+            var waiting = RowsUnsent(job.Tables[block.TableKey]);
+            return block.Kind == TableBlockKind.TableFull
+                ? $"table {block.TableKey} is full ({block.Detail}): {waiting} of its rows wait; create a new table and route to it, or make the table auto-delete"
+                : $"every webhook of table {block.TableKey} is spent ({block.Detail}): {waiting} of its rows wait; add a webhook to Tables:{block.TableKey}:Webhooks";
+        }
+
+        if (job.MaxWebhookUsage >= SilentExhaustionShare)
         {
             return $"webhook possibly exhausted silently: a delivery used {job.MaxWebhookUsage:P0} of the webhook's lifetime cap, and Clay drops records over the cap without an error";
         }
@@ -63,4 +80,16 @@ public static class JobPhaseRules
         var quiet = now - job.LastCallbackAt.Value;
         return $"Clay backlog: {JobLedger.RowsAccountedFor(job)} rows called back, none for {quiet.TotalMinutes:F0} min while {JobLedger.RowsOutstanding(job)} are outstanding";
     }
+
+    /// <summary>The latest block of a job's table that still explains its waiting rows.</summary>
+    public static TableBlock? Blocking(JobState job, IReadOnlyCollection<TableBlock> blocks) =>
+        blocks
+            .Where(b => job.Tables.TryGetValue(b.TableKey, out var table)
+                && (RowsUnsent(table) > 0 || !job.SubmissionKnown)
+                && (table.LastDeliveredAt is null || table.LastDeliveredAt < b.At))
+            .OrderByDescending(b => b.At)
+            .FirstOrDefault();
+
+    private static int RowsUnsent(TableFigures table) =>
+        Math.Max(0, table.RowsAccepted - table.RowsHeld - table.RowsDelivered - table.RowsDeadLettered);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ClayBus.Contracts.Submission;
+using ClayBus.Contracts.Tracking;
 using MassTransit;
 
 namespace ClayBus.Monitor.Jobs;
@@ -36,6 +37,9 @@ public class JobState : SagaStateMachineInstance, ISagaVersion
 
     public HashSet<Guid> DeadLetteredBatches { get; set; } = [];
 
+    /// <summary>Rows of each dead-lettered batch, so a requeued one moves exactly its rows back (absent in older sagas).</summary>
+    public Dictionary<Guid, int> DeadLetteredBatchRows { get; set; } = [];
+
     /// <summary>Highest share of a webhook's lifetime cap seen in this job's deliveries (evidence for a silently exhausted webhook).</summary>
     public double MaxWebhookUsage { get; set; }
 
@@ -67,6 +71,15 @@ public class JobState : SagaStateMachineInstance, ISagaVersion
 
     public string? LikelyCause { get; set; }
 
+    /// <summary>How many times the job left a final state because requeued dead letters (or their callbacks) arrived.</summary>
+    public int Reopens { get; set; }
+
+    /// <summary>When the job last reopened (null: never).</summary>
+    public DateTimeOffset? ReopenedAt { get; set; }
+
+    /// <summary>Finishes and reopenings, oldest first, at most <see cref="JobEpisodes.Kept"/>.</summary>
+    public List<JobEpisode> Episodes { get; set; } = [];
+
     public DateTimeOffset? CompletedAt { get; set; }
 
     public DateTimeOffset? CancelledAt { get; set; }
@@ -85,7 +98,7 @@ public class JobState : SagaStateMachineInstance, ISagaVersion
     public int RowsDelivered => Tables.Values.Sum(t => t.RowsDelivered);
 
     [JsonIgnore]
-    public int RowsDeadLettered => Tables.Values.Sum(t => t.RowsDeadLettered);
+    public int RowsDeadLettered => Tables.Values.Sum(JobLedger.RowsDeadLettered);
 
     [JsonIgnore]
     public int RowsEnriched => Tables.Values.Sum(t => t.RowsEnriched);
@@ -128,7 +141,11 @@ public class TableFigures
 
     public int BatchesDeadLettered { get; set; }
 
+    /// <summary>Dead-lettered rows as the faults counted them; <see cref="JobLedger.RowsDeadLettered"/> is what remains.</summary>
     public int RowsDeadLettered { get; set; }
+
+    /// <summary>Rows of dead-lettered batches that reached Clay after a requeue.</summary>
+    public int RowsRequeued { get; set; }
 
     public int RowsEnriched { get; set; }
 
@@ -146,4 +163,7 @@ public class TableFigures
     public decimal CreditsSpent { get; set; }
 
     public long Actions { get; set; }
+
+    /// <summary>The table's latest delivery: a block announced before it no longer holds the table.</summary>
+    public DateTimeOffset? LastDeliveredAt { get; set; }
 }

@@ -57,11 +57,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .IfElse(
                     c => JobPhaseRules.IsStuck(c.Saga, clock.GetUtcNow(), stuckAfter),
                     stuck => stuck
-                        .Then(c =>
-                        {
-                            var now = clock.GetUtcNow();
-                            JobLedger.BecameStuck(c.Saga, now, JobPhaseRules.LikelyCause(c.Saga, now));
-                        })
+                        .Activity(a => a.OfType<StuckCauseActivity>())
                         .TransitionTo(Stuck),
                     moving => moving.Schedule(
                         StuckCheck,
@@ -71,11 +67,25 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         // Stuck waits for progress, not for another timeout: leaving Stuck schedules the next check.
         During(Stuck, Ignore(StuckCheck.Received));
 
+        // A finished job reopens when its figures change: requeued dead letters reach Clay after it finished.
+        // Repeated and stale events change nothing and are ignored as before.
         During(Completed, CompletedWithFailures,
             Ignore(JobSubmitted),
-            Ignore(BatchDelivered),
-            Ignore(BatchDeadLettered),
-            Ignore(JobProgressed),
+            Reopen(
+                When(BatchDelivered),
+                c => JobLedger.IsNew(c.Saga, c.Message),
+                c => JobLedger.Delivered(c.Saga, c.Message),
+                c => JobEpisodes.DeliveredReason(c.Message.BatchId, c.Message.TableKey)),
+            Reopen(
+                When(BatchDeadLettered),
+                c => JobLedger.IsNew(c.Saga, c.Message.Message),
+                c => JobLedger.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp),
+                c => JobEpisodes.DeadLetteredReason(c.Message.Message.BatchId, c.Message.Message.TableKey)),
+            Reopen(
+                When(JobProgressed),
+                c => JobLedger.IsNew(c.Saga, c.Message),
+                c => JobLedger.Progress(c.Saga, c.Message),
+                _ => JobEpisodes.ProgressReason),
             Ignore(HeldBatchesReleased),
             Ignore(CancelJob),
             Ignore(StuckCheck.Received));
@@ -107,6 +117,21 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         WhenEnter(Cancelled, x => x
             .Unschedule(StuckCheck)
             .Publish(c => new JobCancelled(c.Saga.CorrelationId, c.Saga.CancelledBy ?? "unknown", c.Saga.CancelledAt ?? clock.GetUtcNow())));
+
+        // Leaving the final state first makes a re-finish enter it again, which publishes the corrected summary.
+        EventActivityBinder<JobState, T> Reopen<T>(
+            EventActivityBinder<JobState, T> binder,
+            StateMachineCondition<JobState, T> changesFigures,
+            Action<BehaviorContext<JobState, T>> count,
+            Func<BehaviorContext<JobState, T>, string> reason)
+            where T : class =>
+            binder.If(changesFigures, reopen => FollowFigures(reopen
+                    .Then(c => JobEpisodes.Reopened(c.Saga, clock.GetUtcNow(), reason(c)))
+                    .Then(count)
+                    .TransitionTo(Delivering))
+                .If(
+                    c => !JobEpisodes.IsFinished(c.Saga.CurrentState),
+                    open => open.Schedule(StuckCheck, c => new StuckCheckDue(c.Saga.CorrelationId), c => stuckAfter)));
 
         EventActivityBinder<JobState, T> Open<T>(EventActivityBinder<JobState, T> binder)
             where T : class =>
@@ -156,6 +181,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     private EventActivityBinder<JobState> Finish(EventActivityBinder<JobState> binder, TimeProvider clock) =>
         binder
             .Then(c => c.Saga.CompletedAt ??= clock.GetUtcNow())
+            .Then(c => JobEpisodes.Finished(c.Saga, c.Saga.CompletedAt ?? clock.GetUtcNow()))
             .Unschedule(StuckCheck)
             .Publish(c => JobLedger.Summary(c.Saga, Enum.Parse<JobPhase>(c.Saga.CurrentState), c.Saga.CompletedAt ?? clock.GetUtcNow()));
 

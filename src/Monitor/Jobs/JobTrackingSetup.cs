@@ -14,6 +14,8 @@ public static class JobTrackingSetup
         builder.Services.AddValidatedOptions<JobTrackingOptions>(JobTrackingOptions.Section);
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<JobProgressSignal>();
+        builder.Services.AddSingleton<TableBlockStore>();
+        builder.Services.AddSingleton<ITableBlockReader>(provider => provider.GetRequiredService<TableBlockStore>());
         builder.Services.AddHostedService<JobProgressAggregator>();
         return builder;
     }

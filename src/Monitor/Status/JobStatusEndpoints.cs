@@ -12,6 +12,9 @@ namespace ClayBus.Monitor.Status;
 /// <param name="StuckAt">When the job first became stuck.</param>
 /// <param name="LastStuckAt">When its latest stuck episode began.</param>
 /// <param name="RecoveredAt">When it last left Stuck.</param>
+/// <param name="Reopens">How many times the finished job reopened (requeued dead letters reached Clay).</param>
+/// <param name="ReopenedAt">When it last reopened; <see cref="Phase"/> is where it is now.</param>
+/// <param name="Episodes">Finishes and reopenings, oldest first.</param>
 public sealed record JobSummary(
     Guid JobId,
     string Phase,
@@ -41,9 +44,14 @@ public sealed record JobSummary(
     DateTimeOffset? LastStuckAt = null,
     DateTimeOffset? RecoveredAt = null,
     int StuckEpisodes = 0,
-    DateTimeOffset? CancelledAt = null);
+    DateTimeOffset? CancelledAt = null,
+    int Reopens = 0,
+    DateTimeOffset? ReopenedAt = null,
+    IReadOnlyList<JobEpisode>? Episodes = null);
 
 /// <param name="RowsHeld">Rows held for the budget reset at submission (the job's <c>rowsHeld</c> subtracts those released since).</param>
+/// <param name="RowsDeadLettered">Dead-lettered rows not (yet) requeued to Clay.</param>
+/// <param name="RowsRequeued">Rows of dead-lettered batches that reached Clay after a requeue (now among the delivered).</param>
 
 public sealed record TableProgress(
     string TableKey,
@@ -60,7 +68,8 @@ public sealed record TableProgress(
     decimal CreditsSpent,
     int RowsRejected = 0,
     int RowsDeduplicated = 0,
-    decimal CreditsReserved = 0);
+    decimal CreditsReserved = 0,
+    int RowsRequeued = 0);
 
 public static class JobStatusEndpoints
 {
@@ -140,12 +149,13 @@ public static class JobStatusEndpoints
             t.Value.RowsEnriched,
             t.Value.RowsNoData,
             t.Value.RowsError,
-            t.Value.RowsDeadLettered,
+            JobLedger.RowsDeadLettered(t.Value),
             t.Value.CreditsEstimated,
             t.Value.CreditsSpent,
             t.Value.RowsRejected,
             t.Value.RowsDeduplicated,
-            t.Value.CreditsReserved)).ToList(),
+            t.Value.CreditsReserved,
+            t.Value.RowsRequeued)).ToList(),
         job.RowsRejected,
         job.RowsDeduplicated,
         JobLedger.RowsHeld(job),
@@ -159,7 +169,10 @@ public static class JobStatusEndpoints
         job.LastStuckAt ?? job.StuckAt,
         job.RecoveredAt,
         job.StuckEpisodes,
-        job.CancelledAt);
+        job.CancelledAt,
+        job.Reopens,
+        job.ReopenedAt,
+        job.Episodes);
 
     private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }

@@ -39,6 +39,7 @@ public static class StatusSetup
         bus.AddConsumer<WebhookRotatedConsumer, WebhookRotatedConsumerDefinition>();
         bus.AddConsumer<WebhookCapacityLowConsumer, WebhookCapacityLowConsumerDefinition>();
         bus.AddConsumer<WebhookPoolExhaustedConsumer, WebhookPoolExhaustedConsumerDefinition>();
+        bus.AddConsumer<TableFullConsumer, TableFullConsumerDefinition>();
         bus.AddConsumer<JobSubmittedConsumer, JobSubmittedConsumerDefinition>();
         bus.AddConsumer<DeliveryPausedConsumer, DeliveryPausedConsumerDefinition>();
         bus.AddConsumer<DeliveryResumedConsumer, DeliveryResumedConsumerDefinition>();

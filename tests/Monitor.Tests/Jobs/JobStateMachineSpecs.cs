@@ -16,6 +16,7 @@ namespace ClayBus.Monitor.Tests.Jobs;
 public sealed class JobStateMachineSpecs : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTableBlocks _blocks = new();
     private ServiceProvider _provider = null!;
     private ITestHarness _harness = null!;
     private ISagaStateMachineTestHarness<JobStateMachine, JobState> _saga = null!;
@@ -25,6 +26,7 @@ public sealed class JobStateMachineSpecs : IAsyncLifetime
         _provider = new ServiceCollection()
             .AddSingleton(Options.Create(new JobTrackingOptions { StuckAfter = TimeSpan.FromMinutes(30) }))
             .AddSingleton<TimeProvider>(_clock)
+            .AddSingleton<ITableBlockReader>(_blocks)
             .AddMetrics()
             .AddSingleton<MonitorMetrics>()
             .AddMassTransitTestHarness(x =>
@@ -122,6 +124,24 @@ public sealed class JobStateMachineSpecs : IAsyncLifetime
         var completed = await Published<JobCompleted>(job.JobId);
         Assert.Equal((firstStuck, done, 2), (completed.StuckAt, completed.RecoveredAt, completed.StuckEpisodes));
         Assert.Equal(new[] { firstStuck, secondStuck }, _harness.Published.Select<JobStuck>(m => m.Context.Message.JobId == job.JobId).Select(m => m.Context.Message.At).Order());
+    }
+
+    [Fact]
+    public async Task Should_name_the_full_table_as_the_likely_cause_when_the_job_gets_stuck()
+    {
+        var job = new JobMessages(NewId.NextGuid());
+        await _harness.Bus.Publish(job.Submitted());
+        await _harness.Bus.Publish(job.Delivered(0, at: _clock.GetUtcNow()));
+        Assert.NotNull(await _saga.Exists(job.JobId, m => m.Delivering));
+        _blocks.Blocks.Add(new TableBlock(job.Table, TableBlockKind.TableFull, _clock.GetUtcNow().AddSeconds(1), "45000 rows sent of 45000"));
+
+        _clock.Advance(TimeSpan.FromMinutes(31));
+        await _harness.Bus.Publish(new StuckCheckDue(job.JobId));
+        Assert.NotNull(await _saga.Exists(job.JobId, m => m.Stuck));
+
+        var stuck = await Published<JobStuck>(job.JobId);
+        Assert.StartsWith($"table {job.Table} is full", stuck.LikelyCause, StringComparison.Ordinal);
+        Assert.Equal(stuck.LikelyCause, _saga.Sagas.Contains(job.JobId)!.LikelyCause);
     }
 
     [Fact]
