@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ClayBus.Monitor.Jobs;
 using ClayBus.Monitor.Metrics;
+using ClayBus.ServiceDefaults.Security;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,17 @@ public static partial class CallbackEndpoints
     public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/clay/callbacks/{table}", Receive);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// <c>GET /status/callbacks</c>, behind an API key (the receiver itself is not): refused callbacks over every
+    /// Monitor. Forged ones mean someone holds the secret; rejected amounts, a misconfigured column.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCallbackStatus(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/status/callbacks", async (CallbackLedger ledger) => Results.Ok(new CallbackStatus(await ledger.Refused())))
+            .RequireAuthorization(ApiRoles.Read);
         return endpoints;
     }
 
@@ -72,13 +84,15 @@ public static partial class CallbackEndpoints
 
         using var span = CallbackTracing.Start(callback!, table);
         var now = clock.GetUtcNow();
-        var recording = await ledger.Record(callback!, callback!.JobId, table, now);
+        var named = callback!.JobId;
+        var recording = await ledger.Record(callback, named, table, now);
         if (recording.Record == CallbackRecord.JobFromDelivery)
         {
-            recording = await ledger.Record(callback, recording.DeliveredJob, table, now);
+            named = recording.DeliveredJob;
+            recording = await ledger.Record(callback, named, table, now);
         }
 
-        var jobId = callback.JobId ?? recording.DeliveredJob ?? Guid.Empty;
+        var jobId = named ?? Guid.Empty;
         switch (recording.Record)
         {
             case CallbackRecord.UnknownRow or CallbackRecord.UnknownRowAgain or CallbackRecord.JobFromDelivery:
@@ -98,8 +112,8 @@ public static partial class CallbackEndpoints
                 return Results.Ok();
         }
 
-        // New, or a duplicate whose first attempt could not publish: the row event goes out (again).
-        await publisher.Publish(RowOutcomes.ToEvent(callback, jobId, table, now), http.RequestAborted);
+        // New, or a duplicate whose first attempt could not publish: the row event goes out (again), as first settled.
+        await publisher.Publish(RowOutcomes.ToEvent(recording.Settled ?? callback, jobId, table, now), http.RequestAborted);
         await ledger.MarkPublished(callback, jobId);
         if (recording.Record == CallbackRecord.New)
         {
@@ -176,3 +190,6 @@ public static partial class CallbackEndpoints
     [LoggerMessage(LogLevel.Information, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives; if that never comes, check the table's callback column (claybus_row_id)")]
     private static partial void LogUnknownRow(ILogger logger, string rowId, string jobId, string tableKey);
 }
+
+/// <summary><c>GET /status/callbacks</c>: callbacks answered 2xx that settled nothing, by outcome.</summary>
+public sealed record CallbackStatus(IReadOnlyDictionary<string, long> Refused);

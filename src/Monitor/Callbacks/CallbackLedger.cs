@@ -36,7 +36,8 @@ public enum CallbackRecord
 /// <summary>What <see cref="CallbackLedger.Record"/> did.</summary>
 /// <param name="PendingRows">When new: rows the job gathered since its last progress message.</param>
 /// <param name="DeliveredJob">The job of the row's delivery record, when the ledger read it.</param>
-public readonly record struct CallbackRecording(CallbackRecord Record, long PendingRows, Guid? DeliveredJob = null);
+/// <param name="Settled">For <see cref="CallbackRecord.DuplicateUnpublished"/>: the row as its first callback settled it.</param>
+public readonly record struct CallbackRecording(CallbackRecord Record, long PendingRows, Guid? DeliveredJob = null, ClayCallback? Settled = null);
 
 /// <summary>
 /// Row-level facts in Redis, so the job saga never sees a single callback: one Lua call per callback marks the row
@@ -74,7 +75,10 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
         local mark = redis.call('GET', KEYS[2])
         if mark then
           redis.call('HINCRBY', KEYS[1], 'callbacks', 1)
-          if mark == 'pending' then return {2, 0} end
+          if mark == 'pending' then
+            local first = redis.call('HMGET', KEYS[1], 'outcome', 'provider', 'dataCredits', 'actions', 'creditsUnknown')
+            return {2, 0, first[1] or '', first[2] or '', first[3] or '0', first[4] or '0', first[5] or '0'}
+          end
           return {1, 0}
         end
         redis.call('SET', KEYS[2], 'pending', 'PX', ARGV[7])
@@ -137,8 +141,21 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
             _ => CallbackRecord.JobFromDelivery,
         };
         Guid? delivered = record == CallbackRecord.JobFromDelivery && Guid.TryParse((string?)result[2], out var job) ? job : null;
-        return new CallbackRecording(record, (long)result[1], delivered);
+        return new CallbackRecording(record, (long)result[1], delivered, record == CallbackRecord.DuplicateUnpublished ? FirstSettled(callback, result) : null);
     }
+
+    /// <summary>
+    /// The row as its first callback settled it: a repeat that publishes the row event again (because the first was
+    /// not confirmed published) must carry the first one's charge, not its own, or the Enricher could settle either.
+    /// </summary>
+    private static ClayCallback FirstSettled(ClayCallback repeat, RedisResult[] result) => repeat with
+    {
+        Status = (string?)result[2] is { Length: > 0 } status ? status : repeat.Status,
+        SuccessfulProvider = (string?)result[3] is { Length: > 0 } provider ? provider : null,
+        DataCredits = decimal.TryParse((string?)result[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var credits) ? credits : 0,
+        Actions = int.TryParse((string?)result[5], CultureInfo.InvariantCulture, out var actions) ? actions : 0,
+        CreditsUnknown = (string?)result[6] == "1",
+    };
 
     /// <summary>Counts a callback refused before Redis was asked (its amounts), beside the forged ones the script counts.</summary>
     public Task CountRefused(string outcome) => redis.Database.HashIncrementAsync(RefusedKey, outcome);

@@ -34,7 +34,7 @@ public sealed partial class BatchDeliveredConsumer(
             var recording = await ledger.Record(callback, jobId, parked.TableKey, parked.ReceivedAt);
             if (recording.Record is CallbackRecord.New or CallbackRecord.DuplicateUnpublished)
             {
-                await context.Publish(RowOutcomes.ToEvent(callback, jobId, parked.TableKey, parked.ReceivedAt));
+                await context.Publish(RowOutcomes.ToEvent(recording.Settled ?? callback, jobId, parked.TableKey, parked.ReceivedAt));
                 await ledger.MarkPublished(callback, jobId);
                 CallbackEndpoints.Count(metrics, callback);
                 LogSettled(rowId, jobId);
