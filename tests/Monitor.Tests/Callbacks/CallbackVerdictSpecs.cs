@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClayBus.Contracts.Tracking;
 using ClayBus.Monitor.Callbacks;
 
@@ -79,6 +80,23 @@ public class CallbackVerdictSpecs
     public void Should_name_each_refusal_for_the_metric_and_the_counter(CallbackVerdictKind verdict, string outcome)
     {
         Assert.Equal(outcome, CallbackVerdict.Outcome(verdict));
+    }
+
+    [Theory]
+    [InlineData("-1", 100, nameof(CallbackOptions.MaxDataCreditsPerRow))]
+    [InlineData("1000", 0, nameof(CallbackOptions.MaxActionsPerRow))]
+    public void Should_refuse_limits_out_of_range_at_start_naming_the_key(string credits, int actions, string key)
+    {
+        var options = new CallbackOptions
+        {
+            Secrets = ["test-only-callback-secret-1"],
+            MaxDataCreditsPerRow = decimal.Parse(credits, System.Globalization.CultureInfo.InvariantCulture),
+            MaxActionsPerRow = actions,
+        };
+        var failures = new List<ValidationResult>();
+
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), failures, validateAllProperties: true));
+        Assert.Contains(failures, failure => failure.MemberNames.Contains(key) && failure.ErrorMessage!.Contains("e.g.", StringComparison.Ordinal));
     }
 
     private static ClayCallback Callback(Guid? jobId, decimal credits, int actions) =>
