@@ -53,6 +53,7 @@ public sealed class RecordedExit : IStalledProcessExit
     public void Exit(string stalledQueues) => _stalled.TrySetResult(stalledQueues);
 }
 
+[Trait("Category", "Integration")]
 public class ConsumerWatchdogSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Submitter.Tests.Dedupe;
 
 /// <summary>A job's idempotency key on the real Redis: held while the job runs, free again soon after its Submitter dies.</summary>
+[Trait("Category", "Integration")]
 public sealed class JobIdempotencySpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

@@ -4,6 +4,7 @@ using System.Text;
 namespace ClayBus.Submitter.Tests.Integration;
 
 [Collection(SubmitterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class JobsApiSpecs(SubmitterHost host) : IAsyncLifetime
 {
     public Task InitializeAsync() => host.ResetAsync();
