@@ -47,6 +47,7 @@ if [ -z "$filter" ]; then
 fi
 
 echo "== tests"
+tests_started=$SECONDS
 results="TestResults/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$results"
 projects=(tests/*.Tests/*.Tests.csproj)
@@ -58,7 +59,7 @@ run_project() {
   local project=$1 name; name=$(basename "$project" .csproj); shift
   local started=$SECONDS
   dotnet test "$project" "${args[@]}" --logger "trx;LogFileName=$name.trx" "$@" >"$results/$name.log" 2>&1
-  { echo "-- $project ($((SECONDS - started)) s)"; cat "$results/$name.log"; } >&2
+  { echo "-- $project ($((SECONDS - started)) s)"; cat "$results/$name.log"; }
 }
 
 # Runs the given projects, at most $1 at a time.
@@ -106,5 +107,6 @@ if [ "$reports" -lt "${#projects[@]}" ]; then
   echo "only $reports of ${#projects[@]} test projects reported results (a test host crashed?)"
   failed=$((failed + ${#projects[@]} - reports))
 fi
+echo "tests took $((SECONDS - tests_started)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
