@@ -1,23 +1,40 @@
 #!/usr/bin/env bash
-# The README's test command, and the only thing .ci/run calls. Installs and starts what the tests need (RabbitMQ,
-# Redis, Python's pika for the non-.NET publisher), builds, checks formatting, runs every test project, and ends
-# with the plain total "N passed, N failed". Exit code 0 only if every check and every test passed.
-#   scripts/test.sh                 the default run (under 30 minutes on 2 cores)
+# The README's test command, and the only thing .ci/run calls. Ends with the plain total "N passed, N failed"; exit
+# code 0 only if every check and every test passed.
+#   scripts/test.sh                 everything: installs and starts RabbitMQ, Redis and the prerequisites, builds,
+#                                   checks formatting and the deployment files, runs every test project
+#   scripts/test.sh --fast          only the specs without the Integration trait: needs nothing installed or running
 #   CLAYBUS_FULL=1 scripts/test.sh  the full counts of the end-to-end and fault suites
-#   scripts/test.sh --filter X      only tests matching a dotnet test filter (skips the checks)
+#   scripts/test.sh --filter X      only tests matching a dotnet test filter (skips the checks); combines with --fast
+# Parallelism (2 cores): CLAYBUS_TEST_JOBS projects at once before the end-to-end suite (default 2), and
+# CLAYBUS_E2E_LANES end-to-end classes at once (default 2; 1 runs them one after another).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-filter=""
-if [ "${1:-}" = "--filter" ]; then filter="${2:?--filter needs an expression}"; fi
+fast=""; filter=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fast) fast=1; shift ;;
+    --filter) filter="${2:?--filter needs an expression}"; shift 2 ;;
+    *) echo "unknown option '$1' (use --fast and/or --filter X)"; echo "0 passed, 1 failed"; exit 2 ;;
+  esac
+done
+jobs_at_once="${CLAYBUS_TEST_JOBS:-2}"
+e2e_lanes="${CLAYBUS_E2E_LANES:-2}"
 
-scripts/infra.sh up || { echo "infrastructure did not come up"; echo "0 passed, 1 failed"; exit 1; }
-scripts/prerequisites.sh || { echo "test prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
-# The production topology for the node-loss scenarios, started beside the build (it takes a minute on a fresh machine).
-cluster_log=$(mktemp)
-scripts/cluster.sh up >"$cluster_log" 2>&1 &
-cluster_pid=$!
+if [ -n "$fast" ]; then
+  # The fixtures read this and fail at once, naming the missing trait, if an unmarked test reaches for a server.
+  export CLAYBUS_TEST_LANE=fast
+  filter="${filter:+($filter)&}Category!=Integration"
+else
+  scripts/infra.sh up || { echo "infrastructure did not come up"; echo "0 passed, 1 failed"; exit 1; }
+  scripts/prerequisites.sh || { echo "test prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+  # The production topology for the node-loss scenarios, started beside the build (a minute on a fresh machine).
+  cluster_log=$(mktemp)
+  scripts/cluster.sh up >"$cluster_log" 2>&1 &
+  cluster_pid=$!
+fi
 
 checks_failed=0
 echo "== build"
@@ -33,20 +50,57 @@ if [ -z "$filter" ]; then
   else echo "deploy files: invalid (see above)"; checks_failed=$((checks_failed + 1)); fi
 fi
 
-if ! wait "$cluster_pid"; then
+if [ -z "$fast" ] && ! wait "$cluster_pid"; then
   cat "$cluster_log"; echo "the local cluster (scripts/cluster.sh up) did not come up"; echo "0 passed, 1 failed"; exit 1
 fi
 
 echo "== tests"
+tests_started=$SECONDS
 results="TestResults/run-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$results"
 projects=(tests/*.Tests/*.Tests.csproj)
 args=(--no-build -c Debug --results-directory "$results" --logger "console;verbosity=normal")
 [ -n "$filter" ] && args+=(--filter "$filter")
-# One test project at a time: they share one broker and two cores, and the end-to-end suites time their work.
+
+# One project's run, its console output kept in a log and printed whole when it ends, so parallel runs do not interleave.
+run_project() {
+  local project=$1 name; name=$(basename "$project" .csproj); shift
+  local started=$SECONDS
+  dotnet test "$project" "${args[@]}" --logger "trx;LogFileName=$name.trx" "$@" >"$results/$name.log" 2>&1
+  { echo "-- $project ($((SECONDS - started)) s)"; cat "$results/$name.log"; }
+}
+
+# Runs the given projects, at most $1 at a time.
+run_pool() {
+  local width=$1; shift
+  for project in "$@"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$width" ]; do wait -n; done
+    run_project "$project" &
+  done
+  wait
+}
+
+end_to_end=tests/EndToEnd.Tests/EndToEnd.Tests.csproj
+light=() heavy=()
 for project in "${projects[@]}"; do
-  echo "-- $project"
-  dotnet test "$project" "${args[@]}" --logger "trx;LogFileName=$(basename "$project" .csproj).trx" || true
+  case "$project" in
+    "$end_to_end") ;;
+    # No broker, Redis or process: cheap enough to share the machine with the end-to-end suite.
+    tests/Cli.Tests/* | tests/ClaySim.Tests/* | tests/Contracts.Tests/*) light+=("$project") ;;
+    *) heavy+=("$project") ;;
+  esac
 done
+
+if [ -n "$fast" ]; then
+  run_pool "$jobs_at_once" "${projects[@]}"
+else
+  # Projects with servers first, side by side: each test class has its own vhost and Redis prefix. Then the
+  # end-to-end suite, which times its work, with only the light projects beside it (its restart specs run alone).
+  run_pool "$jobs_at_once" "${heavy[@]}"
+  run_project "$end_to_end" -- "xUnit.MaxParallelThreads=$e2e_lanes" &
+  for project in "${light[@]}"; do run_project "$project"; done
+  wait
+fi
 
 passed=0; failed=$checks_failed; reports=0
 for trx in "$results"/*.trx; do
@@ -61,5 +115,6 @@ if [ "$reports" -lt "${#projects[@]}" ]; then
   echo "only $reports of ${#projects[@]} test projects reported results (a test host crashed?)"
   failed=$((failed + ${#projects[@]} - reports))
 fi
+echo "tests took $((SECONDS - tests_started)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

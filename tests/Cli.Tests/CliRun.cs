@@ -2,6 +2,7 @@ using System.Text;
 using ClayBus.Cli.Cancel;
 using ClayBus.Cli.Console;
 using ClayBus.Cli.DeadLetters;
+using ClayBus.Cli.Planning;
 using ClayBus.Cli.Status;
 using ClayBus.Cli.Submit;
 using Spectre.Console;
@@ -60,6 +61,7 @@ public sealed class CliRun
             new CancelCommand(_terminal),
             new DeadLetterListCommand(_terminal),
             new DeadLetterRequeueCommand(_terminal, TimeSpan.FromMilliseconds(20)),
+            new PlanCommand(),
         ];
         return CommandRunner.RunAsync(commands, args, _terminal, cancellationToken);
     }

@@ -4,6 +4,7 @@ using ClayBus.Testing;
 namespace ClayBus.EndToEnd.Tests;
 
 /// <summary>The main guarantee, with every service as its own process: each valid lead reaches Clay once and comes back.</summary>
+[Trait("Category", "Integration")]
 public sealed class PipelineSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(6);

@@ -39,6 +39,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <param name="project">The project folder under the repository, e.g. <c>src/Enricher</c> or <c>tools/ClaySim</c>.</param>
     public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string?> environment, int? port = null, string? name = null)
     {
+        TestInfrastructure.Needs("a service process (" + project + ")", project);
         var assemblyName = "ClayBus." + Path.GetFileName(project);
         var dll = Path.Combine(RepositoryRoot, project, "bin", BuildConfiguration, "net10.0", assemblyName + ".dll");
         if (!File.Exists(dll))

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ClayBus.Cli.Connection;
 using ClayBus.Cli.Console;
 using Spectre.Console;
@@ -11,14 +12,14 @@ public sealed class CancelCommand(Terminal terminal) : ICommand
 
     public string Summary => "cancel a job: its batches not yet delivered to Clay are not sent (role: operate)";
 
-    public string Usage =>
-        """
-        usage: claybus cancel <job-id> [--reason <text>] [--monitor http://127.0.0.1:5103]
-          <job-id>   the job to cancel (claybus status lists the newest jobs)
-          --reason   why, kept in the audit log
-          --monitor  the Monitor's address (default $CLAYBUS_MONITOR_URL or http://127.0.0.1:5103)
-          Needs an API key with the operate role in $CLAYBUS_API_KEY.
-        """;
+    public IReadOnlyList<Symbol> Parameters =>
+    [
+        Syntax.Operand("job-id", "the job to cancel (claybus status lists the newest jobs)", required: true),
+        Syntax.Value("--reason", "text", "why, kept in the audit log"),
+        Syntax.Monitor(),
+    ];
+
+    public string Notes => "Needs an API key with the operate role in $CLAYBUS_API_KEY.";
 
     public async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
     {

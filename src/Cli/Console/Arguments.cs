@@ -1,56 +1,46 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace ClayBus.Cli.Console;
 
 /// <summary>
-/// The command line after the command name: positionals, <c>--name value</c> / <c>--name=value</c> options and
-/// <c>--flag</c> switches. Hand-parsed: the commands are few and simple, and a parser library would be one more
-/// dependency to pin.
+/// What System.CommandLine parsed for one command, as the command reads it: positionals, option values by name
+/// (without the dashes) and switches. Numbers are checked here so every command words a bad one the same way.
 /// </summary>
 public sealed class Arguments
 {
-    private readonly Dictionary<string, string?> _options = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string?> _options;
     private readonly HashSet<string> _read = new(StringComparer.OrdinalIgnoreCase);
 
-    private Arguments(List<string> positionals) => Positionals = positionals;
+    private Arguments(IReadOnlyList<string> positionals, Dictionary<string, string?> options)
+    {
+        Positionals = positionals;
+        _options = options;
+    }
 
     public IReadOnlyList<string> Positionals { get; }
 
-    /// <param name="flags">Options that take no value (e.g. <c>dry-run</c>).</param>
-    public static Arguments Parse(IEnumerable<string> args, params string[] flags)
+    /// <summary>The given arguments and options of <paramref name="command"/>; options left out are absent, not defaulted.</summary>
+    /// <exception cref="UsageException">An option whose value is another option: "--state --watch" is a forgotten value,
+    /// not a state named "--watch".</exception>
+    public static Arguments From(ParseResult result, Command command)
     {
-        var positionals = new List<string>();
-        var result = new Arguments(positionals);
-        var items = args.ToList();
-        for (var index = 0; index < items.Count; index++)
+        var positionals = command.Arguments.SelectMany(argument => result.GetResult(argument)?.Tokens.Select(token => token.Value) ?? []).ToList();
+        var options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in command.Options)
         {
-            var item = items[index];
-            if (!item.StartsWith("--", StringComparison.Ordinal))
+            if (result.GetResult(option) is not { Implicit: false } given)
             {
-                positionals.Add(item);
                 continue;
             }
 
-            var name = item[2..];
-            var equals = name.IndexOf('=', StringComparison.Ordinal);
-            if (equals >= 0)
-            {
-                result._options[name[..equals]] = name[(equals + 1)..];
-            }
-            else if (flags.Contains(name, StringComparer.OrdinalIgnoreCase))
-            {
-                result._options[name] = "true";
-            }
-            else
-            {
-                // "--monitor --watch" is a forgotten value, not a monitor named "--watch".
-                result._options[name] = index + 1 < items.Count && !items[index + 1].StartsWith("--", StringComparison.Ordinal)
-                    ? items[++index]
-                    : throw new UsageException($"--{name} needs a value");
-            }
+            var value = option.Arity.MaximumNumberOfValues == 0 ? "true" : given.Tokens.Count > 0 ? given.Tokens[^1].Value : null;
+            options[option.Name.TrimStart('-')] = value is not null && command.Options.Any(other => other.Name == value)
+                ? throw new UsageException($"{option.Name} needs a value")
+                : value;
         }
 
-        return result;
+        return new Arguments(positionals, options);
     }
 
     public string? Option(string name)
@@ -71,7 +61,7 @@ public sealed class Arguments
         : decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value >= 0 ? value
         : throw new UsageException($"--{name} must be a number ≥ 0, got '{text}'");
 
-    /// <summary>Fails on options the command never asked about (a typo should not be silently ignored).</summary>
+    /// <summary>Fails on an option the command declared but never read: a parameter list and a command out of step.</summary>
     public void RejectUnknown()
     {
         var unknown = _options.Keys.Where(key => !_read.Contains(key)).ToList();

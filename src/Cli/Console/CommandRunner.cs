@@ -1,10 +1,13 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Net;
 using ClayBus.Cli.Connection;
 using Spectre.Console;
 
 namespace ClayBus.Cli.Console;
 
-/// <summary>Finds the command named by the first words of the command line, runs it, and turns failures into exit codes.</summary>
+/// <summary>Parses the command line with the <see cref="CommandTree"/>, runs the command, and turns failures into exit codes.</summary>
 public static class CommandRunner
 {
     /// <summary>The process entry: Ctrl-C cancels the running command instead of killing the process mid-output.</summary>
@@ -22,44 +25,60 @@ public static class CommandRunner
     public static async Task<int> RunAsync(IReadOnlyList<ICommand> commands, string[] args, Terminal terminal, CancellationToken cancellationToken)
     {
         var console = terminal.Console;
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
-        {
-            var topic = args.Skip(1).FirstOrDefault();
-            var command = topic is null ? null : Find(commands, args.Skip(1).ToArray()).Command;
-            if (command is not null)
-            {
-                terminal.PlainLine(command.Usage);
-            }
-            else
-            {
-                Help(commands, console);
-            }
+        var output = console.Profile.Out.Writer;
+        var tree = new CommandTree(commands, console.Profile.Width);
 
+        // "claybus" alone and "claybus help <command>" are help too, as before; the only actions are help and --version.
+        string[] line = args switch
+        {
+            [] => ["--help"],
+            ["help", .. var topic] => [.. topic, "--help"],
+            _ => args,
+        };
+        var parsed = tree.Parse(line);
+        var leaf = parsed.CommandResult.Command;
+        if (parsed.Action is HelpAction)
+        {
+            tree.Help(leaf, output);
             return ExitCode.Success;
         }
 
-        var (found, consumed) = Find(commands, args);
-        if (found is null)
+        if (parsed.Errors.Count == 0 && parsed.Action is not null)
         {
-            console.MarkupLineInterpolated($"[red]unknown command '{string.Join(' ', args.Take(2))}'[/]");
-            Help(commands, console);
+            return parsed.Invoke(new InvocationConfiguration { Output = output });
+        }
+
+        var command = tree.Find(leaf);
+
+        // System.CommandLine takes an unknown "--name" for a positional; name it as the unknown option it is. A known
+        // one taken as a value ("--state --watch") is Arguments.From's "needs a value".
+        var errors = parsed.Tokens
+            .Where(token => token.Type == TokenType.Argument && token.Value.StartsWith("--", StringComparison.Ordinal))
+            .Where(token => !leaf.Options.Any(option => option.Name == token.Value))
+            .Select(token => $"Unrecognized command or argument '{token.Value}'.")
+            .Concat(parsed.Errors.Select(error => error.Message))
+            .Distinct()
+            .ToList();
+        if (errors.Count > 0 || command is null)
+        {
+            foreach (var error in errors)
+            {
+                console.MarkupLineInterpolated($"[red]{error}[/]");
+            }
+
+            tree.Help(leaf, output);
             return ExitCode.Usage;
         }
 
         try
         {
-            if (args.Skip(consumed).Any(arg => arg is "--help" or "-h"))
-            {
-                terminal.PlainLine(found.Usage);
-                return ExitCode.Success;
-            }
-
-            return await found.RunAsync(Arguments.Parse(args.Skip(consumed), "dry-run", "own-keys", "json", "watch", "until-done", "all-at-once"), cancellationToken);
+            var arguments = Arguments.From(parsed, leaf);
+            return await command.RunAsync(arguments, cancellationToken);
         }
         catch (UsageException exception)
         {
             console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
-            terminal.PlainLine(found.Usage);
+            tree.Help(leaf, output);
             return ExitCode.Usage;
         }
         catch (ServiceUnreachableException exception)
@@ -103,35 +122,5 @@ public static class CommandRunner
         {
             console.MarkupLineInterpolated($"[grey]{hint}[/]");
         }
-    }
-
-    private static (ICommand? Command, int Consumed) Find(IReadOnlyList<ICommand> commands, string[] args)
-    {
-        // Longest name first, so "dlq list" wins over a hypothetical "dlq".
-        foreach (var command in commands.OrderByDescending(command => command.Name.Split(' ').Length))
-        {
-            var words = command.Name.Split(' ');
-            if (args.Length >= words.Length && words.Select((word, index) => string.Equals(word, args[index], StringComparison.OrdinalIgnoreCase)).All(match => match))
-            {
-                return (command, words.Length);
-            }
-        }
-
-        return (null, 0);
-    }
-
-    private static void Help(IReadOnlyList<ICommand> commands, IAnsiConsole console)
-    {
-        console.WriteLine("claybus — submit leads to ClayBus, watch jobs, handle dead letters, and plan Clay capacity");
-        console.WriteLine();
-        var table = new Table().NoBorder().HideHeaders().AddColumn("command").AddColumn("what it does");
-        foreach (var command in commands)
-        {
-            table.AddRow(Markup.Escape("claybus " + command.Name), Markup.Escape(command.Summary));
-        }
-
-        console.Write(table);
-        console.WriteLine("Run 'claybus help <command>' for its options.");
-        console.WriteLine($"Every request carries the API key from ${ApiKey.Variable} (default: the development placeholder).");
     }
 }

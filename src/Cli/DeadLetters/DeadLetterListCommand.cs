@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ClayBus.Cli.Connection;
 using ClayBus.Cli.Console;
 using Spectre.Console;
@@ -11,12 +12,9 @@ public sealed class DeadLetterListCommand(Terminal terminal) : ICommand
 
     public string Summary => "dead-letter queues with their depth, and the failures grouped by reason";
 
-    public string Usage =>
-        """
-        usage: claybus dlq list [--monitor http://127.0.0.1:5103]
-          Reads the Monitor's GET /status/dead-letters (which peeks the _error queues through the RabbitMQ management API).
-          --monitor  the Monitor's address (default $CLAYBUS_MONITOR_URL or http://127.0.0.1:5103)
-        """;
+    public IReadOnlyList<Symbol> Parameters => [Syntax.Monitor()];
+
+    public string Notes => "Reads the Monitor's GET /status/dead-letters (which peeks the _error queues through the RabbitMQ management API).";
 
     public async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
     {

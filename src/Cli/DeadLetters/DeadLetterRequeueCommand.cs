@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using ClayBus.Cli.Connection;
 using ClayBus.Cli.Console;
@@ -20,23 +21,25 @@ public sealed class DeadLetterRequeueCommand(Terminal terminal, TimeSpan? pollIn
 
     public string Summary => "move dead letters back to the queue they failed on, paced, by failure group, stopping if they fail again (role: operate)";
 
-    public string Usage =>
+    public IReadOnlyList<Symbol> Parameters =>
+    [
+        Syntax.Operand("queue_error", "the dead-letter queue, e.g. deliver-batch_error (optional with --group)", required: false),
+        Syntax.Value("--group", "id", "only this failure group moves (its id from claybus dlq list); the others stay, in order"),
+        Syntax.Value("--rate", "10/s", "moves at most this fast: 10/s (default), 10, 600/min; between 0.1/s and 1000/s"),
+        Syntax.Value("--canary", "5", "after this many moves, pause and watch for the group failing again (default 5; 0: no pause)"),
+        Syntax.Value("--canary-wait", "30s", "how long that pause lasts (default 30s; make it longer than the source queue's retries)"),
+        Syntax.Flag("--all-at-once", "move the whole queue at once with a broker shovel: no rate, no group, no canary"),
+        Syntax.Monitor(),
+    ];
+
+    public string Notes =>
         """
-        usage: claybus dlq requeue [<queue_error>] [--group <id>] [--rate 10/s] [--canary 5] [--canary-wait 30s] [--monitor URL]
-               claybus dlq requeue <queue_error> --all-at-once [--monitor URL]
-          <queue_error>   the dead-letter queue, e.g. deliver-batch_error (optional with --group)
-          --group         only this failure group moves (its id from claybus dlq list); the others stay, in order
-          --rate          moves at most this fast: 10/s (default), 10, 600/min; between 0.1/s and 1000/s
-          --canary        after this many moves, pause and watch for the group failing again (default 5; 0: no pause)
-          --canary-wait   how long that pause lasts (default 30s; make it longer than the source queue's retries)
-          --all-at-once   move the whole queue at once with a broker shovel: no rate, no group, no canary
-          --monitor       the Monitor's address (default $CLAYBUS_MONITOR_URL or http://127.0.0.1:5103)
-          The Monitor runs the requeue; this command follows it each second until it ends. During the whole run, a new
-          dead letter of a group being moved stops it (the canary), and every message not yet moved stays queued.
-          Ctrl-C stops following only: the run carries on in the Monitor (GET /dead-letters/requeues/<run id>).
-          Exit codes: 0 completed, 6 stopped because the group failed again, 1 failed, 2 usage, 130 stopped following.
-          Needs an API key with the operate role in $CLAYBUS_API_KEY. Requeued batches go through idempotency, the rate
-          limit and the budget like any other, so a batch Clay already has is not sent twice.
+        The Monitor runs the requeue; this command follows it each second until it ends. During the whole run, a new
+        dead letter of a group being moved stops it (the canary), and every message not yet moved stays queued.
+        Ctrl-C stops following only: the run carries on in the Monitor (GET /dead-letters/requeues/<run id>).
+        Exit codes: 0 completed, 6 stopped because the group failed again, 1 failed, 2 usage, 130 stopped following.
+        Needs an API key with the operate role in $CLAYBUS_API_KEY. Requeued batches go through idempotency, the rate
+        limit and the budget like any other, so a batch Clay already has is not sent twice.
         """;
 
     public async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using ClayBus.Cli.Console;
 using ClayBus.Submitter.Planning;
@@ -14,15 +15,16 @@ public sealed class PlanCommand : ICommand
 
     public string Summary => "Clay plan, credits, Actions, webhooks and tables for a monthly lead volume";
 
-    public string Usage =>
-        """
-        usage: claybus plan --monthly-leads <n> [--credits-per-lead 6] [--actions-per-lead 2] [--own-keys] [--json]
-          --monthly-leads     leads you send to Clay per month (required)
-          --credits-per-lead  Data Credits a fully enriched lead costs (Clay: typically 6–20; default 6)
-          --actions-per-lead  Clay Actions per lead: enrichments + the HTTP API callback (default 2)
-          --own-keys          your own provider keys: no Data Credits, Actions still spent
-          --json              machine-readable output
-        """;
+    public IReadOnlyList<Symbol> Parameters =>
+    [
+        Syntax.Value("--monthly-leads", "n", "leads you send to Clay per month (required)"),
+        Syntax.Value("--credits-per-lead", "6", "Data Credits a fully enriched lead costs (Clay: typically 6–20; default 6)"),
+        Syntax.Value("--actions-per-lead", "2", "Clay Actions per lead: enrichments + the HTTP API callback (default 2)"),
+        Syntax.Flag("--own-keys", "your own provider keys: no Data Credits, Actions still spent"),
+        Syntax.Flag("--json", "machine-readable output"),
+    ];
+
+    public string Notes => "Works offline: the same arithmetic as the Submitter's GET /plan.";
 
     public Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using ClayBus.Cli.Connection;
 using ClayBus.Cli.Console;
@@ -20,21 +21,20 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
 
     public string Summary => "jobs and today's budget, or one job's progress per table; --watch to follow it live";
 
-    public string Usage =>
+    public IReadOnlyList<Symbol> Parameters =>
+    [
+        Syntax.Operand("job-id", "one job's progress per table (delivered, enriched/failed) and its credits against today's budget; without it: the newest jobs and today's budget", required: false),
+        Syntax.Flag("--watch", "refresh every second until Ctrl-C (Ctrl-C stops watching, not the job; exit 0); without a terminal (a pipe, CI) one plain line each time the figures change, and every 15 s while they do not"),
+        Syntax.Flag("--until-done", "watch one job until it ends, then print a summary and exit with the code below"),
+        Syntax.Value("--state", "phase", "only jobs in this phase (submitted, delivering, enriching, completed, completedWithFailures, stuck, cancelled)"),
+        Syntax.Monitor(),
+    ];
+
+    public string Notes =>
         """
-        usage: claybus status [<job-id>] [--watch] [--until-done] [--state <phase>] [--monitor http://127.0.0.1:5103]
-          <job-id>      one job's progress per table (delivered, enriched/failed) and its credits against today's budget;
-                        without it: the newest jobs and today's budget
-          --watch       refresh every second until Ctrl-C (Ctrl-C stops watching, not the job; exit 0); without a
-                        terminal (a pipe, CI) one plain line each time the figures change, and every 15 s while they do not
-          --until-done  watch one job until it ends, then print a summary and exit with:
-                          0 completed · 5 completed with failures · 4 cancelled · 3 stuck (the likely cause is printed)
-                          1 the Monitor is unreachable or does not know the job · 2 the command line is wrong
-                          130 Ctrl-C before the job ended
-                        Rows held for the budget reset count as not done: the wait lasts until they are delivered.
-          --state       only jobs in this phase (submitted, delivering, enriching, completed, completedWithFailures,
-                        stuck, cancelled)
-          --monitor     the Monitor's address (default $CLAYBUS_MONITOR_URL or http://127.0.0.1:5103)
+        --until-done exits with: 0 completed · 5 completed with failures · 4 cancelled · 3 stuck (the likely cause is printed)
+          · 1 the Monitor is unreachable or does not know the job · 2 the command line is wrong · 130 Ctrl-C before the job ended.
+        Rows held for the budget reset count as not done: the wait lasts until they are delivered.
         Requests carry the API key from $CLAYBUS_API_KEY (default: the development placeholder).
         """;
 

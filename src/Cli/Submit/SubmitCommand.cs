@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -17,17 +18,17 @@ public sealed class SubmitCommand(Terminal terminal) : ICommand
 
     public string Summary => "stream a CSV of leads to the Submitter and print the job's summary";
 
-    public string Usage =>
-        """
-        usage: claybus submit <leads.csv> [--table auto|<table-key>] [--priority high|normal|low] [--submitter http://127.0.0.1:5101]
-                              [--idempotency-key <key>] [--dry-run]
-          --table            'auto' routes each row by the Submitter's rules (default), or a table key sends every row there
-          --priority         delivery priority (default normal)
-          --submitter        the Submitter's base address (default $CLAYBUS_SUBMITTER_URL or http://127.0.0.1:5101)
-          --idempotency-key  resubmitting with the same key returns the first job instead of sending again
-          --dry-run          show where rows would go and what they would cost; nothing is sent
-        The request carries the API key from $CLAYBUS_API_KEY (default: the development placeholder).
-        """;
+    public IReadOnlyList<Symbol> Parameters =>
+    [
+        Syntax.Operand("leads.csv", "the CSV file of leads, streamed (never loaded into memory)", required: true),
+        Syntax.Value("--table", "auto|table-key", "'auto' routes each row by the Submitter's rules (default), or a table key sends every row there"),
+        Syntax.Value("--priority", "high|normal|low", "delivery priority (default normal)"),
+        Syntax.Submitter(),
+        Syntax.Value("--idempotency-key", "key", "resubmitting with the same key returns the first job instead of sending again"),
+        Syntax.Flag("--dry-run", "show where rows would go and what they would cost; nothing is sent"),
+    ];
+
+    public string Notes => "The request carries the API key from $CLAYBUS_API_KEY (default: the development placeholder).";
 
     public async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
     {

@@ -15,13 +15,9 @@ namespace ClayBus.Submitter.Ingest;
 /// </summary>
 public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endpoint, JobRunDependencies use, CancellationToken cancellationToken)
 {
-    private readonly Dictionary<string, TableTally> _tables = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<RejectedRow> _rejected = [];
-    private readonly List<RowRoute> _routes = [];
-    private List<(string Table, string RowId, Lead Lead)> _chunk = [];
-    private (List<(string Table, string RowId, Lead Lead)> Rows, Task<RowClaim[]> Claims)? _claiming;
     private static readonly IReadOnlyDictionary<string, System.Text.Json.JsonElement> NoFields = new Dictionary<string, System.Text.Json.JsonElement>();
     private readonly Guid _runId = Guid.NewGuid();
+    private readonly JobRunTally _tally = new(request, use.Ingest);
     private readonly List<DeliverBatch> _dryRunStaged = [];
 
     // Redis's claims find duplicates inside the job; only a dry run (which claims nothing) or a Submitter without the
@@ -33,11 +29,9 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
     private IReadOnlyDictionary<string, TableReroute> _reroutes = new Dictionary<string, TableReroute>();
     private AdmissionBook _book = null!;
     private bool _ledgerUnanswered;
-    private int _read;
-    private int _invalid;
-    private int _batchesPublished;
-    private int _batchesHeld;
-    private decimal _creditsRefused;
+    private JobRunClaims? _claims;
+
+    private JobRunClaims Claims => _claims ??= new(jobId, _runId, request.DryRun, use.RecentRows, use.Ingest.DedupeChunkRows, SettleAsync);
 
     public async Task<JobReport> ExecuteAsync(IAsyncEnumerable<InputRow> rows)
     {
@@ -97,11 +91,11 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
 
         if (aborted is not null)
         {
-            use.Logger.LogWarning("Job {JobId} input broke off after {Rows} rows: {Field} {Problem}", jobId, _read, aborted.Field, aborted.Message);
+            use.Logger.LogWarning("Job {JobId} input broke off after {Rows} rows: {Field} {Problem}", jobId, _tally.Read, aborted.Field, aborted.Message);
         }
 
-        await FlushChunkAsync();
-        await SettleClaimAsync();
+        await Claims.FlushAsync();
+        await Claims.SettleAsync();
         foreach (var batch in _builder.Flush())
         {
             await ApplyAsync(_book.Offer(batch));
@@ -109,106 +103,61 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
 
         await ApplyAsync(_book.Finish());
         await _publishing.CompleteAsync();
-        var report = Report(remaining, budgetSource, aborted);
+        var report = _tally.Report(jobId, _book.Decision, use.Admission.Policy, (remaining, budgetSource), _publishing.Published, aborted);
         await AnnounceAsync(report);
         return report;
     }
 
     private async Task TakeAsync(InputRow row)
     {
-        _read++;
+        _tally.Read++;
         var (lead, problem) = _normaliser.Normalise(row);
         if (lead is null)
         {
-            _invalid++;
-            Reject(problem!);
+            _tally.Invalid++;
+            _tally.Reject(problem!);
             return;
         }
 
         var table = request.Table ?? use.Router.Route(name => lead.RoutingFields.GetValueOrDefault(name));
         if (TableRules.Check(lead, table, use.Router.Tables[table]) is { } refused)
         {
-            Tally(table).Rejected++;
-            Reject(refused);
+            _tally.Table(table).Rejected++;
+            _tally.Reject(refused);
             return;
         }
 
         var rowId = RowIdentity.RowId(table, lead);
         if (_seen is not null && !_seen.Add(rowId))
         {
-            Tally(table).Deduplicated++;
-            Trace(lead.RowNumber, table, table, rowId, 0, "duplicate in this job");
+            _tally.Table(table).Deduplicated++;
+            _tally.Trace(lead.RowNumber, table, table, rowId, 0, "duplicate in this job");
             return;
         }
 
-        _chunk.Add((table, rowId, lead));
-        if (_chunk.Count >= use.Ingest.DedupeChunkRows)
-        {
-            await FlushChunkAsync();
-        }
+        await Claims.AddAsync(new RowToClaim(table, rowId, lead));
     }
 
-    /// <summary>
-    /// Sends the chunk's claim to Redis and settles the previous chunk while it runs: reading the next rows overlaps
-    /// the round trip. Chunks settle in order, so batches keep the file's order.
-    /// </summary>
-    private async Task FlushChunkAsync()
+    /// <summary>One row's claim settled: a duplicate is counted, a claimed row goes to its table's batch.</summary>
+    private async Task SettleAsync(RowToClaim row, RowClaim claim)
     {
-        if (_chunk.Count == 0)
+        var (table, rowId, lead) = row;
+        if (claim != RowClaim.Claimed)
         {
+            _tally.Table(table).Deduplicated++;
+            _tally.Trace(lead.RowNumber, table, table, rowId, 0, claim == RowClaim.DuplicateInJob ? "duplicate in this job" : "duplicate of a recent job");
             return;
         }
 
-        var rows = _chunk;
-        _chunk = new List<(string Table, string RowId, Lead Lead)>(rows.Count);
-        var ids = rows.Select(entry => entry.RowId).ToList();
-        var claims = request.DryRun ? SeenAsync(ids) : use.RecentRows.ClaimAsync(ids, jobId, _runId);
-        try
+        var destination = _reroutes.TryGetValue(table, out var reroute) ? reroute.Destination(rowId) : table;
+        var credits = use.Router.Tables[destination].CreditsPerRow;
+        var tally = _tally.Table(destination);
+        tally.Accepted++;
+        tally.Credits += credits;
+        _tally.Trace(lead.RowNumber, table, destination, rowId, credits, "accepted");
+        if (_builder.Add(destination, credits, rowId, lead) is { } closed)
         {
-            await SettleClaimAsync();
-        }
-        catch
-        {
-            // The job fails on the first error; the later claim is still observed so it cannot fault unseen.
-            _ = claims.ContinueWith(claim => claim.Exception, TaskScheduler.Default);
-            throw;
-        }
-
-        _claiming = (rows, claims);
-    }
-
-    private async Task<RowClaim[]> SeenAsync(IReadOnlyList<string> ids) =>
-        (await use.RecentRows.SeenAsync(ids)).Select(seen => seen ? RowClaim.Taken : RowClaim.Claimed).ToArray();
-
-    private async Task SettleClaimAsync()
-    {
-        if (_claiming is not { } claiming)
-        {
-            return;
-        }
-
-        _claiming = null;
-        var claims = await claiming.Claims;
-        for (var index = 0; index < claiming.Rows.Count; index++)
-        {
-            var (table, rowId, lead) = claiming.Rows[index];
-            if (claims[index] != RowClaim.Claimed)
-            {
-                Tally(table).Deduplicated++;
-                Trace(lead.RowNumber, table, table, rowId, 0, claims[index] == RowClaim.DuplicateInJob ? "duplicate in this job" : "duplicate of a recent job");
-                continue;
-            }
-
-            var destination = _reroutes.TryGetValue(table, out var reroute) ? reroute.Destination(rowId) : table;
-            var credits = use.Router.Tables[destination].CreditsPerRow;
-            var tally = Tally(destination);
-            tally.Accepted++;
-            tally.Credits += credits;
-            Trace(lead.RowNumber, table, destination, rowId, credits, "accepted");
-            if (_builder.Add(destination, credits, rowId, lead) is { } closed)
-            {
-                await ApplyAsync(_book.Offer(closed));
-            }
+            await ApplyAsync(_book.Offer(closed));
         }
     }
 
@@ -218,8 +167,8 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
         await StageAsync(step.Stage);
         foreach (var batch in step.Publish)
         {
-            Tally(batch.TableKey).Batches++;
-            _batchesPublished++;
+            _tally.Table(batch.TableKey).Batches++;
+            _tally.BatchesPublished++;
             if (!request.DryRun)
             {
                 await _publishing.PublishAsync(batch);
@@ -230,10 +179,10 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
         {
             foreach (var batch in step.Hold)
             {
-                var tally = Tally(batch.TableKey);
+                var tally = _tally.Table(batch.TableKey);
                 tally.Batches++;
                 tally.Held += batch.Rows.Count;
-                _batchesHeld++;
+                _tally.BatchesHeld++;
             }
 
             if (!request.DryRun)
@@ -247,10 +196,10 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
         {
             foreach (var batch in step.Drop)
             {
-                var tally = Tally(batch.TableKey);
+                var tally = _tally.Table(batch.TableKey);
                 tally.Accepted -= batch.Rows.Count;
                 tally.Credits -= batch.EstimatedCredits;
-                _creditsRefused += batch.EstimatedCredits;
+                _tally.CreditsRefused += batch.EstimatedCredits;
             }
 
             if (!request.DryRun)
@@ -323,79 +272,5 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
             "Job {JobId} submitted: {Rows} rows read, {Accepted} accepted, {Held} held, {Invalid} invalid, {Duplicates} duplicates, admission {Admission}",
             jobId, report.RowsRead, report.RowsAccepted, report.RowsHeld, report.RowsInvalid, report.RowsDeduplicated, report.Admission);
         }
-    }
-
-    private JobReport Report(decimal remaining, string budgetSource, InputException? aborted)
-    {
-        var tables = _tables.OrderBy(pair => pair.Key, StringComparer.Ordinal)
-            .Select(pair => new TableReport(pair.Key, pair.Value.Accepted, pair.Value.Rejected, pair.Value.Deduplicated, pair.Value.Held, pair.Value.Batches, pair.Value.Credits))
-            .ToList();
-        return new JobReport
-        {
-            JobId = jobId,
-            DryRun = request.DryRun,
-            IdempotencyKey = request.IdempotencyKey,
-            Priority = request.Priority.ToString().ToLowerInvariant(),
-            Admission = _book.Decision.ToString().ToLowerInvariant(),
-            AdmissionPolicy = use.Admission.Policy.ToString().ToLowerInvariant(),
-            BudgetRemaining = remaining,
-            BudgetSource = budgetSource,
-            RowsRead = _read,
-            RowsInvalid = _invalid,
-            RowsAccepted = tables.Sum(table => table.RowsAccepted),
-            RowsRejected = tables.Sum(table => table.RowsRejected),
-            RowsDeduplicated = tables.Sum(table => table.RowsDeduplicated),
-            RowsHeld = tables.Sum(table => table.RowsHeld),
-            BatchesPublished = request.DryRun ? _batchesPublished : _publishing.Published,
-            BatchesHeld = _batchesHeld,
-            EstimatedCredits = tables.Sum(table => table.EstimatedCredits),
-            CreditsRefused = _creditsRefused,
-            Tables = tables,
-            Rejected = _rejected,
-            Routes = request.DryRun ? _routes : null,
-            Aborted = aborted is null ? null : new InputProblem(aborted.Field, aborted.Message),
-            AbortedStatus = aborted?.Status,
-        };
-    }
-
-    private void Reject(RowProblem problem)
-    {
-        if (_rejected.Count < use.Ingest.MaxRejectionsReported)
-        {
-            _rejected.Add(new RejectedRow(problem.RowNumber, problem.Field, problem.Reason));
-        }
-    }
-
-    private void Trace(int row, string table, string destination, string rowId, decimal credits, string outcome)
-    {
-        if (request.DryRun && _routes.Count < use.Ingest.MaxDryRunRows)
-        {
-            _routes.Add(new RowRoute(row, table, destination, rowId, credits, outcome));
-        }
-    }
-
-    private TableTally Tally(string table)
-    {
-        if (!_tables.TryGetValue(table, out var tally))
-        {
-            tally = _tables[table] = new TableTally();
-        }
-
-        return tally;
-    }
-
-    private sealed class TableTally
-    {
-        public int Accepted { get; set; }
-
-        public int Rejected { get; set; }
-
-        public int Deduplicated { get; set; }
-
-        public int Held { get; set; }
-
-        public int Batches { get; set; }
-
-        public decimal Credits { get; set; }
     }
 }

@@ -258,7 +258,7 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
     [Theory]
     [InlineData("'not-a-job' is not a job id: a job id is a GUID", "not-a-job")]
     [InlineData("--until-done waits for one job: give its id", "--until-done")]
-    [InlineData("unknown option: --frobnicate", "--frobnicate", "x")]
+    [InlineData("Unrecognized command or argument '--frobnicate'", "--frobnicate", "x")]
     [InlineData("--state needs a value", "--state", "--watch")]
     public async Task Should_explain_a_wrong_command_line_with_exit_code_2(string message, params string[] arguments)
     {
@@ -268,7 +268,7 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
 
         Assert.Equal(2, exit);
         Assert.Contains(message, cli.Output, StringComparison.Ordinal);
-        Assert.Contains("usage: claybus status", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("claybus status [<job-id>] [options]", cli.Output, StringComparison.Ordinal);
         Assert.Empty(_monitor.Requests);
     }
 }

@@ -12,6 +12,7 @@ namespace ClayBus.EndToEnd.Tests.Callbacks;
 /// Clay calls back twice, late and out of order (docs/clay-interfaces.md §1): the job still counts each row once, and
 /// its credits are what Clay charged.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackDisorderSpecs(InfrastructureFixture infrastructure, ITestOutputHelper output) : IClassFixture<InfrastructureFixture>
 {
     private const int Leads = 300;

@@ -11,6 +11,7 @@ namespace ClayBus.EndToEnd.Tests.Callbacks;
 /// Clay takes some rows and goes silent about them: the job is reported Stuck with what is missing, and when the
 /// callbacks finally come it finishes with every row accounted for, once.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class StuckRecoverySpecs(InfrastructureFixture infrastructure, ITestOutputHelper output) : IClassFixture<InfrastructureFixture>
 {
     private const int Leads = 300;

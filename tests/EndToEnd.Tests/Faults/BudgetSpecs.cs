@@ -5,6 +5,7 @@ using ClayBus.Testing;
 namespace ClayBus.EndToEnd.Tests.Faults;
 
 /// <summary>A job larger than today's budget: what fits goes, the rest is held (never lost), and a new allowance sends it.</summary>
+[Trait("Category", "Integration")]
 public sealed class BudgetSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private const decimal DailyLimit = 2_000;

@@ -4,6 +4,7 @@ using ClayBus.Testing;
 namespace ClayBus.EndToEnd.Tests.Faults;
 
 /// <summary>Clay answering 5xx or 429 for a while: batches wait it out, none is dead-lettered, all arrive after.</summary>
+[Trait("Category", "Integration")]
 public sealed class ClayOutageSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

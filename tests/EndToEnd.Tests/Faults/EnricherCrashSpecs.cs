@@ -3,6 +3,7 @@ using ClayBus.Testing;
 
 namespace ClayBus.EndToEnd.Tests.Faults;
 
+[Trait("Category", "Integration")]
 public sealed class EnricherCrashSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     // The bound of src/Enricher/README.md: per crash, the rows of the batches in flight (concurrent messages × rows a batch).

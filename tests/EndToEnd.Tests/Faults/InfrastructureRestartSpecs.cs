@@ -6,8 +6,10 @@ namespace ClayBus.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// The broker and Redis restarted under a running job. These restart the machine's shared servers, so they run in
-/// this suite alone (the test command runs suites one after another).
+/// this suite alone (the <see cref="SharedServers"/> collection: after every other suite, nothing beside them).
 /// </summary>
+[Collection(SharedServers.Name)]
+[Trait("Category", "Integration")]
 public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     // Batches in flight when the connections drop may be sent again: concurrent messages × rows a request, per Enricher.

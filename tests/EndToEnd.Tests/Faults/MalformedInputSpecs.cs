@@ -6,6 +6,7 @@ using ClayBus.Testing;
 namespace ClayBus.EndToEnd.Tests.Faults;
 
 /// <summary>1,000 malformed inputs through each way in: every one refused with a 4xx, no process dies, and good input still works.</summary>
+[Trait("Category", "Integration")]
 public sealed class MalformedInputSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private const int PerPath = 1_000;

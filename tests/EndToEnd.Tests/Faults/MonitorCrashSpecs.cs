@@ -3,6 +3,7 @@ using ClayBus.Testing;
 
 namespace ClayBus.EndToEnd.Tests.Faults;
 
+[Trait("Category", "Integration")]
 public sealed class MonitorCrashSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

@@ -4,6 +4,7 @@ using ClayBus.Testing;
 namespace ClayBus.EndToEnd.Tests.Faults;
 
 /// <summary>Rows Clay takes and never calls back for: the job is reported stuck, never silently finished or left running.</summary>
+[Trait("Category", "Integration")]
 public sealed class StuckRowSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

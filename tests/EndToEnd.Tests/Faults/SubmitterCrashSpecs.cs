@@ -5,6 +5,7 @@ using ClayBus.Testing;
 
 namespace ClayBus.EndToEnd.Tests.Faults;
 
+[Trait("Category", "Integration")]
 public sealed class SubmitterCrashSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

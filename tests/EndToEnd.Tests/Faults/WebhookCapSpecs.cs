@@ -8,6 +8,7 @@ namespace ClayBus.EndToEnd.Tests.Faults;
 /// Webhooks with caps of 300 records: the Enrichers rotate before the cap, never let Clay drop a record over it, and
 /// when every webhook of a table is spent the rows wait (not dropped, not dead-lettered) until a new webhook is added.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class WebhookCapSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private const int Cap = 300;

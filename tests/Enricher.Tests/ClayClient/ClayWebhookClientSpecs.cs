@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClayBus.Enricher.Tests.ClayClient;
 
+[Trait("Category", "Integration")]
 public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private const string Url = "https://api.clay.example/v3/sources/webhook/pull-in-data-from-a-webhook-dev-only-secret-4f2a91";

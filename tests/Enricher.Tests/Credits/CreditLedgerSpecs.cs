@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ClayBus.Enricher.Tests.Credits;
 
 /// <summary>Each test uses a time zone and day of its own, so the ledgers of different tests never meet.</summary>
+[Trait("Category", "Integration")]
 public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

@@ -4,6 +4,7 @@ using ClayBus.Testing;
 
 namespace ClayBus.Enricher.Tests.Idempotency;
 
+[Trait("Category", "Integration")]
 public sealed class RowClaimsSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private static readonly TimeSpan Keep = TimeSpan.FromHours(1);

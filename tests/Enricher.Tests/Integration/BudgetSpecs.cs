@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClayBus.Enricher.Tests.Integration;
 
+[Trait("Category", "Integration")]
 public sealed class BudgetSpecs(DeliveryFixture fixture) : IClassFixture<DeliveryFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClayBus.Enricher.Tests.Integration;
 
 /// <summary>One webhook failing is that table's problem; every webhook failing is Clay down and pauses the instance.</summary>
+[Trait("Category", "Integration")]
 public sealed class ClayOutageSpecs(DeliveryFixture fixture) : IClassFixture<DeliveryFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -6,6 +6,7 @@ using MassTransit;
 
 namespace ClayBus.Enricher.Tests.Integration;
 
+[Trait("Category", "Integration")]
 public sealed class DeadLetterSpecs(DeliveryFixture fixture) : IClassFixture<DeliveryFixture>
 {
     private const string ErrorQueue = "deliver-batch_error";

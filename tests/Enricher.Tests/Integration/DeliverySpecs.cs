@@ -6,6 +6,7 @@ using ClayBus.Testing;
 namespace ClayBus.Enricher.Tests.Integration;
 
 /// <summary>The Enricher in this process, the real RabbitMQ and Redis, and ClaySim as its own process.</summary>
+[Trait("Category", "Integration")]
 public sealed class DeliverySpecs(DeliveryFixture fixture) : IClassFixture<DeliveryFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

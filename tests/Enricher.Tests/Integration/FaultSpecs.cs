@@ -4,6 +4,7 @@ using ClayBus.Testing;
 
 namespace ClayBus.Enricher.Tests.Integration;
 
+[Trait("Category", "Integration")]
 public sealed class FaultSpecs(DeliveryFixture fixture) : IClassFixture<DeliveryFixture>
 {
     private static readonly int StormSeconds = DeliveryFixture.Full ? 60 : 8;

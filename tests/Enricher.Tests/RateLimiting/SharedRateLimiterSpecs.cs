@@ -11,6 +11,7 @@ namespace ClayBus.Enricher.Tests.RateLimiting;
 /// Three limiter instances on three Redis connections stand for three Enricher processes (in one test process, so
 /// their grant times share one clock and can be compared exactly).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SharedRateLimiterSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private static readonly TimeSpan Run = TimeSpan.FromSeconds(Environment.GetEnvironmentVariable("CLAYBUS_FULL") == "1" ? 20 : 4);

@@ -4,6 +4,7 @@ using ClayBus.Testing;
 
 namespace ClayBus.Enricher.Tests.Webhooks;
 
+[Trait("Category", "Integration")]
 public sealed class WebhookPoolSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private static readonly WebhookPoolOptions Caps = new() { WarnAt = 80, RotateAt = 90, HardCap = 100 };

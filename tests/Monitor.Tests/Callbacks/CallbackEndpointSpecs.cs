@@ -16,6 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace ClayBus.Monitor.Tests.Callbacks;
 
 /// <summary>The callback receiver over HTTP, with the real RabbitMQ and Redis behind it.</summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackEndpointSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>, IAsyncLifetime
 {
     private MonitorHost _monitor = null!;

@@ -15,6 +15,7 @@ namespace ClayBus.Monitor.Tests.Callbacks;
 /// What the Monitor already told Clay "200" for must survive the Monitor being killed at any step: a parked callback
 /// until it is settled, a job's progress flag until its progress is on the broker.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackLedgerSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private readonly RedisKeyspace _redis = new(

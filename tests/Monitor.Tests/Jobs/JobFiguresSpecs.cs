@@ -12,6 +12,7 @@ namespace ClayBus.Monitor.Tests.Jobs;
 /// A job's figures and transition times, on the real RabbitMQ and Redis with the Redis scheduler's stuck checks (a
 /// 3 s timeout): what the status API shows for the job and its table, and what JobCompleted carries.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class JobFiguresSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>, IAsyncLifetime
 {
     private MonitorHost _monitor = null!;

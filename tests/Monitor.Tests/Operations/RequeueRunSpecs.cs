@@ -15,6 +15,7 @@ namespace ClayBus.Monitor.Tests.Operations;
 /// group only, at a bounded rate, and stops when the group it moves fails again. The test owns both queues through its
 /// own AMQP connection (<see cref="RawBroker"/>) and checks them exactly, message by message.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RequeueRunSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixture>, IAsyncLifetime
 {
     private const string Rejected = "ClayBus.Enricher.ClayRejected";

@@ -6,6 +6,7 @@ using MassTransit;
 namespace ClayBus.Monitor.Tests.Persistence;
 
 /// <summary>The job saga stored in the real Redis, written by more than one Monitor at once.</summary>
+[Trait("Category", "Integration")]
 public sealed class RedisSagaRepositorySpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

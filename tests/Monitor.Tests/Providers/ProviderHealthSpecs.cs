@@ -10,6 +10,7 @@ namespace ClayBus.Monitor.Tests.Providers;
 /// Provider health through the real broker: callbacks' outcomes published as the callback receiver does, the
 /// Monitor's windows in Redis, and the routing events the Submitter would act on.
 /// </summary>
+[Trait("Category", "Integration")]
 public class ProviderHealthSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixture>
 {
     private const string Table = "outbound-leads-tech";

@@ -9,6 +9,7 @@ namespace ClayBus.Monitor.Tests.Providers;
 /// Ejections against the real Redis, where several consumers (and Monitors) reconcile at once: a provider that
 /// recovered between a reconcile's read of the degraded marks and its ejection must not stay routed around.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ProviderHealthStoreSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private readonly string _prefix = infrastructure.Redis.Prefix + Guid.NewGuid().ToString("N")[..8] + ":";

@@ -11,6 +11,7 @@ namespace ClayBus.Monitor.Tests.Providers;
 /// The <c>claybus.provider.success_rate</c> gauge, read through a <see cref="MeterListener"/> as an exporter reads it,
 /// from a Monitor on the real RabbitMQ and Redis.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ProviderSuccessRateMetricSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private const string Instrument = "claybus.provider.success_rate";

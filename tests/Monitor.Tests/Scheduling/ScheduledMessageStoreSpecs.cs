@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ClayBus.Monitor.Tests.Scheduling;
 
+[Trait("Category", "Integration")]
 public sealed class ScheduledMessageStoreSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private readonly ScheduledMessageStore _store = new(new RedisKeyspace(

@@ -11,6 +11,7 @@ namespace ClayBus.Monitor.Tests.Scheduling;
 /// The stuck timeout goes through the Redis scheduler: it is scheduled, the Monitor process is killed (SIGKILL),
 /// a new process starts, and the timeout still fires; later progress moves the job on.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class StuckTimeoutSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

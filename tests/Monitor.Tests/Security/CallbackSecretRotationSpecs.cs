@@ -12,6 +12,7 @@ namespace ClayBus.Monitor.Tests.Security;
 /// Rotating Clay's callback secret without downtime: while both are configured both are accepted; once the old one
 /// is removed from the (watched) configuration it is refused, with no restart in between.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackSecretRotationSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private const string OldSecret = "test-only-callback-old-6a1f93";

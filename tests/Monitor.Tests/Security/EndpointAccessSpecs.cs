@@ -16,6 +16,7 @@ namespace ClayBus.Monitor.Tests.Security;
 /// explicit anonymous list), and without a key, with an unknown key, and with a key of another role it is refused
 /// with 401, 401 and 403. A new endpoint that names no role fails here.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class EndpointAccessSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixture>
 {
     /// <summary>Probes and the dashboard's files (which hold no data) need no key; Clay's callbacks carry their own secret.</summary>

@@ -9,6 +9,7 @@ namespace ClayBus.Monitor.Tests.Security;
 /// Oversized and deeply nested input on the Monitor's real Kestrel: a clear 4xx within a bounded time, and the
 /// service answers its probes afterwards.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class HostileInputSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);

@@ -13,6 +13,7 @@ namespace ClayBus.Monitor.Tests.Security;
 /// Operator actions end to end against the real broker and Redis: cancel reaches the job saga, requeue moves dead
 /// letters back by a shovel, a budget change goes out; each lands in the one audit log with who, before and after.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class OperatorActionSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixture>
 {
     private const string OperatorName = "operate-key";

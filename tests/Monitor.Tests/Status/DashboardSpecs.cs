@@ -13,6 +13,7 @@ namespace ClayBus.Monitor.Tests.Status;
 /// The dashboard in a real headless browser (Debian's chromium, installed by scripts/prerequisites.sh) against a
 /// running Monitor with real data: the page must render what the status API holds after its scripts ran.
 /// </summary>
+[Trait("Category", "Integration")]
 public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixture>
 {
     private const string Chromium = "/usr/bin/chromium";

@@ -10,6 +10,7 @@ namespace ClayBus.Monitor.Tests.Status;
 /// The paused-Enricher view on the real Redis: pause and resume arrive in either order (or on two Monitors), and a
 /// pause nobody resumed is dropped once it is older than the staleness.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class EnricherPauseStoreSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);

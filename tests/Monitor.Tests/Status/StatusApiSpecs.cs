@@ -10,6 +10,7 @@ using ClayBus.Testing.Security;
 namespace ClayBus.Monitor.Tests.Status;
 
 /// <summary>The status API's contract: the shape of each endpoint, against the real broker, Redis and management API.</summary>
+[Trait("Category", "Integration")]
 public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

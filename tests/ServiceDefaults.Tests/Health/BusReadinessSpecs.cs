@@ -40,6 +40,7 @@ public sealed class ReadinessEndpointCapture : IReceiveEndpointObserver
 }
 
 /// <summary><c>/health/ready</c> follows the bus (check <c>bus</c>): not ready without a broker, ready with an endpoint stopped on purpose.</summary>
+[Trait("Category", "Integration")]
 public class BusReadinessSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

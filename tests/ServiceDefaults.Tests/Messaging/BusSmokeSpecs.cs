@@ -17,6 +17,7 @@ public sealed class SmokePingedConsumer(TaskCompletionSource<SmokePinged> receiv
     }
 }
 
+[Trait("Category", "Integration")]
 public class BusSmokeSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

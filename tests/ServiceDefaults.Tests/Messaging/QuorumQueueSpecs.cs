@@ -70,6 +70,7 @@ public sealed class QuorumFailedConsumer : IConsumer<QuorumFailed>
     public Task Consume(ConsumeContext<QuorumFailed> context) => throw new InvalidOperationException("poison, for the error queue");
 }
 
+[Trait("Category", "Integration")]
 public class QuorumQueueSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

@@ -74,6 +74,7 @@ public sealed class OutageProbedWithoutIgnoreConsumerDefinition : ConsumerDefini
         endpointConfigurator.UseMessageRetry(retry => retry.Intervals(10, 10));
 }
 
+[Trait("Category", "Integration")]
 public class RedisOutageRetrySpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace ClayBus.ServiceDefaults.Tests.Redis;
 
+[Trait("Category", "Integration")]
 public class RedisSmokeSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

@@ -19,6 +19,7 @@ public sealed class MetricsPingedConsumer(TaskCompletionSource<MetricsPinged> re
     }
 }
 
+[Trait("Category", "Integration")]
 public class MetricsEndpointSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

@@ -31,6 +31,7 @@ internal sealed class RecordedSpans : BaseProcessor<Activity>
     public override void OnEnd(Activity data) => Ended.Enqueue(data);
 }
 
+[Trait("Category", "Integration")]
 public class TracePropagationSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Submitter.Tests.Dedupe;
 
 /// <summary>Row claims on the real Redis: what one run, a retried run, another job and a commit each see.</summary>
+[Trait("Category", "Integration")]
 public sealed class RecentRowsSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private readonly RecentRows _rows = new(

@@ -2,6 +2,7 @@ using ClayBus.Testing;
 
 namespace ClayBus.Submitter.Tests.Hosting;
 
+[Trait("Category", "Integration")]
 public class StartupSpecs(InfrastructureFixture infrastructure) : HostStartupSpecs<Program>(infrastructure)
 {
     [Theory]

@@ -5,6 +5,7 @@ using ClayBus.Testing;
 namespace ClayBus.Submitter.Tests.Integration;
 
 [Collection(SubmitterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class AdmissionSpecs(SubmitterHost host) : IAsyncLifetime
 {
     private const string HeldKey = "submitter:held";

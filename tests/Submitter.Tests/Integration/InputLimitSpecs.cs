@@ -11,6 +11,7 @@ namespace ClayBus.Submitter.Tests.Integration;
 /// <c>SubmitJob</c> over either limit goes to <c>submit-job_error</c> with the reason while the next message is taken.
 /// </summary>
 [Collection(SubmitterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class InputLimitSpecs(SubmitterHost host) : IAsyncLifetime
 {
     private const string ErrorQueue = "submit-job_error";

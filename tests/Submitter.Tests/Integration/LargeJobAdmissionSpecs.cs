@@ -9,6 +9,7 @@ namespace ClayBus.Submitter.Tests.Integration;
 /// <c>reject</c> and <c>hold</c>: the overflow waits in Redis, not on the broker.
 /// </summary>
 [Collection(SubmitterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class LargeJobAdmissionSpecs(SubmitterHost host) : IAsyncLifetime
 {
     private const int Buffered = 2;

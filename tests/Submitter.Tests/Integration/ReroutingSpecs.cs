@@ -6,6 +6,7 @@ using ClayBus.Testing;
 namespace ClayBus.Submitter.Tests.Integration;
 
 [Collection(SubmitterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ReroutingSpecs(SubmitterHost host) : IAsyncLifetime
 {
     public Task InitializeAsync() => host.ResetAsync();
@@ -39,6 +40,7 @@ public sealed class ReroutingSpecs(SubmitterHost host) : IAsyncLifetime
 }
 
 [Collection(SubmitterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class PythonPublisherSpecs(SubmitterHost host) : IAsyncLifetime
 {
     private const string Publisher =

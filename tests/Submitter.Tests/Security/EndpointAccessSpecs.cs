@@ -14,6 +14,7 @@ namespace ClayBus.Submitter.Tests.Security;
 /// Every endpoint the Submitter maps, read from its <see cref="EndpointDataSource"/>: each needs a role unless it is
 /// on the anonymous list, and is refused without a key, with an unknown key and with another role's key.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class EndpointAccessSpecs(SecuredSubmitter submitter) : IClassFixture<SecuredSubmitter>
 {
     private static readonly HashSet<string> Anonymous = ["GET /health/live", "GET /health/ready"];

@@ -14,6 +14,7 @@ namespace ClayBus.Submitter.Tests.Security;
 /// Oversized, deeply nested and slow input on the Submitter's real Kestrel: a clear 4xx (or, for a client too slow to
 /// read one, a closed connection) within a bounded time, nothing published, and the service answers its probes after.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class HostileInputSpecs(SecuredSubmitter submitter) : IClassFixture<SecuredSubmitter>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);

@@ -5,6 +5,7 @@ using ClayBus.Testing.Security;
 
 namespace ClayBus.Submitter.Tests.Security;
 
+[Trait("Category", "Integration")]
 public sealed class RateLimitSpecs(SecuredSubmitter submitter) : IClassFixture<SecuredSubmitter>
 {
     [Fact]

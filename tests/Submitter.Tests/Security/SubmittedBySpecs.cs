@@ -5,6 +5,7 @@ using ClayBus.Testing.Security;
 namespace ClayBus.Submitter.Tests.Security;
 
 [Collection(SubmitterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SubmittedBySpecs(SubmitterHost host) : IAsyncLifetime
 {
     public Task InitializeAsync() => host.ResetAsync();
