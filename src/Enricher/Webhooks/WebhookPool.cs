@@ -170,7 +170,8 @@ public sealed class WebhookPool
     public Task ReleaseAsync(WebhookReservation reservation) =>
         Task.WhenAll(
             _redis.Database.StringDecrementAsync(CountKey(reservation.Webhook), reservation.Records),
-            _redis.Database.StringDecrementAsync(RowsKey(reservation.Webhook.TableKey), reservation.Records));
+            _redis.Database.StringDecrementAsync(RowsKey(reservation.Webhook.TableKey), reservation.Records),
+            _redis.Database.KeyDeleteAsync(TableKey(reservation.Webhook.TableKey, "full")));
 
     /// <summary>The gate's verdict for a table (see <see cref="TableGate"/>), from one MGET. Null: the table is not configured.</summary>
     public async Task<TableCheck?> CheckTableAsync(string tableKey)
