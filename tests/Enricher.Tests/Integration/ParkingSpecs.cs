@@ -71,7 +71,7 @@ public sealed class ParkingSpecs(DeliveryFixture fixture) : IClassFixture<Delive
         }
 
         Assert.Contains(full, await host.Http.GetStringAsync(new Uri("/health/ready", UriKind.Relative)), StringComparison.Ordinal);
-        Assert.Equal(0, await fixture.Rabbit.QueueDepthAsync("deliver-batch_error"));
+        Assert.True(await fixture.Rabbit.QueueDepthAsync("deliver-batch_error") <= 0, "a batch was dead-lettered");
 
         // Room again: the parked batches go when they come back.
         host.Settings.Set(new Dictionary<string, string?> { [$"Tables:{full}:MaxRows"] = "100" });
@@ -103,7 +103,7 @@ public sealed class ParkingSpecs(DeliveryFixture fixture) : IClassFixture<Delive
         var ready = await host.Http.GetStringAsync(new Uri("/health/ready", UriKind.Relative));
         Assert.Contains($"Tables:{broken}:Webhooks:0:Url", ready, StringComparison.Ordinal);
         Assert.DoesNotContain("typo-dev-only-secret", ready, StringComparison.Ordinal);
-        Assert.Equal(0, await fixture.Rabbit.QueueDepthAsync("deliver-batch_error"));
+        Assert.True(await fixture.Rabbit.QueueDepthAsync("deliver-batch_error") <= 0, "a batch was dead-lettered");
         Assert.Equal(0, await fixture.Sim.TableCounterAsync(broken, "recordsAccepted"));
 
         host.Settings.Set(new Dictionary<string, string?> { [$"Tables:{broken}:Webhooks:0:Url"] = goodUrl });

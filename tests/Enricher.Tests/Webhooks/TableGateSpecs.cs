@@ -74,7 +74,8 @@ public sealed class TableGateSpecs
     [InlineData(new long[] { }, TableWait.PoolSpent)]
     public void Should_wait_when_no_webhook_has_room(long[] counts, TableWait wait)
     {
-        var limits = TableLimits.Of(new TableOptions { MaxRows = 50_000 });
+        // A table above any one webhook's cap: only the webhooks can stop it here.
+        var limits = new TableLimits(false, 1_000_000, 900_000);
         Assert.Equal(wait, TableGate.Decide("t", [], limits, new TableState(counts.Sum(), null, true, counts), Pool).Wait);
     }
 
