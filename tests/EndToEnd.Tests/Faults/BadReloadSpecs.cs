@@ -40,7 +40,7 @@ public sealed class BadReloadSpecs(InfrastructureFixture infrastructure) : IClas
 
             secret.Write("{}");
             await Measure.WaitForClayAsync(pipeline, leads.ExpectedAccepted, TimeSpan.FromSeconds(60));
-            await pipeline.WaitForJobAsync(job, TimeSpan.FromSeconds(60), "completed");
+            await pipeline.WaitForJobAsync(job, TimeSpan.FromSeconds(60), "completed", "completedWithFailures");
 
             FaultLedger.RecordAndAssert(await Measure.FiguresAsync(pipeline, "bad_reload", leads.ExpectedAccepted, duplicatesBound: 0));
             Assert.Equal(leads.ExpectedPerTable[Broken], await DistinctAsync(pipeline, Broken));

@@ -16,7 +16,7 @@ public sealed class MountedSecret : IDisposable
     public static MountedSecret Create()
     {
         // The configuration folder of this test build (…/bin/<configuration>/net10.0/) is the services' too.
-        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!);
         var folder = Path.Combine(ServiceProcess.RepositoryRoot, "src", "Enricher", "bin", configuration, "net10.0", "secrets");
         Directory.CreateDirectory(folder);
         var secret = new MountedSecret(Path.Combine(folder, "claybus.json"));
