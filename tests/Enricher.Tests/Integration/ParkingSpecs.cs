@@ -60,6 +60,7 @@ public sealed class ParkingSpecs(DeliveryFixture fixture) : IClassFixture<Delive
         Assert.All(parked, p => Assert.Equal((byte)JobPriority.High, p.Priority));
         Assert.All(parked, p => Assert.Contains("DeliverBatch", p.Destination.ToString(), StringComparison.Ordinal));
         Assert.All(parked, p => Assert.InRange(p.DueAt, DateTime.UtcNow.AddSeconds(500), DateTime.UtcNow.AddSeconds(700)));
+        await Eventually.Until(() => fixture.Bus.Seen<TableFull>().Any(e => e.TableKey == full), Deadline, "TableFull");
         var tableFull = Assert.Single(fixture.Bus.Seen<TableFull>(), e => e.TableKey == full);
         Assert.Equal(40, tableFull.MaxRows);
         Assert.Contains("AutoDelete", tableFull.Fix, StringComparison.Ordinal);
@@ -115,6 +116,43 @@ public sealed class ParkingSpecs(DeliveryFixture fixture) : IClassFixture<Delive
             async () => !(await host.Http.GetStringAsync(new Uri("/health/ready", UriKind.Relative))).Contains(broken, StringComparison.Ordinal),
             Deadline,
             "readiness to drop the table");
+    }
+
+    [Fact]
+    public async Task Should_park_a_spent_pools_batches_publish_WebhookPoolExhausted_once_and_use_a_webhook_added_later()
+    {
+        var table = Table();
+        await fixture.Sim.CreateTableAsync(table);
+        var settings = EnricherHost.Webhooks(table, [await fixture.Sim.CreateWebhookAsync(table, 100)]);
+        settings["Webhooks:WarnAt"] = "10";
+        settings["Webhooks:RotateAt"] = "20";
+        settings["Webhooks:HardCap"] = "30";
+        settings["Parking:RecheckSeconds"] = "600";
+        await using var host = EnricherHost.Start(fixture, settings);
+
+        var first = EnricherHost.Batch(table, 20);
+        await fixture.Bus.PublishAsync(first);
+        await Eventually.Until(() => Delivered(first.BatchId) == 1, Deadline, "the batch that spends the pool");
+        // 15 rows: the new webhook holds them below its RotateAt.
+        var waiting = Enumerable.Range(0, 3).Select(_ => EnricherHost.Batch(table, 5)).ToList();
+        foreach (var batch in waiting)
+        {
+            await fixture.Bus.PublishAsync(batch);
+        }
+
+        await Eventually.Until(() => _scheduler.Parked.Count == waiting.Count, Deadline, "the spent table's batches parked");
+        await Eventually.Until(() => fixture.Bus.Seen<WebhookPoolExhausted>().Any(e => e.TableKey == table), Deadline, "WebhookPoolExhausted");
+        var exhausted = Assert.Single(fixture.Bus.Seen<WebhookPoolExhausted>(), e => e.TableKey == table);
+        Assert.Equal(1, exhausted.Webhooks);
+        Assert.True(await fixture.Rabbit.QueueDepthAsync("deliver-batch_error") <= 0, "a batch was dead-lettered");
+        Assert.Equal(20, await fixture.Sim.TableCounterAsync(table, "recordsAccepted"));
+
+        var added = await fixture.Sim.CreateWebhookAsync(table, 100);
+        host.Settings.Set(new Dictionary<string, string?> { [$"Tables:{table}:Webhooks:1:Url"] = added.Url, [$"Tables:{table}:Webhooks:1:Token"] = added.Token });
+        await _scheduler.ReleaseAllAsync();
+        await Eventually.Until(() => waiting.All(b => Delivered(b.BatchId) == 1), Deadline, "the parked batches on the new webhook");
+        Assert.Equal(15, await fixture.Sim.WebhookCounterAsync(added.Id, "recordsAccepted"));
+        Assert.Empty(fixture.Bus.Seen<Fault<DeliverBatch>>());
     }
 
     private async Task<Dictionary<string, string?>> TwoTablesAsync(string first, string second)
