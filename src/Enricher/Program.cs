@@ -1,6 +1,7 @@
 using ClayBus.Enricher.ClayClient;
 using ClayBus.Enricher.Credits;
 using ClayBus.Enricher.Delivery;
+using ClayBus.Enricher.Parking;
 using ClayBus.Enricher.Pausing;
 using ClayBus.Enricher.RateLimiting;
 using ClayBus.Enricher.Webhooks;
@@ -20,6 +21,7 @@ builder.AddCreditLedger();     // Budget:DailyLimit|MonthlyLimit|TimeZone|AlertS
 builder.AddSharedRateLimit();  // RateLimit:RecordsPerSecond|Burst|HeadroomMilliseconds
 builder.AddClayClient();       // Clay:AttemptTimeoutSeconds, retries, breaker
 builder.AddDelivery();         // Delivery:*, row idempotency, pausing, readiness
+builder.AddParking();          // Parking:SchedulerQueue|RecheckSeconds: waiting tables' batches, in the Monitor's scheduler
 builder.AddClayBusMessaging(bus => bus.AddEnricherConsumers());
 builder.AddDeliveryWatchdog(); // ConsumerWatchdog:* — exits 75 when deliver-batch lost its consumer, never while paused
 

@@ -1,5 +1,6 @@
 using ClayBus.Contracts.Delivery;
 using ClayBus.Enricher.ClayClient;
+using ClayBus.Enricher.Parking;
 using ClayBus.Enricher.Pausing;
 using ClayBus.Enricher.Webhooks;
 using MassTransit;
@@ -8,10 +9,11 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Enricher.Delivery;
 
 /// <summary>
-/// Delivers one <see cref="DeliverBatch"/> to its table's webhook. A batch that must wait (budget spent, Redis gone,
-/// Clay down, its webhook failing, the table's webhooks spent) goes back to the queue with its priority, and for the
-/// first three this instance pauses; a poison batch (Clay's 4xx, an invalid batch) goes straight to
-/// <c>deliver-batch_error</c>.
+/// Delivers one <see cref="DeliverBatch"/> to its table's webhook. First the table's gate (one Redis read, before any
+/// claim or reservation): a table that is full, has its webhooks spent or its settings invalid parks the batch in the
+/// scheduler, as does a <see cref="BatchMustWaitException"/>. A batch that must wait for the instance (budget spent,
+/// Redis gone, Clay down) goes back to the queue with its priority and the instance pauses; one whose webhook fails
+/// waits and goes back. A poison batch (Clay's 4xx, an invalid batch) goes straight to <c>deliver-batch_error</c>.
 /// </summary>
 public sealed class DeliverBatchConsumer(
     BatchSender sender,
@@ -21,7 +23,8 @@ public sealed class DeliverBatchConsumer(
     ClayHealth clay,
     TimeProvider time,
     IOptionsMonitor<DeliveryOptions> delivery,
-    IOptionsMonitor<WebhookPoolOptions> pool,
+    BatchParking parking,
+    ParkedTables parked,
     DeliveryMetrics metrics,
     ILogger<DeliverBatchConsumer> logger) : IConsumer<DeliverBatch>
 {
@@ -37,6 +40,12 @@ public sealed class DeliverBatchConsumer(
             if (await cancelled.IsCancelledAsync(batch.JobId))
             {
                 logger.SkippedCancelled(batch.BatchId, batch.JobId, batch.Rows.Count);
+                return;
+            }
+
+            if (await TableMustWaitAsync(batch.TableKey, notices) is { } wait)
+            {
+                await ParkAsync(context, wait, null);
                 return;
             }
 
@@ -82,10 +91,13 @@ public sealed class DeliverBatchConsumer(
         }
         catch (WebhookPoolSpentException spent)
         {
-            logger.WaitsForWebhook(batch.BatchId, spent.Message);
-            // Only this table waits: the instance keeps delivering other tables' batches.
-            await Task.Delay(TimeSpan.FromSeconds(pool.CurrentValue.ExhaustedRecheckSeconds), time, context.CancellationToken);
-            await DeferAsync(context, countsAsClayOutage: false);
+            // The gate let it through, but another delivery took the last room meanwhile.
+            var wait = await TableMustWaitAsync(batch.TableKey, notices) ?? new ParkedTable(batch.TableKey, nameof(TableWait.PoolSpent), spent.Message, time.GetUtcNow());
+            await ParkAsync(context, wait, null);
+        }
+        catch (BatchMustWaitException mustWait)
+        {
+            await ParkAsync(context, new ParkedTable(batch.TableKey, "MustWait", mustWait.Message, time.GetUtcNow()), mustWait.Until, quiet: true);
         }
         finally
         {
@@ -94,6 +106,57 @@ public sealed class DeliverBatchConsumer(
                 await context.Publish(notice, notice.GetType());
             }
         }
+    }
+
+    /// <summary>The table's gate; publishes the table's warning, <c>TableFull</c> or <c>WebhookPoolExhausted</c> once.</summary>
+    /// <returns>Null when the batch may go.</returns>
+    private async Task<ParkedTable?> TableMustWaitAsync(string tableKey, List<object> notices)
+    {
+        if (await webhooks.CheckTableAsync(tableKey) is not { } check)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        if (check.Verdict.Warn && await webhooks.AnnounceOnceAsync(tableKey, "warned"))
+        {
+            notices.Add(new WebhookCapacityLow(tableKey, "(table)", check.State.Rows, check.Limits.MaxRows, now));
+        }
+
+        switch (check.Verdict.Wait)
+        {
+            case TableWait.None:
+                if (parked.Release(tableKey))
+                {
+                    logger.TableFlows(tableKey);
+                }
+
+                return null;
+            case TableWait.TableFull when await webhooks.AnnounceOnceAsync(tableKey, "full-announced"):
+                notices.Add(new TableFull(tableKey, check.State.Rows, check.Limits.MaxRows, TableGate.Fix(tableKey), now));
+                break;
+            case TableWait.PoolSpent when await webhooks.AnnounceOnceAsync(tableKey, "exhausted"):
+                notices.Add(new WebhookPoolExhausted(tableKey, check.Webhooks, now));
+                break;
+        }
+
+        return new ParkedTable(tableKey, check.Verdict.Wait.ToString(), check.Verdict.Detail, now);
+    }
+
+    /// <summary>Parks the batch (no consumer slot held, nothing claimed or reserved); the table's reason is logged once.</summary>
+    private async Task ParkAsync(ConsumeContext<DeliverBatch> context, ParkedTable wait, DateTimeOffset? until, bool quiet = false)
+    {
+        if (quiet)
+        {
+            logger.WaitsForWebhook(context.Message.BatchId, wait.Detail);
+        }
+        else if (parked.Park(wait))
+        {
+            logger.TableWaits(wait.TableKey, wait.Reason, wait.Detail);
+        }
+
+        var headers = new Dictionary<string, object> { [ClayDeferralsHeader] = ClayDeferrals(context) };
+        await parking.ParkAsync(context, parking.Until(until), headers);
     }
 
     private void Validate(DeliverBatch batch)

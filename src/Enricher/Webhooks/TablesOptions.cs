@@ -4,7 +4,7 @@ namespace ClayBus.Enricher.Webhooks;
 
 /// <summary>
 /// The <c>Tables</c> section shared with the Submitter: <c>Tables:&lt;table-key&gt;:Webhooks:&lt;n&gt;:Url|Token</c> and
-/// <c>Tables:&lt;table-key&gt;:AutoDelete</c>. The Enricher reads only these keys and ignores the Submitter's. URLs and
+/// <c>Tables:&lt;table-key&gt;:AutoDelete|MaxRows|WarnRows</c>. The Enricher reads only these keys and ignores the Submitter's. URLs and
 /// tokens come from secrets (environment or secret files) and are re-read on change, without a restart.
 /// </summary>
 public sealed class TablesOptions
@@ -16,6 +16,12 @@ public sealed class TableOptions
 {
     /// <summary>An Enterprise table with auto-delete: its webhooks have no lifetime cap.</summary>
     public bool AutoDelete { get; set; }
+
+    /// <summary>Rows sent to the table after which it is full (Clay drops rows past 50,000 silently): 45,000 when unset.</summary>
+    public long? MaxRows { get; set; }
+
+    /// <summary>Rows sent after which <c>WebhookCapacityLow</c> warns for the table: 8/9 of <see cref="MaxRows"/> when unset.</summary>
+    public long? WarnRows { get; set; }
 
     /// <summary>The table's webhook pool, used in this order.</summary>
     public List<WebhookEndpointOptions> Webhooks { get; set; } = [];
@@ -54,8 +60,4 @@ public sealed class WebhookPoolOptions
     /// <summary>Clay's lifetime cap per webhook: what is over it is dropped silently, so it is never passed.</summary>
     [Range(1, 10_000_000, ErrorMessage = "must be between 1 and 10000000 records (Clay's cap: 50000)")]
     public long HardCap { get; set; } = 50_000;
-
-    /// <summary>How long a batch of an exhausted table waits before it goes back to the queue.</summary>
-    [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds")]
-    public int ExhaustedRecheckSeconds { get; set; } = 10;
 }

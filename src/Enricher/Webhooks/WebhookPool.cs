@@ -18,7 +18,11 @@ public sealed record WebhookReservation(
 /// <summary>The outcome of asking a table's pool for room.</summary>
 /// <param name="Reservation">Null when the pool is spent (or the table has no webhook).</param>
 /// <param name="FirstExhaustion">This caller is the first to find the pool spent since it last had room.</param>
-public sealed record WebhookPoolAnswer(WebhookReservation? Reservation, bool FirstExhaustion, int Webhooks);
+/// <param name="TableFull">No room because the table reached <c>Tables:&lt;key&gt;:MaxRows</c>, not because its webhooks are spent.</param>
+public sealed record WebhookPoolAnswer(WebhookReservation? Reservation, bool FirstExhaustion, int Webhooks, bool TableFull = false);
+
+/// <summary>What the gate needs to know about a table: its verdict, counters and limits.</summary>
+public sealed record TableCheck(TableVerdict Verdict, TableState State, TableLimits Limits, int Webhooks);
 
 /// <summary>
 /// A table's webhooks, in configuration order, with lifetime record counters in Redis reserved atomically before
@@ -28,29 +32,48 @@ public sealed record WebhookPoolAnswer(WebhookReservation? Reservation, bool Fir
 /// </summary>
 public sealed class WebhookPool
 {
-    // KEYS: 1 current hook id, 2 exhausted flag, then (count, warned) per hook.
-    // ARGV: 1 records, 2 warn at, 3 rotate at, 4 hard cap, 5 capped (1|0), 6.. hook ids.
-    // → { 1-based hook index or 0, count after, warned-now or first-exhaustion (1|0), rotated-from index, its count }
+    // KEYS: 1 current hook id, 2 exhausted flag, then (count, warned) per hook, then table rows, table full, TableFull announced.
+    // ARGV: 1 records, 2 warn at, 3 rotate at, 4 hard cap, 5 capped (1|0), 6 table max rows, 7.. hook ids.
+    // → { 1-based hook index or 0, count after, warned-now or first-exhaustion (1|0), rotated-from index, its count, table full (1|0) }
     private const string ReserveScript = """
         local n = tonumber(ARGV[1])
         local warn_at, rotate_at, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local capped = ARGV[5] == '1'
+        local table_max = tonumber(ARGV[6])
+        local hooks = #ARGV - 6
+        local rows_key, full_key, announced_key = KEYS[3 + 2 * hooks], KEYS[4 + 2 * hooks], KEYS[5 + 2 * hooks]
+        local rows = redis.call('GET', rows_key)
+        if rows then
+          rows = tonumber(rows)
+        else
+          -- A table counted before rows per table existed starts from what its webhooks were given.
+          rows = 0
+          for i = 1, hooks do
+            rows = rows + tonumber(redis.call('GET', KEYS[1 + 2 * i]) or '0')
+          end
+          redis.call('SET', rows_key, rows)
+        end
+        if capped and rows + n > table_max then
+          redis.call('SET', full_key, table_max)
+          return { 0, rows, 0, 0, 0, 1 }
+        end
         local current = redis.call('GET', KEYS[1])
-        local hooks = #ARGV - 5
         for i = 1, hooks do
           local count_key = KEYS[1 + 2 * i]
           local count = tonumber(redis.call('GET', count_key) or '0')
           if (not capped) or (count < rotate_at and count + n <= cap) then
             local after = redis.call('INCRBY', count_key, n)
+            redis.call('INCRBY', rows_key, n)
+            redis.call('DEL', full_key, announced_key)
             local warned = 0
             if capped and after >= warn_at and redis.call('SET', KEYS[2 + 2 * i], '1', 'NX') then
               warned = 1
             end
-            local id = ARGV[5 + i]
+            local id = ARGV[6 + i]
             local from, from_count = 0, 0
             if current and current ~= id then
               for j = 1, hooks do
-                if ARGV[5 + j] == current then
+                if ARGV[6 + j] == current then
                   from = j
                   from_count = tonumber(redis.call('GET', KEYS[1 + 2 * j]) or '0')
                 end
@@ -60,17 +83,18 @@ public sealed class WebhookPool
               redis.call('SET', KEYS[1], id)
             end
             redis.call('DEL', KEYS[2])
-            return { i, after, warned, from, from_count }
+            return { i, after, warned, from, from_count, 0 }
           end
         end
         local first = 0
         if redis.call('SET', KEYS[2], '1', 'NX') then
           first = 1
         end
-        return { 0, 0, first, 0, 0 }
+        return { 0, 0, first, 0, 0, 0 }
         """;
 
     private readonly ConcurrentDictionary<(string Table, string Webhook), long> _remaining = new();
+    private TablesOptions _lastReadable = new();
     private readonly RedisKeyspace _redis;
     private readonly IOptionsMonitor<TablesOptions> _tables;
     private readonly IOptionsMonitor<WebhookPoolOptions> _limits;
@@ -93,10 +117,10 @@ public sealed class WebhookPool
     /// <summary>Records left before the hard cap, per webhook as last reserved by this process (the gauge's source).</summary>
     public IReadOnlyDictionary<(string Table, string Webhook), long> Remaining => _remaining;
 
-    public bool IsKnownTable(string tableKey) => _tables.CurrentValue.Tables.ContainsKey(tableKey);
+    public bool IsKnownTable(string tableKey) => Settings().Tables.ContainsKey(tableKey);
 
     public IReadOnlyList<WebhookTarget> Targets(string tableKey) =>
-        _tables.CurrentValue.Tables.TryGetValue(tableKey, out var table)
+        Settings().Tables.TryGetValue(tableKey, out var table)
             ? table.Webhooks
                 .Where(hook => Uri.TryCreate(hook.Url, UriKind.Absolute, out _))
                 .Select(hook => new WebhookTarget(tableKey, new Uri(hook.Url), string.IsNullOrEmpty(hook.Token) ? null : hook.Token))
@@ -105,7 +129,8 @@ public sealed class WebhookPool
 
     public async Task<WebhookPoolAnswer> ReserveAsync(string tableKey, int records)
     {
-        var capped = !(_tables.CurrentValue.Tables.TryGetValue(tableKey, out var table) && table.AutoDelete);
+        var limits = Settings().Tables.TryGetValue(tableKey, out var table) ? TableLimits.Of(table) : TableLimits.Of(new TableOptions());
+        var capped = limits.Capped;
         var targets = Targets(tableKey);
         if (targets.Count == 0)
         {
@@ -114,7 +139,7 @@ public sealed class WebhookPool
 
         var o = _limits.CurrentValue;
         var keys = new List<RedisKey> { $"webhooks:{tableKey}:current", $"webhooks:{tableKey}:exhausted" };
-        var args = new List<RedisValue> { records, o.WarnAt, o.RotateAt, o.HardCap, capped ? "1" : "0" };
+        var args = new List<RedisValue> { records, o.WarnAt, o.RotateAt, o.HardCap, capped ? "1" : "0", limits.MaxRows };
         foreach (var target in targets)
         {
             keys.Add(CountKey(target));
@@ -122,10 +147,12 @@ public sealed class WebhookPool
             args.Add(target.Id);
         }
 
+        keys.AddRange([RowsKey(tableKey), TableKey(tableKey, "full"), TableKey(tableKey, "full-announced")]);
+
         var result = (long[])(await _redis.Database.ScriptEvaluateAsync(ReserveScript, [.. keys], [.. args]))!;
         if (result[0] == 0)
         {
-            return new WebhookPoolAnswer(null, result[2] == 1, targets.Count);
+            return new WebhookPoolAnswer(null, result[2] == 1, targets.Count, result[5] == 1);
         }
 
         var webhook = targets[(int)result[0] - 1];
@@ -141,7 +168,51 @@ public sealed class WebhookPool
 
     /// <summary>Gives back a reservation Clay certainly did not count (it refused the request before storing anything).</summary>
     public Task ReleaseAsync(WebhookReservation reservation) =>
-        _redis.Database.StringDecrementAsync(CountKey(reservation.Webhook), reservation.Records);
+        Task.WhenAll(
+            _redis.Database.StringDecrementAsync(CountKey(reservation.Webhook), reservation.Records),
+            _redis.Database.StringDecrementAsync(RowsKey(reservation.Webhook.TableKey), reservation.Records),
+            _redis.Database.KeyDeleteAsync(TableKey(reservation.Webhook.TableKey, "full")));
+
+    /// <summary>The gate's verdict for a table (see <see cref="TableGate"/>), from one MGET. Null: the table is not configured.</summary>
+    public async Task<TableCheck?> CheckTableAsync(string tableKey)
+    {
+        var settings = Settings();
+        if (!settings.Tables.TryGetValue(tableKey, out var table))
+        {
+            return null;
+        }
+
+        var errors = TableLimits.Errors(tableKey, table);
+        var limits = errors.Count == 0 ? TableLimits.Of(table) : new TableLimits(table.AutoDelete, TableLimits.DefaultMaxRows, TableLimits.DefaultMaxRows);
+        var targets = Targets(tableKey);
+        RedisKey[] keys = [RowsKey(tableKey), TableKey(tableKey, "full"), TableKey(tableKey, "warned"), .. targets.Select(CountKey)];
+        var values = await _redis.Database.StringGetAsync(keys);
+        var counts = values.Skip(3).Select(v => v.IsNull ? 0 : (long)v).ToList();
+        var state = new TableState(values[0].IsNull ? counts.Sum() : (long)values[0], values[1].IsNull ? null : (long)values[1], !values[2].IsNull, counts);
+        return new TableCheck(TableGate.Decide(tableKey, errors, limits, state, _limits.CurrentValue), state, limits, targets.Count);
+    }
+
+    /// <summary>Sets a table's once-only flag; true for the caller that set it (who then publishes the event).</summary>
+    /// <param name="flag"><c>warned</c> (capacity warning), <c>full-announced</c> (<c>TableFull</c>) or <c>exhausted</c> (<c>WebhookPoolExhausted</c>).</param>
+    public Task<bool> AnnounceOnceAsync(string tableKey, string flag) =>
+        _redis.Database.StringSetAsync(flag == "exhausted" ? $"webhooks:{tableKey}:exhausted" : TableKey(tableKey, flag), "1", when: When.NotExists);
+
+    // A reload that cannot even be bound (a number that is not one) keeps the last settings that could be.
+    private TablesOptions Settings()
+    {
+        try
+        {
+            return _lastReadable = _tables.CurrentValue;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or OptionsValidationException)
+        {
+            return _lastReadable;
+        }
+    }
 
     private static RedisKey CountKey(WebhookTarget target) => $"webhooks:{target.TableKey}:{target.Id}:count";
+
+    private static RedisKey RowsKey(string tableKey) => TableKey(tableKey, "rows");
+
+    private static RedisKey TableKey(string tableKey, string name) => $"tables:{tableKey}:{name}";
 }

@@ -16,20 +16,20 @@ public static class WebhooksSetup
         return builder;
     }
 
-    private sealed class TablesValidator : IValidateOptions<TablesOptions>
+    /// <summary>
+    /// Bad table settings stop the host at start. After start a reload is judged per table (<see cref="TableGate"/>):
+    /// failing here would make every read of the section throw, and every table's batches with it.
+    /// </summary>
+    private sealed class TablesValidator(IHostApplicationLifetime lifetime) : IValidateOptions<TablesOptions>
     {
         public ValidateOptionsResult Validate(string? name, TablesOptions options)
         {
-            var failures = new List<string>();
-            foreach (var (table, settings) in options.Tables)
+            if (lifetime.ApplicationStarted.IsCancellationRequested)
             {
-                for (var i = 0; i < settings.Webhooks.Count; i++)
-                {
-                    var context = new System.ComponentModel.DataAnnotations.ValidationContext(settings.Webhooks[i]);
-                    failures.AddRange(settings.Webhooks[i].Validate(context).Select(r => $"Tables:{table}:Webhooks:{i}:Url: {r.ErrorMessage}"));
-                }
+                return ValidateOptionsResult.Success;
             }
 
+            var failures = options.Tables.SelectMany(table => TableLimits.Errors(table.Key, table.Value)).ToList();
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

@@ -16,6 +16,9 @@ public sealed partial class ScheduledMessageForwarder(
     TimeProvider clock,
     ILogger<ScheduledMessageForwarder> logger) : BackgroundService
 {
+    /// <summary>The AMQP priority (0-255) to send a scheduled message with; the Enricher's parked batches carry it.</summary>
+    public const string PriorityHeader = "ClayBus-Priority";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -68,6 +71,12 @@ public sealed partial class ScheduledMessageForwarder(
             foreach (var (key, value) in record.Headers)
             {
                 send.Headers.Set(key, value);
+            }
+
+            // AMQP priority is a property, not a header: a sender that needs it back (a parked batch) names it.
+            if (record.Headers.TryGetValue(PriorityHeader, out var text) && byte.TryParse(text, out var priority))
+            {
+                send.SetPriority(priority);
             }
         }, cancellationToken);
         await store.Complete(token, lease);

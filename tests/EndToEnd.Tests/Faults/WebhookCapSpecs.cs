@@ -21,7 +21,7 @@ public sealed class WebhookCapSpecs(InfrastructureFixture infrastructure) : ICla
             ["Webhooks__WarnAt"] = "200",
             ["Webhooks__RotateAt"] = "250",
             ["Webhooks__HardCap"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Webhooks__ExhaustedRecheckSeconds"] = "2",
+            ["Parking__RecheckSeconds"] = "2",
         };
         var claySim = new Dictionary<string, string?> { ["ClaySim__WebhookCap"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(enricher, claySim));

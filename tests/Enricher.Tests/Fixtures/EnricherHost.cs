@@ -39,7 +39,7 @@ public sealed class EnricherHost : IAsyncDisposable
             ["Delivery:RetryMaxIntervalMilliseconds"] = "200",
             ["Delivery:PauseProbeSeconds"] = "1",
             ["Delivery:ClayCoolDownSeconds"] = "3",
-            ["Webhooks:ExhaustedRecheckSeconds"] = "1",
+            ["Parking:RecheckSeconds"] = "1",
             ["Delivery:WebhookRecheckSeconds"] = "1",
             ["RateLimit:RecordsPerSecond"] = "200",
             ["RateLimit:Burst"] = "20",

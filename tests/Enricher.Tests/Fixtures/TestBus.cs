@@ -36,6 +36,7 @@ public sealed class TestBus : IAsyncDisposable
                 test.Observe<WebhookRotated>(e);
                 test.Observe<WebhookCapacityLow>(e);
                 test.Observe<WebhookPoolExhausted>(e);
+                test.Observe<TableFull>(e);
                 test.Observe<BudgetExhausted>(e);
                 test.Observe<BudgetThresholdReached>(e);
                 test.Observe<BudgetReset>(e);
