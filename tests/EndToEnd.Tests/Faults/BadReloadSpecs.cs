@@ -7,7 +7,9 @@ namespace ClayBus.EndToEnd.Tests.Faults;
 /// One bad webhook URL written into the Enrichers' mounted secret while a job runs: that table waits (parked, named
 /// in readiness), the other tables deliver, nothing is dead-lettered; once the secret is fixed, the table delivers.
 /// </summary>
+// Every Enricher process reads the one secrets file under the build folder, so no other suite may run beside it.
 [Trait("Category", "Integration")]
+[Collection(SharedServers.Name)]
 public sealed class BadReloadSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private const string Broken = "inbound-leads";
