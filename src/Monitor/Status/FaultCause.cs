@@ -13,11 +13,22 @@ public static partial class FaultCause
 
     public static string Of(string? message)
     {
+        // A fault message comes from outside: bounded before the patterns run, and each pattern has a time limit.
         var firstLine = (message ?? "").Split('\n', 2)[0].Trim();
-        var cause = GuidPattern().Replace(firstLine, "<id>");
-        cause = HexPattern().Replace(cause, "<id>");
-        cause = NumberPattern().Replace(cause, match => IsStatusCode(cause, match) ? match.Value : "<n>");
-        cause = SpacePattern().Replace(cause, " ").Trim();
+        firstLine = firstLine.Length <= 4 * MaxLength ? firstLine : firstLine[..(4 * MaxLength)];
+        string cause;
+        try
+        {
+            cause = GuidPattern().Replace(firstLine, "<id>");
+            cause = HexPattern().Replace(cause, "<id>");
+            cause = NumberPattern().Replace(cause, match => IsStatusCode(cause, match) ? match.Value : "<n>");
+            cause = SpacePattern().Replace(cause, " ").Trim();
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            cause = firstLine;
+        }
+
         return cause.Length <= MaxLength ? cause : cause[..MaxLength];
     }
 
@@ -35,16 +46,16 @@ public static partial class FaultCause
             || before.EndsWith("status", StringComparison.OrdinalIgnoreCase);
     }
 
-    [GeneratedRegex(@"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+    [GeneratedRegex(@"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex GuidPattern();
 
     // Six or more hex characters with at least one digit and one letter (a word such as "decade" stays).
-    [GeneratedRegex(@"\b(?:0x)?(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\b")]
+    [GeneratedRegex(@"\b(?:0x)?(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\b", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex HexPattern();
 
-    [GeneratedRegex(@"(?<![A-Za-z<])\d+(?:[.,:]\d+)*")]
+    [GeneratedRegex(@"(?<![A-Za-z<])\d+(?:[.,:]\d+)*", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex NumberPattern();
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex SpacePattern();
 }

@@ -45,7 +45,8 @@ public sealed partial class RegexUsageSpecs
     [GeneratedRegex(@"new\s+Regex\s*\(|\bRegex\s*\.\s*(IsMatch|Match|Matches|Replace|Split|Count|EnumerateMatches)\s*\(", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Constructed();
 
-    [GeneratedRegex(@"\[GeneratedRegex\((?>[^\]]*)\]", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    // To the attribute's last ")]" on its line: a pattern may hold brackets of its own ([0-9a-f]).
+    [GeneratedRegex(@"\[GeneratedRegex\(.*\)\]", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Generated();
 
     // The positional form: [GeneratedRegex("…", RegexOptions.X, 1000)].
