@@ -14,7 +14,8 @@ public record RowEnriched(
     IReadOnlyList<ProviderOutcome> Providers,
     decimal DataCredits,
     int Actions,
-    DateTimeOffset EnrichedAt);
+    DateTimeOffset EnrichedAt,
+    bool CreditsUnknown = false);
 
 /// <summary>Why Clay could not enrich a row.</summary>
 public enum RowFailureKind
@@ -38,4 +39,5 @@ public record RowEnrichmentFailed(
     IReadOnlyList<ProviderOutcome> Providers,
     decimal DataCredits,
     int Actions,
-    DateTimeOffset FailedAt);
+    DateTimeOffset FailedAt,
+    bool CreditsUnknown = false);

@@ -58,7 +58,7 @@ public sealed class DeliverBatchConsumer(
         }
         catch (DeliveryDeferredException deferred)
         {
-            await PauseAsync(context, new PauseState(deferred.Reason, deferred.Message, time.GetUtcNow(), null, deferred.NeededCredits));
+            await PauseAsync(context, new PauseState(deferred.Reason, deferred.Message, time.GetUtcNow(), null, deferred.NeededCredits, deferred.NeededActions));
             await DeferAsync(context, countsAsClayOutage: false);
         }
         catch (ClayUnavailableException unavailable) when (!clay.LooksDown())
@@ -78,6 +78,22 @@ public sealed class DeliverBatchConsumer(
         {
             // Fail closed: without the ledger nothing may be spent.
             await PauseAsync(context, new PauseState(PauseReason.LedgerUnavailable, "Redis cannot be reached: " + exception.GetType().Name, time.GetUtcNow(), null, 0));
+            await DeferAsync(context, countsAsClayOutage: false);
+        }
+        catch (BatchMustWaitException mustWait)
+        {
+            // Minimal parking until branch `tables` parks these without holding a slot: wait (at most the webhook
+            // recheck), then back to the queue uncounted. Clay looking down still pauses the instance.
+            logger.WaitsForWebhook(batch.BatchId, mustWait.Message);
+            if (clay.LooksDown())
+            {
+                var probeAt = time.GetUtcNow().AddSeconds(delivery.CurrentValue.ClayCoolDownSeconds);
+                await PauseAsync(context, new PauseState(PauseReason.ClayUnavailable, "Clay looks down: " + mustWait.Message, time.GetUtcNow(), probeAt, 0));
+            }
+
+            var wait = mustWait.Until - time.GetUtcNow();
+            var most = TimeSpan.FromSeconds(delivery.CurrentValue.WebhookRecheckSeconds);
+            await Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > most ? most : wait, time, context.CancellationToken);
             await DeferAsync(context, countsAsClayOutage: false);
         }
         catch (WebhookPoolSpentException spent)

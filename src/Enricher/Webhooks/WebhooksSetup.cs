@@ -28,6 +28,12 @@ public static class WebhooksSetup
                     var context = new System.ComponentModel.DataAnnotations.ValidationContext(settings.Webhooks[i]);
                     failures.AddRange(settings.Webhooks[i].Validate(context).Select(r => $"Tables:{table}:Webhooks:{i}:Url: {r.ErrorMessage}"));
                 }
+
+                // A table the Enricher delivers to reserves from its price list; one without webhooks is not ours.
+                if (settings.Webhooks.Count > 0)
+                {
+                    failures.AddRange(Credits.PriceLists.Validate(table, settings.Prices));
+                }
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
