@@ -81,10 +81,10 @@ internal static class CreditLedgerScripts
         local actual, actual_a = tonumber(ARGV[3]), tonumber(ARGV[4])
         if actual < 0 or actual_a < 0 or actual > tonumber(ARGV[7]) or actual_a > tonumber(ARGV[8]) then return { -4, milli, actions } end
         if day ~= ARGV[1] then return { -1, milli, actions } end
-        redis.call('HINCRBY', KEYS[2], 'reserved', -milli)
-        redis.call('HINCRBY', KEYS[3], 'reserved', -milli)
-        redis.call('HINCRBY', KEYS[2], 'actions_reserved', -actions)
-        redis.call('HINCRBY', KEYS[3], 'actions_reserved', -actions)
+        redis.call('HINCRBY', KEYS[2], 'reserved', 0 - milli)
+        redis.call('HINCRBY', KEYS[3], 'reserved', 0 - milli)
+        redis.call('HINCRBY', KEYS[2], 'actions_reserved', 0 - actions)
+        redis.call('HINCRBY', KEYS[3], 'actions_reserved', 0 - actions)
         redis.call('HINCRBY', KEYS[2], 'spent', actual)
         redis.call('HINCRBY', KEYS[3], 'spent', actual)
         redis.call('HINCRBY', KEYS[2], 'actions_spent', actual_a)
@@ -104,10 +104,10 @@ internal static class CreditLedgerScripts
             redis.call('DEL', KEYS[i])
           end
         end
-        redis.call('HINCRBY', KEYS[1], 'reserved', -released)
-        redis.call('HINCRBY', KEYS[2], 'reserved', -released)
-        redis.call('HINCRBY', KEYS[1], 'actions_reserved', -released_a)
-        redis.call('HINCRBY', KEYS[2], 'actions_reserved', -released_a)
+        redis.call('HINCRBY', KEYS[1], 'reserved', 0 - released)
+        redis.call('HINCRBY', KEYS[2], 'reserved', 0 - released)
+        redis.call('HINCRBY', KEYS[1], 'actions_reserved', 0 - released_a)
+        redis.call('HINCRBY', KEYS[2], 'actions_reserved', 0 - released_a)
         return released
         """;
 
