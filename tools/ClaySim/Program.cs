@@ -16,6 +16,7 @@ app.MapIngest();
 app.MapWorkspaceAdmin();
 app.MapFaults();
 app.MapCounters();
+app.MapRows();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapGet("/health/ready", () => Results.Ok(new { status = "ready" }));
 app.PrintWebhookUrlsAtStart();

@@ -29,19 +29,19 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         Assert.Equal("Lovelace", body.GetProperty("enriched").GetProperty("company_name").GetString());
         var providers = body.GetProperty("providers").EnumerateArray().Select(p => (p.GetProperty("provider").GetString(), p.GetProperty("result").GetString(), p.GetProperty("data_credits").GetDouble())).ToList();
         Assert.Equal([("misser", "no_data", 0.0), ("finder", "hit", 2.5), ("spare", "skipped", 0.0)], providers);
-        // Only the provider that found data is charged (1 Action and its credits); the miss costs nothing; the HTTP
-        // API call costs 1 Action once it went through.
+        // Every provider called costs 1 Action (the miss too, the skipped one nothing); only the hit costs Data
+        // Credits; the HTTP API call costs 1 Action once it went through.
         Assert.Equal(2.5, body.GetProperty("credits").GetProperty("data_credits").GetDouble());
-        Assert.Equal(2, body.GetProperty("credits").GetProperty("actions").GetInt32());
-        await ActionsReach("callback-body", 2);
+        Assert.Equal(3, body.GetProperty("credits").GetProperty("actions").GetInt32());
+        await ActionsReach("callback-body", 3);
         Assert.Equal(2.5, await Sim.CounterAsync("tables", "callback-body", "dataCreditsCharged"));
-        Assert.Equal(0, await Sim.CounterAsync("providers", "misser", "actionsCharged"));
+        Assert.Equal(1, await Sim.CounterAsync("providers", "misser", "actionsCharged"));
         Assert.Equal(1, await Sim.CounterAsync("providers", "finder", "actionsCharged"));
         Assert.Equal(2.5, await Sim.CounterAsync("providers", "finder", "dataCreditsCharged"));
     }
 
     [Fact]
-    public async Task Should_charge_no_data_credits_with_an_own_key_and_nothing_when_no_provider_finds_data()
+    public async Task Should_charge_no_data_credits_with_an_own_key_nor_when_no_provider_finds_data()
     {
         await Sim.InstantProviderAsync("own-key", 1.0, dataCredits: 4, ownKey: true);
         await Sim.InstantProviderAsync("never", 0.0);
@@ -56,13 +56,13 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         Assert.Equal(2, callbacks["owned-row"].Json.GetProperty("credits").GetProperty("actions").GetInt32());
         Assert.Equal("no_data", callbacks["empty-row"].Json.GetProperty("status").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, callbacks["empty-row"].Json.GetProperty("successful_provider").ValueKind);
-        Assert.Equal(1, callbacks["empty-row"].Json.GetProperty("credits").GetProperty("actions").GetInt32());
+        Assert.Equal(2, callbacks["empty-row"].Json.GetProperty("credits").GetProperty("actions").GetInt32());
         await ActionsReach("own-key-table", 2);
-        await ActionsReach("no-data-table", 1);
+        await ActionsReach("no-data-table", 2);
         Assert.Equal(0, await Sim.CounterAsync("totals", null, "dataCreditsCharged"));
         Assert.Equal(1, await Sim.CounterAsync("providers", "own-key", "actionsCharged"));
-        Assert.Equal(0, await Sim.CounterAsync("providers", "never", "actionsCharged"));
-        Assert.Equal(3, await Sim.CounterAsync("totals", null, "actionsCharged"));
+        Assert.Equal(1, await Sim.CounterAsync("providers", "never", "actionsCharged"));
+        Assert.Equal(4, await Sim.CounterAsync("totals", null, "actionsCharged"));
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
 
         // The drop is counted after the enrichment was charged, and nothing comes after it.
         await CounterReaches("callbacksDropped", 1);
-        Assert.Equal(1, await Sim.CounterAsync("tables", "dropped-charges", "actionsCharged"));
+        Assert.Equal(2, await Sim.CounterAsync("tables", "dropped-charges", "actionsCharged"));
         Assert.Equal(2.5, await Sim.CounterAsync("tables", "dropped-charges", "dataCreditsCharged"));
-        Assert.Equal(0, await Sim.CounterAsync("providers", "misser", "actionsCharged"));
+        Assert.Equal(1, await Sim.CounterAsync("providers", "misser", "actionsCharged"));
         Assert.Equal(1, await Sim.CounterAsync("providers", "finder", "actionsCharged"));
         Assert.Equal(0, Host.Callbacks.Attempts("dropped"));
     }
@@ -94,8 +94,9 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         Assert.All(["a", "b", "c"], row => Assert.Equal(3, Host.Callbacks.Attempts(row)));
         Assert.Equal(6, await Sim.CounterAsync("totals", null, "callbackAttemptsFailed"));
         Assert.Equal(0, await Sim.CounterAsync("totals", null, "callbacksFailed"));
-        await ActionsReach("callback-retry", 6);
-        Assert.Equal(6, await Sim.CounterAsync("totals", null, "actionsCharged"));
+        // Retries are the same call: 2 provider calls + 1 HTTP API Action per row, however many attempts it took.
+        await ActionsReach("callback-retry", 9);
+        Assert.Equal(9, await Sim.CounterAsync("totals", null, "actionsCharged"));
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         Assert.Equal(3, Host.Callbacks.Attempts("a"));
         Assert.Equal(3, Host.Callbacks.Attempts("b"));
         Assert.Equal(0, await Sim.CounterAsync("totals", null, "callbacksSent"));
-        Assert.Equal(2, await Sim.CounterAsync("totals", null, "actionsCharged"));
+        Assert.Equal(4, await Sim.CounterAsync("totals", null, "actionsCharged"));
     }
 
     [Fact]
@@ -125,8 +126,8 @@ public sealed class CallbackSpecs() : ClaySimSpecs(new Dictionary<string, string
         var callbacks = await Received(6);
         Assert.All(callbacks.GroupBy(c => c.RowId), group => Assert.Equal(2, group.Select(c => c.Body).Count(b => b == group.First().Body)));
         Assert.Equal(3, await Sim.CounterAsync("totals", null, "callbacksDuplicated"));
-        await ActionsReach("callback-duplicates", 6);
-        Assert.Equal(6, await Sim.CounterAsync("totals", null, "actionsCharged"));
+        await ActionsReach("callback-duplicates", 9);
+        Assert.Equal(9, await Sim.CounterAsync("totals", null, "actionsCharged"));
     }
 
     [Fact]

@@ -48,9 +48,15 @@ public sealed class DeterminismSpecs
         var perProvider = counters["providers"]!.AsObject().Sum(p => p.Value!["dataCreditsCharged"]!.GetValue<double>());
         Assert.Equal(credits.Sum(c => c.GetProperty("data_credits").GetDouble()), perProvider, 6);
         var providerActions = counters["providers"]!.AsObject().Sum(p => p.Value!["actionsCharged"]!.GetValue<double>());
-        Assert.Equal(host.Callbacks.Accepted.Count(c => c.Json.GetProperty("status").GetString() == "enriched"), providerActions);
+        // Clay meters every provider call, hit or not, and the row's HTTP API call once: providers called + 1 per row.
+        Assert.All(host.Callbacks.Accepted, c => Assert.Equal(ProvidersCalled(c) + 1, c.Json.GetProperty("credits").GetProperty("actions").GetInt32()));
+        Assert.Equal(host.Callbacks.Accepted.Sum(ProvidersCalled), providerActions);
+        Assert.True(providerActions > host.Callbacks.Accepted.Count(c => c.Json.GetProperty("status").GetString() == "enriched"), "misses cost Actions too");
         Assert.Equal(providerActions + Rows, await sim.CounterAsync("totals", null, "actionsCharged"));
     }
+
+    private static int ProvidersCalled(ReceivedCallback callback) =>
+        callback.Json.GetProperty("providers").EnumerateArray().Count(p => p.GetProperty("result").GetString() != "skipped");
 
     private static async Task<Dictionary<string, ReceivedCallback>> EnrichAsync(long seed, int concurrency)
     {

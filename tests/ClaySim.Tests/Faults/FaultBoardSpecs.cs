@@ -41,6 +41,37 @@ public sealed class FaultBoardSpecs
     }
 
     [Fact]
+    public void Should_merge_provider_prices_per_provider_and_end_a_time_boxed_one()
+    {
+        var board = new FaultBoard(_clock);
+        board.Add(new FaultSettings { ProviderPrices = new() { ["apollo"] = 6, ["hunter"] = 3 } });
+        board.Add(new FaultSettings { ProviderPrices = new() { ["apollo"] = 9 }, ForSeconds = 30 });
+
+        var during = board.Current.ProviderPrices;
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var after = board.Current.ProviderPrices;
+
+        Assert.Equal((9.0, 3.0), (during["apollo"], during["hunter"]));
+        Assert.Equal((6.0, 3.0), (after["apollo"], after["hunter"]));
+    }
+
+    [Fact]
+    public void Should_end_a_time_boxed_store_then_fail_and_keep_its_modes_while_in_force()
+    {
+        var board = new FaultBoard(_clock);
+        board.Add(new FaultSettings { StoreThenFailRate = 0.1, StoreThenFailModes = ["reset"], ForSeconds = 10 });
+
+        var during = board.Current;
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        var after = board.Current;
+
+        Assert.Equal(0.1, during.StoreThenFailRate);
+        Assert.Equal(["reset"], during.StoreThenFailModes);
+        Assert.Equal(0, after.StoreThenFailRate);
+        Assert.Equal(["5xx", "reset", "hang"], after.StoreThenFailModes);
+    }
+
+    [Fact]
     public void Should_clear_every_fault()
     {
         var board = new FaultBoard(_clock);

@@ -36,6 +36,25 @@ public sealed class CapSpecs() : ClaySimSpecs(new Dictionary<string, string?> { 
     }
 
     [Fact]
+    public async Task Should_create_a_table_with_a_small_row_cap_and_drop_past_it_silently()
+    {
+        var hook = await Sim.CreateTableAsync("small-cap-specs", new { rowCap = 300 });
+        var uncapped = await Sim.CreateTableAsync("small-cap-auto-delete-specs", new { autoDelete = true, rowCap = 300 });
+
+        var statuses = await SendConcurrently(4, 100, _ => hook);
+        await SendConcurrently(4, 100, _ => uncapped);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        var tables = (await Sim.WorkspaceAsync())["tables"]!.AsArray().ToDictionary(t => t!["key"]!.GetValue<string>());
+        Assert.Equal(300, tables["small-cap-specs"]!["rowCap"]!.GetValue<long>());
+        Assert.Null(tables["small-cap-auto-delete-specs"]!["rowCap"]);
+        Assert.Equal(300, await Sim.CounterAsync("tables", "small-cap-specs", "recordsAccepted"));
+        Assert.Equal(100, await Sim.CounterAsync("tables", "small-cap-specs", "droppedOverTableCap"));
+        Assert.Equal(400, await Sim.CounterAsync("tables", "small-cap-auto-delete-specs", "recordsAccepted"));
+        Assert.Equal(0, await Sim.CounterAsync("tables", "small-cap-auto-delete-specs", "droppedOverCap"));
+    }
+
+    [Fact]
     public async Task Should_not_cap_an_auto_delete_table()
     {
         var hook = await Sim.CreateTableAsync("auto-delete-specs", new { autoDelete = true }, cap: 100);

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
 using ClayBus.ClaySim.Enrichment;
+using ClayBus.ClaySim.Ingest;
 using ClayBus.ClaySim.Workspace;
 
 namespace ClayBus.ClaySim.Admin;
 
 /// <summary>
-/// The ground truth: <c>GET /_sim/counters</c> as JSON and <c>GET /metrics</c> in Prometheus text. Metrics label a
+/// The ground truth: <c>GET /_sim/counters</c> (and one job's, <c>GET /_sim/counters/jobs/{jobId}</c>) as JSON and
+/// <c>GET /metrics</c> in Prometheus text. Metrics label a
 /// webhook by the last six characters of its id only, since the id is the secret part of the URL.
 /// </summary>
 internal static class CounterEndpoints
@@ -21,6 +23,10 @@ internal static class CounterEndpoints
             tables = workspace.Tables.ToDictionary(t => t.Key, t => t.Counters.Snapshot(), StringComparer.Ordinal),
             providers = workspace.ProviderCounters.ToDictionary(p => p.Key, p => p.Value.Snapshot(), StringComparer.Ordinal),
         }));
+        app.MapGet("/_sim/counters/jobs/{jobId}", (string jobId, ClayWorkspace workspace) =>
+            workspace.FindJob(RowHash.Of(Encoding.UTF8.GetBytes(jobId))) is { } job && job.Id == jobId
+                ? Results.Ok(job.Figures())
+                : WorkspaceEndpoints.Problem(404, "job_not_found", $"no record with claybus_job_id '{jobId}' was accepted since the last reset"));
         app.MapGet("/metrics", (ClayWorkspace workspace, EnrichmentQueue queue) =>
             Results.Text(Prometheus(workspace, queue), "text/plain; version=0.0.4; charset=utf-8"));
         return app;

@@ -49,7 +49,7 @@ internal sealed partial class CallbackSender
         var fault = _faults.Current;
         if (fate.DropDraw < fault.CallbackDropRate)
         {
-            Count(row.Table, static c => ref c.CallbacksDropped);
+            Count(row, static c => ref c.CallbacksDropped);
             return;
         }
 
@@ -70,7 +70,6 @@ internal sealed partial class CallbackSender
 
     public async Task DeliverAsync(ReadyCallback callback, CancellationToken stopping)
     {
-        var table = callback.Row.Table;
         if (callback.Row.Generation != _workspace.Generation)
         {
             return;
@@ -84,7 +83,7 @@ internal sealed partial class CallbackSender
 
         if (callback.Duplicate)
         {
-            Count(table, static c => ref c.CallbacksDuplicated);
+            Count(callback.Row, static c => ref c.CallbacksDuplicated);
             if (await SendWithRetriesAsync(callback, stopping) && !delivered)
             {
                 Settle(callback.Row);
@@ -110,7 +109,7 @@ internal sealed partial class CallbackSender
         }
 
         // Last, so that a reader who sees the Action charged sees the row settled.
-        Count(row.Table, static c => ref c.ActionsCharged);
+        Count(row, static c => ref c.ActionsCharged);
     }
 
     private async Task<bool> SendWithRetriesAsync(ReadyCallback callback, CancellationToken stopping)
@@ -135,7 +134,7 @@ internal sealed partial class CallbackSender
                 using var response = await client.SendAsync(request, stopping);
                 if (response.IsSuccessStatusCode)
                 {
-                    Count(table, static c => ref c.CallbacksSent);
+                    Count(callback.Row, static c => ref c.CallbacksSent);
                     return true;
                 }
 
@@ -146,10 +145,10 @@ internal sealed partial class CallbackSender
                 LogUnreachable(_logger, table.Key, attempt + 1, exception.GetType().Name);
             }
 
-            Count(table, static c => ref c.CallbackAttemptsFailed);
+            Count(callback.Row, static c => ref c.CallbackAttemptsFailed);
             if (attempt >= settings.CallbackRetries)
             {
-                Count(table, static c => ref c.CallbacksFailed);
+                Count(callback.Row, static c => ref c.CallbacksFailed);
                 return false;
             }
 
@@ -160,10 +159,12 @@ internal sealed partial class CallbackSender
 
     private delegate ref long CounterField(Counters counters);
 
-    private void Count(SimTable table, CounterField field)
+    private void Count(RowWork row, CounterField field)
     {
-        Interlocked.Increment(ref field(_workspace.Totals));
-        Interlocked.Increment(ref field(table.Counters));
+        foreach (var counters in row.Scopes(_workspace))
+        {
+            Interlocked.Increment(ref field(counters));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Callback for table {Table} refused with {Status} (attempt {Attempt})")]

@@ -7,9 +7,14 @@ namespace ClayBus.ClaySim.Enrichment;
 
 /// <summary>
 /// One accepted row on its way through the waterfall: the record exactly as it arrived, and whether its hash is of a
-/// <c>claybus_row_id</c> (the duplicate counter's) or of the record itself.
+/// <c>claybus_row_id</c> (the duplicate counter's) or of the record itself, and the job it counts for (if it names one).
 /// </summary>
-internal sealed record RowWork(SimTable Table, byte[] Record, ulong RowHash, bool HasRowId, int Generation);
+internal sealed record RowWork(SimTable Table, byte[] Record, ulong RowHash, bool HasRowId, int Generation, SimJob? Job = null)
+{
+    /// <summary>The scopes an enrichment or callback counter of this row adds to: the workspace, its table, its job.</summary>
+    public Counters[] Scopes(ClayWorkspace workspace) =>
+        Job is null ? [workspace.Totals, Table.Counters] : [workspace.Totals, Table.Counters, Job.Counters];
+}
 
 /// <summary>
 /// Rows waiting for a worker. Ingest never waits on enrichment: when the bounded channel is full a row goes to an

@@ -8,8 +8,8 @@ namespace ClayBus.ClaySim.Enrichment;
 
 /// <summary>
 /// Clay's enrichment: a pool of workers takes accepted rows, runs each through its table's waterfall (the wait in
-/// simulated time), charges the ledger for the enrichment and hands the row to the HTTP API column, which charges its
-/// own Action only when its call goes through. Every random choice about a row (stuck, dropped, duplicated, each
+/// simulated time), charges the ledger for the enrichment (1 Action per provider called, Data Credits for the hit) and
+/// hands the row to the HTTP API column, which charges its own Action once, when its call first goes through. Every random choice about a row (stuck, dropped, duplicated, each
 /// provider's answer and latency) comes from the row's own seeded stream.
 /// </summary>
 internal sealed partial class EnrichmentWorker(
@@ -73,8 +73,11 @@ internal sealed partial class EnrichmentWorker(
         if (stuck < fault.StuckRowRate)
         {
             // A stuck row never finishes in Clay: no charge, no callback. The tracker must notice the silence.
-            Interlocked.Increment(ref row.Table.Counters.RowsStuck);
-            Interlocked.Increment(ref workspace.Totals.RowsStuck);
+            foreach (var counters in row.Scopes(workspace))
+            {
+                Interlocked.Increment(ref counters.RowsStuck);
+            }
+
             return;
         }
 
@@ -84,27 +87,27 @@ internal sealed partial class EnrichmentWorker(
             return;
         }
 
-        Charge(row.Table, outcome);
+        Charge(row, outcome);
         var body = CallbackBody.Write(row.Record, outcome, pick);
         await callbacks.DispatchAsync(row, body, fate, stopping);
     }
 
-    private void Charge(SimTable table, WaterfallOutcome outcome)
+    private void Charge(RowWork row, WaterfallOutcome outcome)
     {
         var milliCredits = (long)Math.Round(outcome.DataCredits * 1000);
         var actions = outcome.ProviderActions;
-        foreach (var counters in (ReadOnlySpan<Counters>)[workspace.Totals, table.Counters])
+        foreach (var counters in row.Scopes(workspace))
         {
             Interlocked.Add(ref counters.DataMilliCredits, milliCredits);
             Interlocked.Add(ref counters.ActionsCharged, actions);
             Interlocked.Increment(ref counters.OutcomeField(outcome.Status));
         }
 
-        foreach (var call in outcome.Providers.Where(p => p.Result != Waterfall.Skipped))
+        foreach (var call in outcome.Providers.Where(p => p.Called))
         {
             var counters = workspace.CountersOf(call.Provider);
             Interlocked.Increment(ref counters.ProviderCalls);
-            Interlocked.Add(ref counters.ActionsCharged, call.Charged ? 1 : 0);
+            Interlocked.Increment(ref counters.ActionsCharged);
             Interlocked.Add(ref counters.DataMilliCredits, (long)Math.Round(call.DataCredits * 1000));
             Interlocked.Increment(ref counters.OutcomeField(call.Result));
         }

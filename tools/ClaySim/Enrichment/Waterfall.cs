@@ -2,8 +2,11 @@ using ClayBus.ClaySim.Faults;
 
 namespace ClayBus.ClaySim.Enrichment;
 
-/// <summary>One provider's part in a row's waterfall, as the callback reports it.</summary>
-internal sealed record ProviderOutcome(string Provider, string Result, double DataCredits, int? LatencyMs, bool Charged);
+/// <summary>One provider's part in a row's waterfall, as the callback reports it; every call made costs 1 Action.</summary>
+internal sealed record ProviderOutcome(string Provider, string Result, double DataCredits, int? LatencyMs)
+{
+    public bool Called => Result != Waterfall.Skipped;
+}
 
 /// <summary>What the waterfall did to one row.</summary>
 internal sealed record WaterfallOutcome(
@@ -14,14 +17,14 @@ internal sealed record WaterfallOutcome(
     double DataCredits,
     int ProviderActions)
 {
-    /// <summary>What the row costs once its HTTP API call went through: the enrichment plus that call's Action.</summary>
+    /// <summary>What the row costs once its HTTP API call went through: 1 Action per provider called plus that call's.</summary>
     public int ActionsWithCallback => ProviderActions + 1;
 }
 
 /// <summary>
-/// Clay's waterfall as a pure function: providers in the table's order, stop at the first hit, charge only the
-/// provider that found data: 1 Action and its Data Credits (0 with an own key). A miss, an error or a timeout costs
-/// nothing (clay-spec §2: "no result → no charge", charged on success only).
+/// Clay's waterfall as a pure function: providers in the table's order, stop at the first hit. Every provider called
+/// costs 1 Action, hit or not (Clay meters each enrichment attempt); only the one that found data costs Data Credits
+/// (0 with an own key, its <c>providerPrices</c> fault price while one is in force).
 /// </summary>
 internal static class Waterfall
 {
@@ -45,7 +48,7 @@ internal static class Waterfall
         {
             if (found is not null)
             {
-                outcomes.Add(new ProviderOutcome(name, Skipped, 0, null, false));
+                outcomes.Add(new ProviderOutcome(name, Skipped, 0, null));
                 continue;
             }
 
@@ -53,7 +56,7 @@ internal static class Waterfall
             outcomes.Add(outcome);
             latencyMs += outcome.LatencyMs ?? 0;
             credits += outcome.DataCredits;
-            actions += outcome.Charged ? 1 : 0;
+            actions++;
             anyFailure |= outcome.Result is Error or Timeout;
             if (outcome.Result == Hit)
             {
@@ -72,13 +75,13 @@ internal static class Waterfall
         var spread = random.NextDouble();
         if (profile is null || faults.ProviderOutage.Contains(name))
         {
-            return new ProviderOutcome(name, Error, 0, OutageLatencyMs, false);
+            return new ProviderOutcome(name, Error, 0, OutageLatencyMs);
         }
 
         var latency = profile.LatencyMinMs + (int)((profile.LatencyMaxMs - profile.LatencyMinMs) * spread * spread);
         if (draw < profile.TimeoutRate)
         {
-            return new ProviderOutcome(name, Timeout, 0, profile.TimeoutMs, false);
+            return new ProviderOutcome(name, Timeout, 0, profile.TimeoutMs);
         }
 
         var answering = 1 - profile.TimeoutRate - profile.ErrorRate;
@@ -87,12 +90,12 @@ internal static class Waterfall
         var remaining = 1 - profile.TimeoutRate - errorRate;
         if (draw < profile.TimeoutRate + errorRate || remaining <= 0)
         {
-            return new ProviderOutcome(name, Error, 0, latency, false);
+            return new ProviderOutcome(name, Error, 0, latency);
         }
 
         var within = (draw - profile.TimeoutRate - errorRate) / remaining;
         return within < profile.HitRate
-            ? new ProviderOutcome(name, Hit, profile.OwnKey ? 0 : profile.DataCredits, latency, true)
-            : new ProviderOutcome(name, NoData, 0, latency, false);
+            ? new ProviderOutcome(name, Hit, profile.OwnKey ? 0 : faults.ProviderPrices.GetValueOrDefault(name, profile.DataCredits), latency)
+            : new ProviderOutcome(name, NoData, 0, latency);
     }
 }

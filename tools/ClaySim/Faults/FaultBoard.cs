@@ -64,6 +64,12 @@ internal sealed class FaultBoard(TimeProvider time)
                 degradation[provider] = level * progress;
             }
 
+            var prices = new Dictionary<string, double>(faults.ProviderPrices, StringComparer.Ordinal);
+            foreach (var (provider, price) in set.ProviderPrices ?? [])
+            {
+                prices[provider] = price;
+            }
+
             faults = faults with
             {
                 ServerErrorRate = set.ServerErrorRate ?? faults.ServerErrorRate,
@@ -79,6 +85,9 @@ internal sealed class FaultBoard(TimeProvider time)
                 CallbackOutOfOrder = set.CallbackOutOfOrder ?? faults.CallbackOutOfOrder,
                 CallbackDelayMs = set.CallbackDelayMs ?? faults.CallbackDelayMs,
                 CallbackDropRate = set.CallbackDropRate ?? faults.CallbackDropRate,
+                ProviderPrices = prices,
+                StoreThenFailRate = set.StoreThenFailRate ?? faults.StoreThenFailRate,
+                StoreThenFailModes = set.StoreThenFailModes ?? faults.StoreThenFailModes,
             };
         }
 

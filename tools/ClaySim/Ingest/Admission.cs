@@ -19,7 +19,7 @@ internal readonly record struct Admitted(Verdict Verdict, int Accepted, int Retr
 /// </summary>
 internal static class Admission
 {
-    public static Admitted Admit(ClayWorkspace workspace, SimWebhook hook, ReadOnlySpan<RecordSlice> records, SimSettings settings)
+    public static Admitted Admit(ClayWorkspace workspace, SimWebhook hook, ReadOnlySpan<RecordSlice> records, ReadOnlySpan<byte> body, SimSettings settings)
     {
         var table = hook.Table;
         var count = records.Length;
@@ -47,15 +47,38 @@ internal static class Admission
             }
 
             var duplicates = 0;
+            var now = workspace.Now;
+            var jobs = new JobLookup(workspace, body);
             for (var i = 0; i < accepted; i++)
             {
-                if (records[i].HasRowId && !table.AddRowId(records[i].RowHash))
+                var record = records[i];
+                var duplicate = record.HasRowId && !table.AddRowId(record.RowHash);
+                duplicates += duplicate ? 1 : 0;
+                var job = jobs.Of(record);
+                if (job is not null)
                 {
-                    duplicates++;
+                    Interlocked.Increment(ref job.Counters.RecordsAccepted);
+                    Interlocked.Add(ref job.Counters.DuplicateRowIds, duplicate ? 1 : 0);
+                }
+
+                if (record.HasRowId)
+                {
+                    workspace.Rows.Accept(record.RowHash, job, table, now);
                 }
             }
 
-            var droppedOverHook = count - (int)Math.Min(count, hookRoom);
+            // Past the hook's room a record is over both caps (counted over the webhook's); between the two, the table's.
+            var withinHook = (int)Math.Min(count, hookRoom);
+            for (var i = accepted; i < count; i++)
+            {
+                if (jobs.Of(records[i]) is { } job)
+                {
+                    Interlocked.Increment(ref job.Counters.DroppedOverCap);
+                    Interlocked.Add(ref job.Counters.DroppedOverTableCap, i < withinHook ? 1 : 0);
+                }
+            }
+
+            var droppedOverHook = count - withinHook;
             var dropped = count - accepted;
             foreach (var counters in (ReadOnlySpan<Counters>)[workspace.Totals, hook.Counters, table.Counters])
             {
@@ -67,6 +90,30 @@ internal static class Admission
 
             Interlocked.Add(ref table.RowsInTable, accepted);
             return new Admitted(Verdict.Accepted, accepted, 0);
+        }
+    }
+
+    /// <summary>Remembers the last job found: a request's records nearly always belong to one job.</summary>
+    private ref struct JobLookup(ClayWorkspace workspace, ReadOnlySpan<byte> body)
+    {
+        private readonly ReadOnlySpan<byte> _body = body;
+        private ulong _lastHash;
+        private SimJob? _last;
+
+        public SimJob? Of(RecordSlice record)
+        {
+            if (!record.HasJobId)
+            {
+                return null;
+            }
+
+            if (_last is null || _lastHash != record.JobHash)
+            {
+                _last = workspace.JobOf(record.JobHash, _body.Slice(record.Start, record.Length));
+                _lastHash = record.JobHash;
+            }
+
+            return _last;
         }
     }
 

@@ -125,7 +125,7 @@ internal static class IngestEndpoint
         }
 
         var current = settings.Current;
-        var admitted = Admission.Admit(workspace, hook, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records), current);
+        var admitted = Admission.Admit(workspace, hook, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records), body.Span, current);
         switch (admitted.Verdict)
         {
             case Verdict.WebhookGone:
@@ -150,8 +150,15 @@ internal static class IngestEndpoint
             for (var i = 0; i < admitted.Accepted; i++)
             {
                 var slice = records[i];
-                queue.Enqueue(new RowWork(hook.Table, body.Span.Slice(slice.Start, slice.Length).ToArray(), slice.RowHash, slice.HasRowId, generation));
+                var job = slice.HasJobId ? workspace.FindJob(slice.JobHash) : null;
+                queue.Enqueue(new RowWork(hook.Table, body.Span.Slice(slice.Start, slice.Length).ToArray(), slice.RowHash, slice.HasRowId, generation, job));
             }
+        }
+
+        if (StoreThenFail.Fires(fault))
+        {
+            await StoreThenFail.AnswerAsync(http, fault, workspace, hook, admitted.Accepted, lifetime);
+            return;
         }
 
         http.Response.StatusCode = 200;
@@ -197,7 +204,7 @@ internal static class IngestEndpoint
         return Reject(http, 429, "rate_limited", detail);
     }
 
-    private static Task Reject(HttpContext http, int status, string error, string detail)
+    public static Task Reject(HttpContext http, int status, string error, string detail)
     {
         http.Response.StatusCode = status;
         return http.Response.WriteAsJsonAsync(new Rejection(error, detail));

@@ -4,8 +4,11 @@ using System.Text.Unicode;
 
 namespace ClayBus.ClaySim.Ingest;
 
-/// <summary>Where one record sits in the request body, and the hash of its <c>claybus_row_id</c> (if it has one).</summary>
-internal readonly record struct RecordSlice(int Start, int Length, ulong RowHash, bool HasRowId);
+/// <summary>
+/// Where one record sits in the request body, the hash of its <c>claybus_row_id</c> (if it has one) and of its
+/// <c>claybus_job_id</c> (if it has one): hashes, so that ingest allocates nothing per record for them.
+/// </summary>
+internal readonly record struct RecordSlice(int Start, int Length, ulong RowHash, bool HasRowId, ulong JobHash = 0, bool HasJobId = false);
 
 /// <summary>
 /// Splits a webhook body into records without building objects: one JSON object, or an array of objects. Anything
@@ -14,6 +17,8 @@ internal readonly record struct RecordSlice(int Start, int Length, ulong RowHash
 internal static class RecordParser
 {
     private static ReadOnlySpan<byte> RowIdProperty => "claybus_row_id"u8;
+
+    private static ReadOnlySpan<byte> JobIdProperty => "claybus_job_id"u8;
 
     public static string? Parse(ReadOnlySpan<byte> body, List<RecordSlice> records)
     {
@@ -66,7 +71,9 @@ internal static class RecordParser
         var start = (int)reader.TokenStartIndex;
         var depth = reader.CurrentDepth;
         ulong rowHash = 0;
+        ulong jobHash = 0;
         var hasRowId = false;
+        var hasJobId = false;
         while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
         {
             if (reader.TokenType != JsonTokenType.PropertyName)
@@ -75,11 +82,13 @@ internal static class RecordParser
             }
 
             var isRowId = reader.ValueTextEquals(RowIdProperty);
+            var isJobId = !isRowId && reader.ValueTextEquals(JobIdProperty);
             reader.Read();
-            if (isRowId && reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
+            if ((isRowId || isJobId) && reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
             {
-                rowHash = reader.ValueIsEscaped ? RowHash.Of(Encoding.UTF8.GetBytes(reader.GetString()!)) : RowHash.Of(reader.ValueSpan);
-                hasRowId = true;
+                var hash = reader.ValueIsEscaped ? RowHash.Of(Encoding.UTF8.GetBytes(reader.GetString()!)) : RowHash.Of(reader.ValueSpan);
+                (rowHash, hasRowId) = isRowId ? (hash, true) : (rowHash, hasRowId);
+                (jobHash, hasJobId) = isJobId ? (hash, true) : (jobHash, hasJobId);
             }
             else
             {
@@ -88,7 +97,34 @@ internal static class RecordParser
         }
 
         var length = (int)reader.BytesConsumed - start;
-        return new RecordSlice(start, length, hasRowId ? rowHash : RowHash.Of(body.Slice(start, length)), hasRowId);
+        return new RecordSlice(start, length, hasRowId ? rowHash : RowHash.Of(body.Slice(start, length)), hasRowId, jobHash, hasJobId);
+    }
+
+    /// <summary>A record's <c>claybus_job_id</c> as text: read once per job, when ClaySim first sees it.</summary>
+    public static string? JobId(ReadOnlySpan<byte> record)
+    {
+        var reader = new Utf8JsonReader(record);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (reader.Read() && reader.CurrentDepth > 0)
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals(JobIdProperty))
+            {
+                reader.Read();
+                return reader.TokenType == JsonTokenType.String ? reader.GetString() : Encoding.UTF8.GetString(reader.ValueSpan);
+            }
+
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return null;
     }
 
     private static string Describe(JsonTokenType token) => token switch

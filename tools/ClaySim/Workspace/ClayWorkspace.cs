@@ -45,6 +45,35 @@ internal sealed class ClayWorkspace
 
     public ConcurrentDictionary<string, Counters> ProviderCounters { get; private set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Jobs by the hash of their <c>claybus_job_id</c>; added under <see cref="Gate"/>, read without it.</summary>
+    private ConcurrentDictionary<ulong, SimJob> _jobs = new();
+
+    /// <summary>Accepted rows by row-id hash; read and written only under <see cref="Gate"/>.</summary>
+    public RowLog Rows { get; } = new();
+
+    /// <summary>The unscaled clock's now: what acceptance times are stamped with.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    public SimJob? FindJob(ulong jobHash) => _jobs.TryGetValue(jobHash, out var job) ? job : null;
+
+    /// <summary>The job of a record, made the first time its id is seen. Under <see cref="Gate"/>.</summary>
+    public SimJob? JobOf(ulong jobHash, ReadOnlySpan<byte> record)
+    {
+        if (_jobs.TryGetValue(jobHash, out var job))
+        {
+            return job;
+        }
+
+        if (Ingest.RecordParser.JobId(record) is not { } id)
+        {
+            return null;
+        }
+
+        job = new SimJob(id);
+        _jobs[jobHash] = job;
+        return job;
+    }
+
     /// <summary>Changes at every reset, so that work queued before it is dropped rather than counted.</summary>
     public int Generation => Volatile.Read(ref _generation);
 
@@ -170,6 +199,8 @@ internal sealed class ClayWorkspace
             _webhooks.Clear();
             Totals = new Counters();
             ProviderCounters = new ConcurrentDictionary<string, Counters>(StringComparer.Ordinal);
+            _jobs = new ConcurrentDictionary<ulong, SimJob>();
+            Rows.Clear();
             Providers.Clear();
             foreach (var (name, profile) in _options.Providers)
             {

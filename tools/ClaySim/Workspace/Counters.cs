@@ -20,6 +20,8 @@ internal sealed class Counters
     public long ResponsesCapError;
     public long ResponsesInjected5xx;
     public long Hangs;
+    public long RequestsStoredThenFailed;
+    public long RecordsStoredThenFailed;
     public long RowsEnriched;
     public long RowsNoData;
     public long RowsError;
@@ -67,6 +69,8 @@ internal sealed class Counters
         ["responsesCapError"] = Read(ref ResponsesCapError),
         ["responsesInjected5xx"] = Read(ref ResponsesInjected5xx),
         ["hangs"] = Read(ref Hangs),
+        ["requestsStoredThenFailed"] = Read(ref RequestsStoredThenFailed),
+        ["recordsStoredThenFailed"] = Read(ref RecordsStoredThenFailed),
         ["rowsEnriched"] = Read(ref RowsEnriched),
         ["rowsNoData"] = Read(ref RowsNoData),
         ["rowsError"] = Read(ref RowsError),
