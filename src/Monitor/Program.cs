@@ -43,6 +43,7 @@ app.WithoutApiKey().MapClayBusHealth();
 app.WithoutApiKey().MapCallbacks();
 app.WithoutApiKey().MapDashboard();
 app.MapLineage();
+app.MapCallbackStatus();
 app.MapStatusApi();
 app.MapOperations();
 app.Run();

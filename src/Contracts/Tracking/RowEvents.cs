@@ -6,6 +6,7 @@ namespace ClayBus.Contracts.Tracking;
 /// Enricher's credit ledger (settling the reservation to <see cref="DataCredits"/>).
 /// </summary>
 /// <param name="Actions">Clay Actions spent on the row (enrichments and the HTTP API call).</param>
+/// <param name="CreditsUnknown">The callback's charge could not be read (<see cref="DataCredits"/> and <see cref="Actions"/> are 0): keep the row's reservation.</param>
 public record RowEnriched(
     Guid JobId,
     string RowId,
@@ -31,6 +32,7 @@ public enum RowFailureKind
 /// Clay called back for a row without data. Published once per <c>claybus_row_id</c> by the Monitor's callback
 /// receiver; consumed like <see cref="RowEnriched"/>.
 /// </summary>
+/// <param name="CreditsUnknown">The callback's charge could not be read: keep the row's reservation.</param>
 public record RowEnrichmentFailed(
     Guid JobId,
     string RowId,

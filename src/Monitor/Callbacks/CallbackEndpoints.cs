@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ClayBus.Monitor.Jobs;
 using ClayBus.Monitor.Metrics;
+using ClayBus.ServiceDefaults.Security;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,17 @@ public static partial class CallbackEndpoints
     public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/clay/callbacks/{table}", Receive);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// <c>GET /status/callbacks</c>, behind an API key (the receiver itself is not): refused callbacks over every
+    /// Monitor. Forged ones mean someone holds the secret; rejected amounts, a misconfigured column.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCallbackStatus(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/status/callbacks", async (CallbackLedger ledger) => Results.Ok(new CallbackStatus(await ledger.Refused())))
+            .RequireAuthorization(ApiRoles.Read);
         return endpoints;
     }
 
@@ -63,16 +75,31 @@ public static partial class CallbackEndpoints
             return Results.Problem(statusCode: 400, title: "Malformed callback", detail: reason);
         }
 
+        if (new CallbackVerdict(callbacks).OfAmounts(callback!) is var amounts && amounts != CallbackVerdictKind.Settle)
+        {
+            await ledger.CountRefused(CallbackVerdict.Outcome(amounts));
+            CallbackRefusals.Report(logger, metrics, amounts, callback!, table);
+            return Results.Ok();
+        }
+
         using var span = CallbackTracing.Start(callback!, table);
         var now = clock.GetUtcNow();
-        var (record, pending) = await ledger.Record(callback!, table, now);
-        switch (record)
+        var named = callback!.JobId;
+        var recording = await ledger.Record(callback, named, table, now);
+        if (recording.Record == CallbackRecord.JobFromDelivery)
         {
-            case CallbackRecord.UnknownRow or CallbackRecord.UnknownRowAgain:
+            named = recording.DeliveredJob;
+            recording = await ledger.Record(callback, named, table, now);
+        }
+
+        var jobId = named ?? Guid.Empty;
+        switch (recording.Record)
+        {
+            case CallbackRecord.UnknownRow or CallbackRecord.UnknownRowAgain or CallbackRecord.JobFromDelivery:
                 metrics.CallbackReceived("unknown_row");
-                if (record == CallbackRecord.UnknownRow)
+                if (recording.Record == CallbackRecord.UnknownRow)
                 {
-                    LogUnknownRow(logger, callback!.RowId, callback.JobId, table);
+                    LogUnknownRow(logger, callback.RowId, callback.JobId?.ToString() ?? "none", table);
                 }
 
                 return Results.Accepted();
@@ -80,16 +107,19 @@ public static partial class CallbackEndpoints
                 metrics.CallbackReceived("duplicate");
                 metrics.CallbackDuplicate();
                 return Results.Ok();
+            case CallbackRecord.ForgedOtherJob or CallbackRecord.ForgedOtherTable:
+                CallbackRefusals.Report(logger, metrics, CallbackRefusals.Verdict(recording.Record)!.Value, callback, table);
+                return Results.Ok();
         }
 
-        // New, or a duplicate whose first attempt could not publish: the row event goes out (again).
-        await publisher.Publish(RowOutcomes.ToEvent(callback!, table, now), http.RequestAborted);
-        await ledger.MarkPublished(callback!);
-        if (record == CallbackRecord.New)
+        // New, or a duplicate whose first attempt could not publish: the row event goes out (again), as first settled.
+        await publisher.Publish(RowOutcomes.ToEvent(recording.Settled ?? callback, jobId, table, now), http.RequestAborted);
+        await ledger.MarkPublished(callback, jobId);
+        if (recording.Record == CallbackRecord.New)
         {
-            metrics.CallbackReceived(callback!.Status);
+            metrics.CallbackReceived(callback.Status);
             Count(metrics, callback);
-            if (pending >= tracking.Value.ProgressEveryRows)
+            if (recording.PendingRows >= tracking.Value.ProgressEveryRows)
             {
                 progress.Wake();
             }
@@ -158,5 +188,8 @@ public static partial class CallbackEndpoints
     // Information, once per parked row (a repeat replaces the parked callback silently): a callback column that sends
     // wrong row ids shows up here and nowhere else. A fast Clay overtaking BatchDelivered logs it too, then settles.
     [LoggerMessage(LogLevel.Information, "Callback for row {RowId} of job {JobId} (table {TableKey}) before any known delivery of it: parked until its BatchDelivered arrives; if that never comes, check the table's callback column (claybus_row_id)")]
-    private static partial void LogUnknownRow(ILogger logger, string rowId, Guid jobId, string tableKey);
+    private static partial void LogUnknownRow(ILogger logger, string rowId, string jobId, string tableKey);
 }
+
+/// <summary><c>GET /status/callbacks</c>: callbacks answered 2xx that settled nothing, by outcome.</summary>
+public sealed record CallbackStatus(IReadOnlyDictionary<string, long> Refused);

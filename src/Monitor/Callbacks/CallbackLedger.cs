@@ -22,7 +22,22 @@ public enum CallbackRecord
 
     /// <summary>As <see cref="UnknownRow"/>, for a row already parked: the newer callback replaces the parked one.</summary>
     UnknownRowAgain,
+
+    /// <summary>The row was delivered for another job: nothing moved, counted in <c>callbacks:refused</c>.</summary>
+    ForgedOtherJob,
+
+    /// <summary>The row was delivered to another table than the URL's: nothing moved, counted.</summary>
+    ForgedOtherTable,
+
+    /// <summary>The callback names no job and the row's delivery is known now: record again with <see cref="CallbackRecording.DeliveredJob"/>.</summary>
+    JobFromDelivery,
 }
+
+/// <summary>What <see cref="CallbackLedger.Record"/> did.</summary>
+/// <param name="PendingRows">When new: rows the job gathered since its last progress message.</param>
+/// <param name="DeliveredJob">The job of the row's delivery record, when the ledger read it.</param>
+/// <param name="Settled">For <see cref="CallbackRecord.DuplicateUnpublished"/>: the row as its first callback settled it.</param>
+public readonly record struct CallbackRecording(CallbackRecord Record, long PendingRows, Guid? DeliveredJob = null, ClayCallback? Settled = null);
 
 /// <summary>
 /// Row-level facts in Redis, so the job saga never sees a single callback: one Lua call per callback marks the row
@@ -33,23 +48,41 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 {
     public const string DirtyJobsKey = "progress:dirty";
 
-    // KEYS: row lineage, callback mark, job progress, dirty set, parked callback.
-    // ARGV: job, table, outcome, credits, actions, now ms, retention ms, parked json, provider.
+    public const string RefusedKey = "callbacks:refused";
+
+    // KEYS: row lineage, callback mark, job progress, dirty set, parked callback, refused counter.
+    // ARGV: job ("" when the callback names none), table, outcome, credits, actions, now ms, retention ms, parked json,
+    // provider, notes, credits unknown (0/1).
+    // The delivery checks are CallbackVerdict.OfDelivery, executed here so that nothing can slip between them and the
+    // settlement; the job and table of a refused callback are never written anywhere.
     private const string RecordScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then
+        local delivery = redis.call('HMGET', KEYS[1], 'job', 'table')
+        if not delivery[1] then
           local again = redis.call('EXISTS', KEYS[5])
           redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[7])
           if again == 1 then return {4, 0} end
           return {3, 0}
         end
+        if ARGV[1] == '' then return {7, 0, delivery[1]} end
+        if delivery[1] ~= ARGV[1] then
+          redis.call('HINCRBY', KEYS[6], 'forged_other_job', 1)
+          return {5, 0}
+        end
+        if delivery[2] ~= ARGV[2] then
+          redis.call('HINCRBY', KEYS[6], 'forged_other_table', 1)
+          return {6, 0}
+        end
         local mark = redis.call('GET', KEYS[2])
         if mark then
           redis.call('HINCRBY', KEYS[1], 'callbacks', 1)
-          if mark == 'pending' then return {2, 0} end
+          if mark == 'pending' then
+            local first = redis.call('HMGET', KEYS[1], 'outcome', 'provider', 'dataCredits', 'actions', 'creditsUnknown')
+            return {2, 0, first[1] or '', first[2] or '', first[3] or '0', first[4] or '0', first[5] or '0'}
+          end
           return {1, 0}
         end
         redis.call('SET', KEYS[2], 'pending', 'PX', ARGV[7])
-        redis.call('HSET', KEYS[1], 'outcome', ARGV[3], 'provider', ARGV[9], 'dataCredits', ARGV[4], 'actions', ARGV[5], 'calledBackAt', ARGV[6], 'callbacks', 1, 'callbackJob', ARGV[1])
+        redis.call('HSET', KEYS[1], 'outcome', ARGV[3], 'provider', ARGV[9], 'dataCredits', ARGV[4], 'actions', ARGV[5], 'calledBackAt', ARGV[6], 'callbacks', 1, 'callbackJob', ARGV[1], 'callbackNotes', ARGV[10], 'creditsUnknown', ARGV[11])
         redis.call('HINCRBY', KEYS[3], ARGV[2] .. '|' .. ARGV[3], 1)
         redis.call('HINCRBYFLOAT', KEYS[3], ARGV[2] .. '|credits', ARGV[4])
         redis.call('HINCRBY', KEYS[3], ARGV[2] .. '|actions', ARGV[5])
@@ -80,17 +113,21 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <returns>What the callback was, and (when new) how many rows the job gathered since its last progress message.</returns>
-    public async Task<(CallbackRecord Record, long PendingRows)> Record(ClayCallback callback, string tableKey, DateTimeOffset now)
+    /// <summary>Settles the callback if its row's delivery record allows it (one Lua call), or parks or refuses it.</summary>
+    /// <param name="jobId">The job the callback names, or (after <see cref="CallbackRecord.JobFromDelivery"/>) its delivery's.</param>
+    public async Task<CallbackRecording> Record(ClayCallback callback, Guid? jobId, string tableKey, DateTimeOffset now)
     {
         var retention = (long)options.Value.RowRetention.TotalMilliseconds;
         var parked = JsonSerializer.Serialize(new ParkedCallback(callback, tableKey, now), Json);
+        // A job-less callback touches no job key before the delivery names its job (code 7).
+        var keyJob = jobId ?? Guid.Empty;
         var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
             RecordScript,
-            [RowKey(callback.RowId), MarkKey(callback.JobId, callback.RowId), ProgressKey(callback.JobId), DirtyJobsKey, ParkedKey(callback.RowId)],
+            [RowKey(callback.RowId), MarkKey(keyJob, callback.RowId), ProgressKey(keyJob), DirtyJobsKey, ParkedKey(callback.RowId), RefusedKey],
             [
-                callback.JobId.ToString(), tableKey, callback.Status, callback.DataCredits.ToString(CultureInfo.InvariantCulture),
+                jobId?.ToString() ?? "", tableKey, callback.Status, callback.DataCredits.ToString(CultureInfo.InvariantCulture),
                 callback.Actions, now.ToUnixTimeMilliseconds(), retention, parked, callback.SuccessfulProvider ?? "",
+                string.Join("; ", callback.Notes ?? []), callback.CreditsUnknown ? 1 : 0,
             ]))!;
         var record = (int)result[0] switch
         {
@@ -98,14 +135,38 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
             1 => CallbackRecord.Duplicate,
             2 => CallbackRecord.DuplicateUnpublished,
             3 => CallbackRecord.UnknownRow,
-            _ => CallbackRecord.UnknownRowAgain,
+            4 => CallbackRecord.UnknownRowAgain,
+            5 => CallbackRecord.ForgedOtherJob,
+            6 => CallbackRecord.ForgedOtherTable,
+            _ => CallbackRecord.JobFromDelivery,
         };
-        return (record, (long)result[1]);
+        Guid? delivered = record == CallbackRecord.JobFromDelivery && Guid.TryParse((string?)result[2], out var job) ? job : null;
+        return new CallbackRecording(record, (long)result[1], delivered, record == CallbackRecord.DuplicateUnpublished ? FirstSettled(callback, result) : null);
     }
 
+    /// <summary>
+    /// The row as its first callback settled it: a repeat that publishes the row event again (because the first was
+    /// not confirmed published) must carry the first one's charge, not its own, or the Enricher could settle either.
+    /// </summary>
+    private static ClayCallback FirstSettled(ClayCallback repeat, RedisResult[] result) => repeat with
+    {
+        Status = (string?)result[2] is { Length: > 0 } status ? status : repeat.Status,
+        SuccessfulProvider = (string?)result[3] is { Length: > 0 } provider ? provider : null,
+        DataCredits = decimal.TryParse((string?)result[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var credits) ? credits : 0,
+        Actions = int.TryParse((string?)result[5], CultureInfo.InvariantCulture, out var actions) ? actions : 0,
+        CreditsUnknown = (string?)result[6] == "1",
+    };
+
+    /// <summary>Counts a callback refused before Redis was asked (its amounts), beside the forged ones the script counts.</summary>
+    public Task CountRefused(string outcome) => redis.Database.HashIncrementAsync(RefusedKey, outcome);
+
+    /// <summary>Refused callbacks by outcome (<c>forged_other_job</c>, <c>forged_other_table</c>, <c>rejected_amount</c>), over every Monitor.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> Refused() =>
+        (await redis.Database.HashGetAllAsync(RefusedKey)).ToDictionary(entry => (string)entry.Name!, entry => (long)entry.Value, StringComparer.Ordinal);
+
     /// <summary>The row event is on the broker: a later duplicate must not publish it again.</summary>
-    public Task MarkPublished(ClayCallback callback) =>
-        redis.Database.StringSetAsync(MarkKey(callback.JobId, callback.RowId), "published", expiry: null, keepTtl: true, when: When.Exists);
+    public Task MarkPublished(ClayCallback callback, Guid jobId) =>
+        redis.Database.StringSetAsync(MarkKey(jobId, callback.RowId), "published", expiry: null, keepTtl: true, when: When.Exists);
 
     /// <summary>
     /// The callback parked for a row that was not known when it arrived, if any. It stays parked until

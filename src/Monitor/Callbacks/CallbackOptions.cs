@@ -18,6 +18,14 @@ public sealed class CallbackOptions : IValidatableObject
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00", ErrorMessage = "must be between 01:00:00 and 365.00:00:00 (e.g. 30.00:00:00)")]
     public TimeSpan RowRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>A callback charging more Data Credits than this for one row is refused (answered 2xx, settles nothing).</summary>
+    [Range(typeof(decimal), "0", "1000000", ErrorMessage = "must be between 0 and 1000000 Data Credits (e.g. 1000); set it above the dearest row of any table's waterfall")]
+    public decimal MaxDataCreditsPerRow { get; set; } = 1_000;
+
+    /// <summary>A callback charging more Actions than this for one row is refused (answered 2xx, settles nothing).</summary>
+    [Range(1, 100_000, ErrorMessage = "must be between 1 and 100000 Actions (e.g. 100); set it above the most enrichments a table's row can run")]
+    public int MaxActionsPerRow { get; set; } = 100;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Secrets.Count == 0 || Secrets.Any(secret => string.IsNullOrWhiteSpace(secret) || secret.Length < 16))

@@ -5,16 +5,18 @@ namespace ClayBus.Monitor.Callbacks;
 /// <summary>The row event a callback stands for: <see cref="RowEnriched"/> or <see cref="RowEnrichmentFailed"/>.</summary>
 public static class RowOutcomes
 {
-    public static object ToEvent(ClayCallback callback, string tableKey, DateTimeOffset at) =>
+    /// <param name="jobId">The job of the row's delivery record (the callback may name none).</param>
+    public static object ToEvent(ClayCallback callback, Guid jobId, string tableKey, DateTimeOffset at) =>
         callback.Status == ClayCallback.Enriched
-            ? new RowEnriched(callback.JobId, callback.RowId, tableKey, callback.SuccessfulProvider ?? "unknown", callback.Providers, callback.DataCredits, callback.Actions, at)
+            ? new RowEnriched(jobId, callback.RowId, tableKey, callback.SuccessfulProvider ?? "unknown", callback.Providers, callback.DataCredits, callback.Actions, at, callback.CreditsUnknown)
             : new RowEnrichmentFailed(
-                callback.JobId,
+                jobId,
                 callback.RowId,
                 tableKey,
                 callback.Status == ClayCallback.NoData ? RowFailureKind.NoData : RowFailureKind.Error,
                 callback.Providers,
                 callback.DataCredits,
                 callback.Actions,
-                at);
+                at,
+                callback.CreditsUnknown);
 }

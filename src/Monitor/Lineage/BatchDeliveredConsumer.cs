@@ -28,13 +28,20 @@ public sealed partial class BatchDeliveredConsumer(
             }
 
             // Recording is idempotent, so a redelivery after a crash at any step below settles the callback once.
-            var (record, _) = await ledger.Record(parked.Callback, parked.TableKey, parked.ReceivedAt);
-            if (record is CallbackRecord.New or CallbackRecord.DuplicateUnpublished)
+            // It is judged like a callback on time: a parked forgery (other job, other table) settles nothing.
+            var callback = parked.Callback;
+            var jobId = callback.JobId ?? delivered.JobId;
+            var recording = await ledger.Record(callback, jobId, parked.TableKey, parked.ReceivedAt);
+            if (recording.Record is CallbackRecord.New or CallbackRecord.DuplicateUnpublished)
             {
-                await context.Publish(RowOutcomes.ToEvent(parked.Callback, parked.TableKey, parked.ReceivedAt));
-                await ledger.MarkPublished(parked.Callback);
-                CallbackEndpoints.Count(metrics, parked.Callback);
-                LogSettled(rowId, delivered.JobId);
+                await context.Publish(RowOutcomes.ToEvent(recording.Settled ?? callback, jobId, parked.TableKey, parked.ReceivedAt));
+                await ledger.MarkPublished(callback, jobId);
+                CallbackEndpoints.Count(metrics, callback);
+                LogSettled(rowId, jobId);
+            }
+            else if (CallbackRefusals.Verdict(recording.Record) is { } refused)
+            {
+                CallbackRefusals.Report(logger, metrics, refused, callback, parked.TableKey);
             }
 
             await ledger.ForgetParked(rowId);

@@ -25,7 +25,9 @@ public static class LineageEndpoints
                     long.TryParse(row.GetValueOrDefault("calledBackAt"), CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
                     int.TryParse(row.GetValueOrDefault("callbacks"), CultureInfo.InvariantCulture, out var callbacks) ? callbacks : 0,
                     Time(row.GetValueOrDefault("deadLetteredAt")),
-                    row.GetValueOrDefault("deadLetterReason")))
+                    row.GetValueOrDefault("deadLetterReason"),
+                    NullIfEmpty(row.GetValueOrDefault("callbackNotes")),
+                    row.GetValueOrDefault("creditsUnknown") == "1"))
                 : Results.Problem(statusCode: 404, title: "Row not known", detail: $"no delivery or callback is recorded for claybus_row_id '{rowId}' (rows are kept for Callbacks:RowRetention)"))
             .RequireAuthorization(ApiRoles.Read);
         return endpoints;
@@ -40,7 +42,10 @@ public static class LineageEndpoints
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }
 
-/// <summary>One row's story. <see cref="Webhook"/> is masked (last 6 characters) by the Enricher before it is published.</summary>
+/// <summary>
+/// One row's story. <see cref="Webhook"/> is masked (last 6 characters) by the Enricher before it is published;
+/// <see cref="CallbackNotes"/> lists what the callback's reader ignored or inferred, field by field.
+/// </summary>
 public sealed record RowLineage(
     string RowId,
     Guid? JobId,
@@ -56,4 +61,6 @@ public sealed record RowLineage(
     DateTimeOffset? CalledBackAt,
     int Callbacks,
     DateTimeOffset? DeadLetteredAt,
-    string? DeadLetterReason);
+    string? DeadLetterReason,
+    string? CallbackNotes = null,
+    bool CreditsUnknown = false);

@@ -27,12 +27,13 @@ public sealed class CallbackLedgerSpecs(InfrastructureFixture infrastructure) : 
     public async Task Should_keep_a_parked_callback_until_it_is_settled()
     {
         var callback = Enriched(Guid.NewGuid(), "row-parked");
-        Assert.Equal(CallbackRecord.UnknownRow, (await Ledger.Record(callback, "inbound", DateTimeOffset.UtcNow)).Record);
+        Assert.Equal(CallbackRecord.UnknownRow, (await Ledger.Record(callback, callback.JobId, "inbound", DateTimeOffset.UtcNow)).Record);
 
         // A Monitor killed after reading it must find it again on the redelivered BatchDelivered.
         Assert.NotNull(await Ledger.PeekParked("row-parked"));
-        await KnowRowAsync("row-parked");
-        Assert.Equal(CallbackRecord.New, (await Ledger.Record((await Ledger.PeekParked("row-parked"))!.Callback, "inbound", DateTimeOffset.UtcNow)).Record);
+        await KnowRowAsync("row-parked", callback.JobId!.Value);
+        var parked = (await Ledger.PeekParked("row-parked"))!.Callback;
+        Assert.Equal(CallbackRecord.New, (await Ledger.Record(parked, parked.JobId, "inbound", DateTimeOffset.UtcNow)).Record);
         await Ledger.ForgetParked("row-parked");
 
         Assert.Null(await Ledger.PeekParked("row-parked"));
@@ -102,11 +103,12 @@ public sealed class CallbackLedgerSpecs(InfrastructureFixture infrastructure) : 
     private static ClayCallback Enriched(Guid jobId, string rowId) =>
         new(rowId, jobId, ClayCallback.Enriched, "apollo", [new ProviderOutcome("apollo", ProviderResult.Hit, 1m)], 1m, 1);
 
-    private Task<bool> KnowRowAsync(string rowId) => _redis.Database.HashSetAsync(CallbackLedger.RowKey(rowId), "table", "inbound");
+    private Task KnowRowAsync(string rowId, Guid jobId) =>
+        _redis.Database.HashSetAsync(CallbackLedger.RowKey(rowId), [new("job", jobId.ToString()), new("table", "inbound")]);
 
     private async Task RecordAsync(Guid jobId, string rowId)
     {
-        await KnowRowAsync(rowId);
-        Assert.Equal(CallbackRecord.New, (await Ledger.Record(Enriched(jobId, rowId), "inbound", DateTimeOffset.UtcNow)).Record);
+        await KnowRowAsync(rowId, jobId);
+        Assert.Equal(CallbackRecord.New, (await Ledger.Record(Enriched(jobId, rowId), jobId, "inbound", DateTimeOffset.UtcNow)).Record);
     }
 }

@@ -34,6 +34,7 @@ public sealed class EndpointAccessSpecs(MonitorFixture monitor) : IClassFixture<
         ["GET /status/enrichers"] = ApiRoles.Read,
         ["GET /status/jobs"] = ApiRoles.Read,
         ["GET /status/jobs/{jobId:guid}"] = ApiRoles.Read,
+        ["GET /status/callbacks"] = ApiRoles.Read,
         ["GET /rows/{rowId}"] = ApiRoles.Read,
         ["GET /budget/audit"] = ApiRoles.Read,
         ["GET /openapi/{documentName}.json"] = ApiRoles.Read,
