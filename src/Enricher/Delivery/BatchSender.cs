@@ -199,6 +199,8 @@ public sealed class BatchSender(
             metrics.AmbiguousSend(batch.TableKey);
             var deadline = TimeSpan.FromSeconds(o.AmbiguousSendDeadlineSeconds);
             await claims.MarkUnknownAsync(batch.JobId, owner, rowIds, deadline);
+            // The Monitor learns of the rows now, so their callbacks prove the request before the deadline.
+            notices.Add(new RowsSentUnconfirmed(batch.JobId, batch.BatchId, batch.TableKey, rowIds, reservation.Webhook.Masked, time.GetUtcNow()));
             logger.AmbiguousSend(rowIds.Count, batch.BatchId, reservation.Webhook.Masked, deadline.TotalSeconds);
             throw new BatchMustWaitException(batch.TableKey, time.GetUtcNow() + deadline, $"{rowIds.Count} rows of batch {batch.BatchId}: {unavailable.Message}; outcome unknown");
         }
