@@ -49,6 +49,8 @@ public sealed class ClaySim : IDisposable
         }
 
         sim.WebhookSettings[$"Tables__{Table}__AutoDelete"] = "true";
+        // The Enricher reserves from a price list; ClaySim's dearest provider (zoominfo) charges 5 a hit.
+        sim.WebhookSettings[$"Tables__{Table}__Prices__Providers__zoominfo"] = "5";
         return sim;
     }
 

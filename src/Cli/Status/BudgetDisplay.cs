@@ -16,12 +16,30 @@ internal static class BudgetDisplay
         var bar = Bars.Markup(Math.Min(Bars.MaxWidth, Math.Max(0, width - 50)), Whole(ledger.Limit), (Whole(ledger.Spent), color), (Whole(ledger.Reserved), "grey"));
         var figures = string.Create(CultureInfo.InvariantCulture, $"{ledger.Spent:N0} spent + {ledger.Reserved:N0} reserved of {ledger.Limit:N0}, {ledger.Remaining:N0} left");
         return $"Credits today ({budget.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}): {bar} [{color}]{Escape(budget.State)}[/]\n  {Escape(figures)}"
+            + $"\n  {Escape(Actions(ledger))}"
+            + (ledger.HeldTables is { Count: > 0 } held ? $"\n  [red]{Escape("Held (charged above their price list): " + string.Join(", ", held))}[/]" : "")
             + (Forecast(budget, now) is { } forecast ? $"\n  [grey]{Escape(forecast)}[/]" : "");
+    }
+
+    /// <summary>Clay's second meter, and the month of both.</summary>
+    private static string Actions(LedgerView ledger)
+    {
+        var used = (ledger.ActionsReserved ?? 0) + (ledger.ActionsSpent ?? 0);
+        var today = ledger.ActionsLimit is { } limit
+            ? string.Create(CultureInfo.InvariantCulture, $"Actions today: {used:N0} used of {limit:N0}, {ledger.ActionsRemaining ?? 0:N0} left")
+            : string.Create(CultureInfo.InvariantCulture, $"Actions today: {used:N0} used (no limit)");
+        var monthActions = (ledger.ActionsMonthReserved ?? 0) + (ledger.ActionsMonthSpent ?? 0);
+        var monthCredits = (ledger.MonthReserved ?? 0) + (ledger.MonthSpent ?? 0);
+        var month = string.Create(
+            CultureInfo.InvariantCulture,
+            $"; month: {monthCredits:N0}{(ledger.MonthlyLimit is { } m ? $"/{m:N0}" : "")} credits, {monthActions:N0}{(ledger.ActionsMonthlyLimit is { } am ? $"/{am:N0}" : "")} Actions");
+        return today + month;
     }
 
     public static string Plain(BudgetView? budget) =>
         budget?.Ledger is not { } ledger ? "budget unknown"
-        : string.Create(CultureInfo.InvariantCulture, $"budget {ledger.Spent + ledger.Reserved:N0}/{ledger.Limit:N0} today ({budget.State})");
+        : string.Create(CultureInfo.InvariantCulture, $"budget {ledger.Spent + ledger.Reserved:N0}/{ledger.Limit:N0} today ({budget.State})")
+            + (ledger.ActionsLimit is { } actions ? string.Create(CultureInfo.InvariantCulture, $", actions {(ledger.ActionsReserved ?? 0) + (ledger.ActionsSpent ?? 0):N0}/{actions:N0}") : "");
 
     /// <summary>The Monitor's words for its own figures: the dashboard says the same from the same fields.</summary>
     private static string? Forecast(BudgetView budget, DateTimeOffset now)

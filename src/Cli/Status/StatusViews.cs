@@ -52,7 +52,24 @@ public sealed record TableView(
 
 public sealed record BudgetView(string State, DateOnly Day, string TimeZone, LedgerView? Ledger, decimal? UsedShare, ForecastView? Forecast);
 
-public sealed record LedgerView(decimal Limit, decimal Reserved, decimal Spent, decimal Remaining, bool Exhausted, DateTimeOffset NextResetAt, decimal? MonthlyLimit, decimal? MonthSpent);
+public sealed record LedgerView(
+    decimal Limit,
+    decimal Reserved,
+    decimal Spent,
+    decimal Remaining,
+    bool Exhausted,
+    DateTimeOffset NextResetAt,
+    decimal? MonthlyLimit,
+    decimal? MonthSpent,
+    long? ActionsReserved = null,
+    long? ActionsSpent = null,
+    long? ActionsLimit = null,
+    long? ActionsRemaining = null,
+    decimal? MonthReserved = null,
+    long? ActionsMonthlyLimit = null,
+    long? ActionsMonthReserved = null,
+    long? ActionsMonthSpent = null,
+    IReadOnlyList<string>? HeldTables = null);
 
 /// <summary>The Monitor's forecast of the credit meter; <see cref="Outlook"/> is unknown, reached, today or "not today".</summary>
 public sealed record ForecastView(decimal? PerHour, string? Outlook, DateTimeOffset? LimitReachedAt, decimal? ProjectedAtReset);

@@ -23,7 +23,9 @@ public record BudgetReset(DateOnly Day, decimal Limit, DateTimeOffset At);
 /// Change the daily (and optionally monthly) credit limit at run time. Sent by the Monitor's operator API;
 /// consumed by the Enricher's credit ledger, which answers with <see cref="BudgetLimitChanged"/>.
 /// </summary>
-public record ChangeBudgetLimit(decimal DailyLimit, decimal? MonthlyLimit, string RequestedBy);
+/// <param name="ActionsDailyLimit">Clay Actions per day; null leaves it as it is, −1 removes it.</param>
+/// <param name="ActionsMonthlyLimit">Clay Actions per month; null leaves it as it is, −1 removes it.</param>
+public record ChangeBudgetLimit(decimal DailyLimit, decimal? MonthlyLimit, string RequestedBy, long? ActionsDailyLimit = null, long? ActionsMonthlyLimit = null);
 
 /// <summary>The limit was changed. Published by the Enricher's credit ledger; consumed by the Monitor (audit, status).</summary>
 public record BudgetLimitChanged(decimal OldDailyLimit, decimal DailyLimit, decimal? MonthlyLimit, string RequestedBy, DateTimeOffset At);
@@ -38,6 +40,15 @@ public record GetBudgetStatus(DateTimeOffset? At = null);
 /// <param name="Reserved">Credits reserved for rows sent and not yet called back.</param>
 /// <param name="Spent">Credits settled to actual by callbacks.</param>
 /// <param name="Exhausted">Deliveries are paused for the budget.</param>
+/// <param name="ActionsReserved">Clay Actions reserved today for rows sent and not yet called back (worst case).</param>
+/// <param name="ActionsSpent">Clay Actions settled today by callbacks.</param>
+/// <param name="ActionsLimit">Clay Actions per day; null = unlimited.</param>
+/// <param name="ActionsRemaining">ActionsLimit − ActionsReserved − ActionsSpent; null when unlimited.</param>
+/// <param name="MonthReserved">Data Credits reserved this month.</param>
+/// <param name="ActionsMonthlyLimit">Clay Actions per month; null = unlimited.</param>
+/// <param name="ActionsMonthReserved">Clay Actions reserved this month.</param>
+/// <param name="ActionsMonthSpent">Clay Actions settled this month.</param>
+/// <param name="HeldTables">Tables whose deliveries are held after a charge above their price list.</param>
 public record BudgetStatus(
     DateOnly Day,
     string TimeZone,
@@ -48,7 +59,16 @@ public record BudgetStatus(
     bool Exhausted,
     DateTimeOffset NextResetAt,
     decimal? MonthlyLimit = null,
-    decimal? MonthSpent = null);
+    decimal? MonthSpent = null,
+    long? ActionsReserved = null,
+    long? ActionsSpent = null,
+    long? ActionsLimit = null,
+    long? ActionsRemaining = null,
+    decimal? MonthReserved = null,
+    long? ActionsMonthlyLimit = null,
+    long? ActionsMonthReserved = null,
+    long? ActionsMonthSpent = null,
+    IReadOnlyList<string>? HeldTables = null);
 
 /// <summary>
 /// Clay charged a row more than the Enricher reserved for it: the charge is booked as it is (the ledger tells the

@@ -46,6 +46,9 @@ public sealed class ClayUnavailableException : Exception
     {
     }
 
-    /// <summary>No attempt reached Clay (the breaker was open throughout): nothing can have been stored.</summary>
+    /// <summary>No attempt can have been stored (429s, the breaker open, connections refused): nothing is at Clay.</summary>
     public bool NothingSent { get; init; }
+
+    /// <summary>Clay may have stored the request (a timeout, a connection lost after the body went out, a 5xx).</summary>
+    public bool Ambiguous { get; init; }
 }

@@ -13,7 +13,8 @@ namespace ClayBus.Enricher.ClayClient;
 
 /// <summary>
 /// One resilience pipeline per webhook (so each has its own circuit breaker), outermost first: wait out 429s through
-/// the shared limiter; retry 5xx, timeouts and connection errors with exponential backoff and jitter; the breaker;
+/// the shared limiter; retry only failures where nothing reached Clay (a refused connection) with exponential backoff
+/// and jitter, never an ambiguous one (a 5xx or timeout may have been stored: see <see cref="SendAttemptClassifier"/>); the breaker;
 /// the shared rate limiter (one permit per record, per attempt: every attempt spends Clay's tokens); the per-attempt
 /// timeout. Other 4xx pass through untouched: they are never retried.
 /// </summary>
@@ -64,7 +65,7 @@ public sealed class ClayPipelines(SharedRateLimiter limiter, IOptionsMonitor<Cla
             })
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } failure && SendAttemptClassifier.Classify(null, failure) == AttemptOutcome.NothingStored),
                 MaxRetryAttempts = Math.Max(1, o.TransientRetries),
                 Delay = TimeSpan.FromMilliseconds(o.RetryBaseDelayMilliseconds),
                 BackoffType = DelayBackoffType.Exponential,

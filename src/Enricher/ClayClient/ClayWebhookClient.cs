@@ -32,7 +32,7 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
         }
 
         Outcome<HttpResponseMessage> outcome;
-        var attempts = new StrongBox<int>();
+        var ambiguous = new StrongBox<bool>();
         try
         {
             outcome = await pipelines.For(webhook.Id).ExecuteOutcomeAsync(
@@ -40,7 +40,6 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
                 {
                     try
                     {
-                        state.attempts.Value++;
                         using var request = new HttpRequestMessage(HttpMethod.Post, state.webhook.Url) { Content = new ReadOnlyMemoryContent(state.records) };
                         request.Content.Headers.ContentType = Json;
                         if (state.webhook.Token is { } token)
@@ -50,15 +49,17 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
 
                         var response = await state.http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken);
                         state.metrics.ClayResponded((int)response.StatusCode);
+                        state.ambiguous.Value |= SendAttemptClassifier.Classify(response.StatusCode, null) == AttemptOutcome.Ambiguous;
                         return Outcome.FromResult(response);
                     }
                     catch (Exception exception)
                     {
+                        state.ambiguous.Value |= SendAttemptClassifier.Classify(null, exception) == AttemptOutcome.Ambiguous;
                         return Outcome.FromException<HttpResponseMessage>(exception);
                     }
                 },
                 context,
-                (http, webhook, records, metrics, attempts));
+                (http, webhook, records, metrics, ambiguous));
         }
         finally
         {
@@ -72,10 +73,15 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
             {
                 BrokenCircuitException => new ClayUnavailableException($"Clay webhook {webhook.Masked}: circuit open after repeated failures")
                 {
-                    NothingSent = attempts.Value == 0,
+                    NothingSent = !ambiguous.Value,
+                    Ambiguous = ambiguous.Value,
                 },
                 HttpRequestException or TimeoutRejectedException or OperationCanceledException =>
-                    new ClayUnavailableException($"Clay webhook {webhook.Masked} unreachable: {failure.GetType().Name}"),
+                    new ClayUnavailableException($"Clay webhook {webhook.Masked} unreachable: {failure.GetType().Name}")
+                    {
+                        NothingSent = !ambiguous.Value,
+                        Ambiguous = ambiguous.Value,
+                    },
                 _ => failure,
             };
         }
@@ -89,7 +95,11 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
         var status = (int)response.StatusCode;
         if (status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            throw new ClayUnavailableException($"Clay webhook {webhook.Masked} kept answering {status}");
+            throw new ClayUnavailableException($"Clay webhook {webhook.Masked} answered {status}")
+            {
+                NothingSent = !ambiguous.Value,
+                Ambiguous = ambiguous.Value,
+            };
         }
 
         var reason = await ReasonAsync(response, webhook, cancellationToken);

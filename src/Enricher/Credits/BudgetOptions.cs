@@ -26,6 +26,13 @@ public sealed class BudgetOptions : IValidatableObject
     [Range(1, 90, ErrorMessage = "must be between 1 and 90 days")]
     public int ReservationDays { get; set; } = 7;
 
+    /// <summary>Clay's second meter: Actions per day and per month (Launch 15,000, Growth 40,000 a month).</summary>
+    public ActionsBudgetOptions Actions { get; set; } = new();
+
+    /// <summary>A callback charging more than this for one row is absurd (forged or garbled): it moves no money.</summary>
+    [Range(typeof(decimal), "1", "1000000", ErrorMessage = "must be between 1 and 1000000 Data Credits per row")]
+    public decimal MaxChargePerRow { get; set; } = 1_000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
@@ -33,4 +40,14 @@ public sealed class BudgetOptions : IValidatableObject
             yield return new ValidationResult($"'{TimeZone}' is not a known time zone: use an IANA id such as 'UTC' or 'Europe/Berlin'", [nameof(TimeZone)]);
         }
     }
+}
+
+/// <summary><c>Budget:Actions</c>: both limits optional (unset = unlimited); the operator API can change them at run time.</summary>
+public sealed class ActionsBudgetOptions
+{
+    [Range(0d, 1e9, ErrorMessage = "must be between 0 and 1000000000 Actions per day, or unset (unlimited)")]
+    public long? DailyLimit { get; set; }
+
+    [Range(0d, 1e11, ErrorMessage = "must be between 0 and 100000000000 Actions per month, or unset (unlimited)")]
+    public long? MonthlyLimit { get; set; }
 }

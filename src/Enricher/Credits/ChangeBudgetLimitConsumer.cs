@@ -12,12 +12,12 @@ public sealed class ChangeBudgetLimitConsumer(CreditLedger ledger, TimeProvider 
     public async Task Consume(ConsumeContext<ChangeBudgetLimit> context)
     {
         var change = context.Message;
-        if (change.DailyLimit < 0 || change.MonthlyLimit < 0)
+        if (change.DailyLimit < 0 || change.MonthlyLimit < -1 || change.ActionsDailyLimit < -1 || change.ActionsMonthlyLimit < -1)
         {
-            throw new ArgumentOutOfRangeException(nameof(context), "DailyLimit and MonthlyLimit must not be negative");
+            throw new ArgumentOutOfRangeException(nameof(context), "DailyLimit must not be negative; MonthlyLimit and the Actions limits must be −1 (none) or more");
         }
 
-        var (old, freed) = await ledger.ChangeLimitAsync(change.DailyLimit, change.MonthlyLimit);
+        var (old, freed) = await ledger.ChangeLimitAsync(change.DailyLimit, change.MonthlyLimit, change.ActionsDailyLimit, change.ActionsMonthlyLimit);
         var now = time.GetUtcNow();
         logger.LimitChanged(old, change.DailyLimit, change.RequestedBy);
         await context.Publish(new BudgetLimitChanged(old, change.DailyLimit, change.MonthlyLimit, change.RequestedBy, now));

@@ -5,18 +5,27 @@ using StackExchange.Redis;
 
 namespace ClayBus.Enricher.Credits;
 
-/// <summary>Credits held for rows about to be sent.</summary>
-/// <param name="Reserved">Whether the budget had room; nothing is held when it did not.</param>
-/// <param name="Credits">Credits held now (rows already held by an earlier attempt are not counted twice).</param>
-/// <param name="Used">Today's reserved + spent after the reservation (before it, when refused).</param>
+/// <summary>Credits and Actions held for rows about to be sent.</summary>
+/// <param name="Reserved">Whether the budget had room in both meters; nothing is held when it did not.</param>
+/// <param name="Credits">Data Credits held now (rows already held by an earlier attempt are not counted twice).</param>
+/// <param name="Used">Today's Data Credits reserved + spent after the reservation (before it, when refused).</param>
 /// <param name="FirstAlert">This reservation crossed the alert share first today.</param>
 /// <param name="FirstExhaustion">This refusal is the first since the budget last had room.</param>
-public sealed record CreditReservation(bool Reserved, DateOnly Day, decimal Credits, decimal Used, decimal Limit, bool FirstAlert, bool FirstExhaustion);
+/// <param name="Actions">Actions held now.</param>
+/// <param name="Refusal">Which limit refused it.</param>
+public sealed record CreditReservation(
+    bool Reserved, DateOnly Day, decimal Credits, decimal Used, decimal Limit, bool FirstAlert, bool FirstExhaustion, long Actions = 0, BudgetRefusal Refusal = BudgetRefusal.None);
+
+/// <summary>One callback's charge for one row, as the settlement consumer hands it to the ledger.</summary>
+public sealed record RowCharge(Guid JobId, string RowId, string TableKey, decimal DataCredits, long Actions, bool CreditsUnknown = false);
+
+/// <summary>What a settlement did, with the row's reservation (to name an anomaly).</summary>
+public sealed record Settlement(SettlementOutcome Outcome, decimal ReservedCredits, long ReservedActions);
 
 /// <summary>
-/// The workspace's credit ledger in Redis, owned by the Enricher: every instance reserves a row's estimated credits
-/// before sending it, by one atomic script per step, so together they never pass the day's (or month's) limit.
-/// Callbacks settle each row to its actual credits; rows never sent are released.
+/// The workspace's ledger in Redis in Clay's two meters, owned by the Enricher: every instance reserves a row's worst
+/// case (its table's price list) before sending it, by one atomic script per step, so together they never pass a
+/// daily or monthly limit of either meter. Callbacks settle each row to its actual charge; rows never sent are released.
 /// </summary>
 public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOptions> options, TimeProvider time)
 {
@@ -26,7 +35,7 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
 
     public DateOnly Today => Calendar.DayOf(time.GetUtcNow());
 
-    public async Task<CreditReservation> ReserveAsync(Guid jobId, IReadOnlyList<string> rowIds, decimal creditsPerRow)
+    public async Task<CreditReservation> ReserveAsync(Guid jobId, string tableKey, IReadOnlyList<string> rowIds, RowPrice price)
     {
         var o = options.CurrentValue;
         var day = Today;
@@ -42,12 +51,16 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
         var r = (long[])(await redis.Database.ScriptEvaluateAsync(
             CreditLedgerScripts.Reserve,
             keys,
-            [BudgetCalendar.DayKey(day), ToMilli(o.DailyLimit), o.MonthlyLimit is { } m ? ToMilli(m) : -1, ToMilliCeiling(creditsPerRow), o.AlertShare, RowTtlSeconds(o)]))!;
+            [
+                BudgetCalendar.DayKey(day), ToMilli(o.DailyLimit), o.MonthlyLimit is { } m ? ToMilli(m) : -1, ToMilliCeiling(price.DataCredits),
+                price.Actions, o.AlertShare, RowTtlSeconds(o), tableKey, o.Actions.DailyLimit ?? -1, o.Actions.MonthlyLimit ?? -1,
+            ]))!;
         var reserved = r[0] == 1;
-        return new CreditReservation(reserved, day, reserved ? r[1] / Milli : 0, r[2] / Milli, r[3] / Milli, reserved && r[4] == 1, !reserved && r[4] == 1);
+        return new CreditReservation(
+            reserved, day, reserved ? r[1] / Milli : 0, r[2] / Milli, r[3] / Milli, reserved && r[4] == 1, !reserved && r[4] == 1, reserved ? r[5] : 0, (BudgetRefusal)r[6]);
     }
 
-    /// <summary>Gives back the credits of rows that were reserved but never sent.</summary>
+    /// <summary>Gives back the credits and Actions of rows that were reserved but never sent.</summary>
     public async Task ReleaseAsync(DateOnly day, Guid jobId, IReadOnlyList<string> rowIds)
     {
         if (rowIds.Count == 0)
@@ -66,29 +79,38 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
         await redis.Database.ScriptEvaluateAsync(CreditLedgerScripts.Release, keys, [BudgetCalendar.DayKey(day)]);
     }
 
-    /// <summary>Settles a row's reservation to what Clay actually charged. Idempotent per row: a repeat changes nothing.</summary>
-    /// <returns>True when this call settled the row, false when it was settled before.</returns>
-    public async Task<bool> SettleAsync(Guid jobId, string rowId, decimal actualCredits)
+    /// <summary>
+    /// Settles a row's reservation to what Clay charged, only when this job reserved the row for this table.
+    /// Idempotent per row: a repeat changes nothing.
+    /// </summary>
+    public async Task<Settlement> SettleAsync(RowCharge charge)
     {
         var o = options.CurrentValue;
-        var rowKey = RowKey(jobId, rowId);
+        var rowKey = RowKey(charge.JobId, charge.RowId);
+        // An amount that does not fit the ledger's integers is absurd whatever the limit: refused, not thrown.
+        var milli = charge.DataCredits is > -1_000_000_000 and < 1_000_000_000 ? ToMilli(charge.DataCredits) : long.MaxValue;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var current = (string?)await redis.Database.StringGetAsync(rowKey);
-            // A callback for a row this ledger never reserved (e.g. reserved before the ledger was reset) counts today.
-            var dayText = current?.Split('|') is [_, var d, _] ? d : "";
+            var dayText = current?.Split('|') is [_, var d, ..] ? d : "";
             var day = dayText.Length > 0 ? DateOnly.ParseExact(dayText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : Today;
-            var result = (long)await redis.Database.ScriptEvaluateAsync(
+            var r = (long[])(await redis.Database.ScriptEvaluateAsync(
                 CreditLedgerScripts.Settle,
                 [rowKey, DayKey(day), MonthKey(day)],
-                [dayText, ToMilli(actualCredits), RowTtlSeconds(o)]);
-            if (result >= 0)
+                [dayText, charge.TableKey, milli, charge.Actions, RowTtlSeconds(o), charge.CreditsUnknown ? 1 : 0, ToMilli(o.MaxChargePerRow), PriceLists.MaxActionsPerRow]))!;
+            var result = (SettlementResult)r[0];
+            if (result == SettlementResult.Retry)
             {
-                return result == 1;
+                continue;
             }
+
+            var outcome = result == SettlementResult.Settled
+                ? new SettlementOutcome(result, milli > r[1], charge.Actions > r[2])
+                : new SettlementOutcome(result, false, false);
+            return new Settlement(outcome, r[1] / Milli, r[2]);
         }
 
-        throw new InvalidOperationException($"row {rowId} of job {jobId} kept changing while its credits were settled");
+        throw new InvalidOperationException($"row {charge.RowId} of job {charge.JobId} kept changing while its credits were settled");
     }
 
     public async Task<BudgetStatus> StatusAsync(DateTimeOffset? at = null)
@@ -97,13 +119,17 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
         var instant = at ?? time.GetUtcNow();
         var calendar = Calendar;
         var day = calendar.DayOf(instant);
-        var dayValues = await redis.Database.HashGetAsync(DayKey(day), ["reserved", "spent", "exhausted"]);
-        var monthValues = await redis.Database.HashGetAsync(MonthKey(day), ["reserved", "spent"]);
-        var limits = await redis.Database.HashGetAsync(LimitsKey, ["daily", "monthly"]);
+        var dayValues = await redis.Database.HashGetAsync(DayKey(day), ["reserved", "spent", "exhausted", "actions_reserved", "actions_spent"]);
+        var monthValues = await redis.Database.HashGetAsync(MonthKey(day), ["reserved", "spent", "actions_reserved", "actions_spent"]);
+        var limits = await redis.Database.HashGetAsync(LimitsKey, ["daily", "monthly", "actions_daily", "actions_monthly"]);
         var limit = limits[0].HasValue ? (long)limits[0] / Milli : o.DailyLimit;
         decimal? monthly = limits[1].HasValue ? ((long)limits[1] < 0 ? null : (long)limits[1] / Milli) : o.MonthlyLimit;
+        var actionsLimit = Limit(limits[2], o.Actions.DailyLimit);
+        var actionsMonthly = Limit(limits[3], o.Actions.MonthlyLimit);
         var reserved = Credits(dayValues[0]);
         var spent = Credits(dayValues[1]);
+        var actionsReserved = Whole(dayValues[3]);
+        var actionsSpent = Whole(dayValues[4]);
         return new BudgetStatus(
             day,
             calendar.TimeZoneId,
@@ -114,29 +140,43 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
             dayValues[2].HasValue,
             calendar.NextResetAfter(instant),
             monthly,
-            Credits(monthValues[1]));
+            Credits(monthValues[1]),
+            actionsReserved,
+            actionsSpent,
+            actionsLimit,
+            actionsLimit is { } a ? Math.Max(0, a - actionsReserved - actionsSpent) : null,
+            Credits(monthValues[0]),
+            actionsMonthly,
+            Whole(monthValues[2]),
+            Whole(monthValues[3]));
     }
 
-    /// <summary>Sets the limits; <paramref name="monthlyLimit"/> null leaves the monthly limit as it is.</summary>
+    /// <summary>Sets the limits; a null limit leaves it as it is (−1 removes an optional one).</summary>
     /// <returns>The old daily limit, and whether a budget that was exhausted now has room.</returns>
-    public async Task<(decimal OldDailyLimit, bool Freed)> ChangeLimitAsync(decimal dailyLimit, decimal? monthlyLimit)
+    public async Task<(decimal OldDailyLimit, bool Freed)> ChangeLimitAsync(decimal dailyLimit, decimal? monthlyLimit, long? actionsDaily = null, long? actionsMonthly = null)
     {
+        var o = options.CurrentValue;
         var r = (long[])(await redis.Database.ScriptEvaluateAsync(
             CreditLedgerScripts.ChangeLimit,
             [LimitsKey, DayKey(Today)],
-            [ToMilli(dailyLimit), monthlyLimit is { } m ? ToMilli(m) : "", ToMilli(options.CurrentValue.DailyLimit)]))!;
+            [
+                ToMilli(dailyLimit), monthlyLimit is { } m ? (m < 0 ? -1 : ToMilli(m)) : "", ToMilli(o.DailyLimit),
+                actionsDaily is { } ad ? Math.Max(-1, ad) : "", actionsMonthly is { } am ? Math.Max(-1, am) : "", o.Actions.DailyLimit ?? -1,
+            ]))!;
         return (r[0] / Milli, r[2] == 1);
     }
 
     /// <summary>Marks the start of <paramref name="day"/>; true for exactly one caller across every instance.</summary>
     public Task<bool> TryMarkDayStartedAsync(DateOnly day) => redis.Database.HashSetAsync(DayKey(day), "reset", "1", When.NotExists);
 
-    /// <summary>Whether a reservation of <paramref name="credits"/> would fit today (used to decide when to resume).</summary>
-    public async Task<bool> HasRoomForAsync(decimal credits)
+    /// <summary>Whether a reservation would fit today in both meters (used to decide when to resume).</summary>
+    public async Task<bool> HasRoomForAsync(decimal credits, long actions = 0)
     {
         var status = await StatusAsync();
-        var monthOk = status.MonthlyLimit is not { } m || (status.MonthSpent ?? 0) + credits <= m;
-        return status.Remaining >= credits && monthOk;
+        var monthOk = status.MonthlyLimit is not { } m || (status.MonthSpent ?? 0) + (status.MonthReserved ?? 0) + credits <= m;
+        var actionsOk = status.ActionsRemaining is not { } left || left >= actions;
+        var actionsMonthOk = status.ActionsMonthlyLimit is not { } am || (status.ActionsMonthReserved ?? 0) + (status.ActionsMonthSpent ?? 0) + actions <= am;
+        return status.Remaining >= credits && monthOk && actionsOk && actionsMonthOk;
     }
 
     private static RedisKey LimitsKey => "credits:limits";
@@ -154,4 +194,8 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
     private static long ToMilliCeiling(decimal credits) => (long)decimal.Ceiling(credits * Milli);
 
     private static decimal Credits(RedisValue milli) => milli.HasValue ? (long)milli / Milli : 0;
+
+    private static long Whole(RedisValue value) => value.HasValue ? (long)value : 0;
+
+    private static long? Limit(RedisValue stored, long? configured) => stored.HasValue ? ((long)stored < 0 ? null : (long)stored) : configured;
 }

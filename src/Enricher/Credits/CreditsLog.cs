@@ -7,4 +7,11 @@ internal static partial class CreditsLog
 
     [LoggerMessage(LogLevel.Information, "Daily credit limit changed from {Old} to {New} by {RequestedBy}")]
     public static partial void LimitChanged(this ILogger logger, decimal old, decimal @new, string requestedBy);
+
+    // The amounts of a refused callback are not logged: a forged one could carry anything.
+    [LoggerMessage(LogLevel.Warning, "Callback for row {RowId} of job {JobId} on table {TableKey} moved no money: {Result}")]
+    public static partial void SettlementRefused(this ILogger logger, Guid jobId, string rowId, string tableKey, SettlementResult result);
+
+    [LoggerMessage(LogLevel.Error, "Clay charged a row of table {TableKey} more than its price list reserves ({Provider}, {Meter}: {Charged} > {Reserved}): the table is held until Tables:{TableKey}:Prices covers it")]
+    public static partial void ChargeAboveReservation(this ILogger logger, string tableKey, string? provider, string meter, decimal charged, decimal reserved);
 }

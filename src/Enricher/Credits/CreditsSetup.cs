@@ -9,6 +9,7 @@ public static class CreditsSetup
     {
         builder.Services.AddValidatedOptions<BudgetOptions>(BudgetOptions.Section);
         builder.Services.AddSingleton<CreditLedger>();
+        builder.Services.AddSingleton<TableHolds>();
         builder.Services.AddHostedService<BudgetDayWatcher>();
         return builder;
     }

@@ -3,9 +3,12 @@ using MassTransit;
 
 namespace ClayBus.Enricher.Credits;
 
-/// <summary>Answers the Submitter's admission and the Monitor's status with today's figures.</summary>
-public sealed class GetBudgetStatusConsumer(CreditLedger ledger) : IConsumer<GetBudgetStatus>
+/// <summary>Answers the Submitter's admission and the Monitor's status with today's figures in both meters.</summary>
+public sealed class GetBudgetStatusConsumer(CreditLedger ledger, TableHolds holds) : IConsumer<GetBudgetStatus>
 {
-    public async Task Consume(ConsumeContext<GetBudgetStatus> context) =>
-        await context.RespondAsync(await ledger.StatusAsync(context.Message.At));
+    public async Task Consume(ConsumeContext<GetBudgetStatus> context)
+    {
+        var status = await ledger.StatusAsync(context.Message.At);
+        await context.RespondAsync(status with { HeldTables = await holds.HeldTablesAsync() });
+    }
 }

@@ -18,14 +18,17 @@ namespace ClayBus.Enricher.Delivery;
 public sealed record BatchOutcome(List<string> Sent, List<string> Skipped, WebhookReservation? LastWebhook, decimal CreditsReserved);
 
 /// <summary>
-/// Sends one batch, request by request: claim the rows (skip what an earlier delivery sent), reserve their credits,
-/// reserve room on a webhook, then send through the Clay client (rate limiter, retries, breaker). Whatever fails
-/// before Clay took the records is given back, so a later delivery starts clean. Events to publish are collected in a
-/// list of notices: the consumer publishes them.
+/// Sends one batch, request by request: unless its table is held, claim the rows (skip what an earlier delivery sent),
+/// reserve their worst case in both meters, reserve room on a webhook, then send through the Clay client (rate
+/// limiter, retries, breaker). Whatever fails before Clay took the records is given back, so a later delivery starts
+/// clean; a send Clay may have stored keeps everything (claims as <c>unknown</c>, reservations, webhook count) and
+/// the batch waits. Events to publish are collected in a list of notices: the consumer publishes them.
 /// </summary>
 public sealed class BatchSender(
     RowClaims claims,
     CreditLedger ledger,
+    TableHolds holds,
+    IOptionsMonitor<TablesOptions> tables,
     WebhookPool webhooks,
     ClayWebhookClient clay,
     ClayHealth clayHealth,
@@ -43,9 +46,10 @@ public sealed class BatchSender(
         var o = delivery.CurrentValue;
         var maxRecords = Math.Min(o.MaxRecordsPerRequest, rate.CurrentValue.EffectiveBurst);
         var chunks = RecordEncoder.Chunk(batch, maxRecords, o.MaxRequestBytes, Activity.Current);
-        var owner = NewId.NextGuid().ToString("N");
-        var creditsPerRow = batch.Rows.Count == 0 ? 0 : batch.EstimatedCredits / batch.Rows.Count;
+        var price = await PriceOrWaitAsync(batch.TableKey);
         var outcome = new BatchOutcome([], [], null, 0);
+        var waiting = 0;
+        var waitingFor = TimeSpan.Zero;
 
         for (var round = 0; chunks.Count > 0; round++)
         {
@@ -53,14 +57,18 @@ public sealed class BatchSender(
             var busyFor = TimeSpan.Zero;
             foreach (var chunk in chunks)
             {
+                // One owner per request: a callback proves the request its row went in, not its neighbours.
+                var owner = NewId.NextGuid().ToString("N");
                 var claim = await claims.ClaimAsync(batch.JobId, owner, [.. chunk.Select(r => r.RowId)], Lease(o), TimeSpan.FromDays(o.SentRowDays));
                 outcome.Skipped.AddRange(claim.AlreadySent);
                 busy.AddRange(chunk.Where(r => claim.Busy.Contains(r.RowId)));
                 busyFor = claim.BusyFor > busyFor ? claim.BusyFor : busyFor;
+                waiting += claim.Waiting?.Count ?? 0;
+                waitingFor = claim.WaitingFor > waitingFor ? claim.WaitingFor : waitingFor;
                 if (claim.Claimed.Count > 0)
                 {
                     var records = chunk.Where(r => claim.Claimed.Contains(r.RowId)).ToList();
-                    outcome = await SendChunkAsync(batch, owner, records, creditsPerRow, outcome, notices, cancellationToken);
+                    outcome = await SendChunkAsync(batch, owner, records, price, outcome, notices, cancellationToken);
                 }
             }
 
@@ -80,15 +88,40 @@ public sealed class BatchSender(
             chunks = [busy];
         }
 
+        if (waiting > 0)
+        {
+            // Rows of an ambiguous send: sent again only when no callback came for any of them by the deadline.
+            throw new BatchMustWaitException(
+                batch.TableKey, time.GetUtcNow() + waitingFor, $"{waiting} rows of batch {batch.BatchId} went in a send Clay may have stored: waiting for a callback or the deadline");
+        }
+
         return outcome;
     }
 
+    /// <summary>The table's worst case per row; a held table (a charge above its price list) waits before claiming anything.</summary>
+    private async Task<RowPrice> PriceOrWaitAsync(string tableKey)
+    {
+        var prices = tables.CurrentValue.Tables.GetValueOrDefault(tableKey)?.Prices;
+        var until = time.GetUtcNow().AddSeconds(delivery.CurrentValue.WebhookRecheckSeconds);
+        if (prices is null)
+        {
+            throw new BatchMustWaitException(tableKey, until, $"table {tableKey} has no price list: add Tables:{tableKey}:Prices:Providers");
+        }
+
+        if (await holds.WhyHeldAsync(tableKey, prices) is { } reason)
+        {
+            throw new BatchMustWaitException(tableKey, until, reason);
+        }
+
+        return PriceLists.WorstCase(prices);
+    }
+
     private async Task<BatchOutcome> SendChunkAsync(
-        DeliverBatch batch, string owner, List<EncodedRecord> records, decimal creditsPerRow, BatchOutcome outcome, List<object> notices, CancellationToken cancellationToken)
+        DeliverBatch batch, string owner, List<EncodedRecord> records, RowPrice price, BatchOutcome outcome, List<object> notices, CancellationToken cancellationToken)
     {
         var o = delivery.CurrentValue;
         var rowIds = records.Select(r => r.RowId).ToList();
-        var credit = await WithRollback(() => ledger.ReserveAsync(batch.JobId, rowIds, creditsPerRow), () => claims.ReleaseAsync(batch.JobId, owner, rowIds));
+        var credit = await WithRollback(() => ledger.ReserveAsync(batch.JobId, batch.TableKey, rowIds, price), () => claims.ReleaseAsync(batch.JobId, owner, rowIds));
         var now = time.GetUtcNow();
         if (credit.FirstAlert)
         {
@@ -105,11 +138,14 @@ public sealed class BatchSender(
 
             throw new DeliveryDeferredException(
                 PauseReason.BudgetExhausted,
-                $"today's budget ({credit.Limit} credits, {credit.Used} used) cannot cover {rowIds.Count} rows",
-                creditsPerRow * rowIds.Count);
+                $"the budget ({credit.Refusal}; today {credit.Limit} credits, {credit.Used} used) cannot cover {rowIds.Count} rows at {price.DataCredits} credits and {price.Actions} Actions each",
+                price.DataCredits * rowIds.Count)
+            {
+                NeededActions = (long)price.Actions * rowIds.Count,
+            };
         }
 
-        metrics.CreditsReserved(credit.Credits);
+        metrics.CreditsReserved(credit.Credits, credit.Actions);
         Task GiveBackCreditsAndRows() => Task.WhenAll(ledger.ReleaseAsync(credit.Day, batch.JobId, rowIds), claims.ReleaseAsync(batch.JobId, owner, rowIds));
 
         var answer = await WithRollback(() => webhooks.ReserveAsync(batch.TableKey, rowIds.Count), GiveBackCreditsAndRows);
@@ -164,6 +200,19 @@ public sealed class BatchSender(
             clayHealth.Failed(reservation.Webhook.Id);
             await Quietly(() => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation)));
             throw;
+        }
+        catch (ClayUnavailableException unavailable) when (unavailable.Ambiguous)
+        {
+            // Clay may have stored it: retrying would be a duplicate. Claims (as unknown), credits and the webhook
+            // count stay; a callback for any of the rows proves the request, the deadline without one disproves it.
+            clayHealth.Failed(reservation.Webhook.Id);
+            metrics.AmbiguousSend(batch.TableKey);
+            var deadline = TimeSpan.FromSeconds(o.AmbiguousSendDeadlineSeconds);
+            await claims.MarkUnknownAsync(batch.JobId, owner, rowIds, deadline);
+            // The Monitor learns of the rows now, so their callbacks prove the request before the deadline.
+            notices.Add(new RowsSentUnconfirmed(batch.JobId, batch.BatchId, batch.TableKey, rowIds, reservation.Webhook.Masked, time.GetUtcNow()));
+            logger.AmbiguousSend(rowIds.Count, batch.BatchId, reservation.Webhook.Masked, deadline.TotalSeconds);
+            throw new BatchMustWaitException(batch.TableKey, time.GetUtcNow() + deadline, $"{rowIds.Count} rows of batch {batch.BatchId}: {unavailable.Message}; outcome unknown");
         }
         catch (Exception exception)
         {

@@ -67,7 +67,7 @@ public sealed class DeliverBatchConsumer(
         }
         catch (DeliveryDeferredException deferred)
         {
-            await PauseAsync(context, new PauseState(deferred.Reason, deferred.Message, time.GetUtcNow(), null, deferred.NeededCredits));
+            await PauseAsync(context, new PauseState(deferred.Reason, deferred.Message, time.GetUtcNow(), null, deferred.NeededCredits, deferred.NeededActions));
             await DeferAsync(context, countsAsClayOutage: false);
         }
         catch (ClayUnavailableException unavailable) when (!clay.LooksDown())
@@ -97,6 +97,14 @@ public sealed class DeliverBatchConsumer(
         }
         catch (BatchMustWaitException mustWait)
         {
+            // A send with an unknown outcome parks its batch until its deadline; when Clay as a whole looks down, the
+            // instance also pauses, so the rest of the backlog does not go out one ambiguous request after another.
+            if (clay.LooksDown())
+            {
+                var probeAt = time.GetUtcNow().AddSeconds(delivery.CurrentValue.ClayCoolDownSeconds);
+                await PauseAsync(context, new PauseState(PauseReason.ClayUnavailable, "Clay looks down: " + mustWait.Message, time.GetUtcNow(), probeAt, 0));
+            }
+
             await ParkAsync(context, new ParkedTable(batch.TableKey, "MustWait", mustWait.Message, time.GetUtcNow()), mustWait.Until, quiet: true);
         }
         finally

@@ -47,6 +47,8 @@ public sealed class DeliveryDeferredException : Exception
     public PauseReason Reason { get; }
 
     public decimal NeededCredits { get; }
+
+    public long NeededActions { get; init; }
 }
 
 /// <summary>Every webhook of the batch's table is spent: the batch waits (other tables go on).</summary>

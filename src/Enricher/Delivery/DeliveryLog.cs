@@ -22,6 +22,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(LogLevel.Information, "{Rows} rows of batch {BatchId} are being sent by another delivery; waiting {WaitMs} ms")]
     public static partial void RowsBusy(this ILogger logger, int rows, Guid batchId, double waitMs);
 
+    [LoggerMessage(LogLevel.Warning, "{Rows} rows of batch {BatchId} went to Clay webhook {Webhook} with an unknown outcome: kept claimed for {DeadlineSeconds} s or until a callback proves them")]
+    public static partial void AmbiguousSend(this ILogger logger, int rows, Guid batchId, string webhook, double deadlineSeconds);
+
     [LoggerMessage(LogLevel.Information, "Job {JobId} cancelled by {RequestedBy}: its remaining batches will be skipped")]
     public static partial void JobCancelled(this ILogger logger, Guid jobId, string requestedBy);
 }

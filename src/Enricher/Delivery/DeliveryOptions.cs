@@ -41,6 +41,14 @@ public sealed class DeliveryOptions
     [Range(1, 90, ErrorMessage = "must be between 1 and 90 days")]
     public int SentRowDays { get; set; } = 14;
 
+    /// <summary>
+    /// How long rows of an ambiguous send (timeout, reset after the body, 5xx) wait for a callback proving Clay stored
+    /// them before they are sent again. Clay calls back 5–60 s after storing a row; 5 minutes without a callback for
+    /// any row of the request means Clay almost surely has none of them (the duplicate bound in the README).
+    /// </summary>
+    [Range(1, 86_400, ErrorMessage = "must be between 1 and 86400 seconds (default 300: Clay calls back within about a minute)")]
+    public int AmbiguousSendDeadlineSeconds { get; set; } = 300;
+
     [Range(1, 90, ErrorMessage = "must be between 1 and 90 days")]
     public int CancelledJobDays { get; set; } = 14;
 

@@ -6,7 +6,8 @@ namespace ClayBus.Enricher.Pausing;
 /// <summary>Why this instance is paused, and what it waits for.</summary>
 /// <param name="ProbeAt">When to try again (Clay cool-down); null: probe at every supervisor tick.</param>
 /// <param name="NeededCredits">For a budget pause: the credits the refused request needed.</param>
-public sealed record PauseState(PauseReason Reason, string Detail, DateTimeOffset Since, DateTimeOffset? ProbeAt, decimal NeededCredits);
+/// <param name="NeededActions">For a budget pause: the Actions the refused request needed.</param>
+public sealed record PauseState(PauseReason Reason, string Detail, DateTimeOffset Since, DateTimeOffset? ProbeAt, decimal NeededCredits, long NeededActions = 0);
 
 /// <summary>
 /// Whether this instance consumes <c>deliver-batch</c>. Any feature may ask for a pause with a reason; the
@@ -61,6 +62,7 @@ public sealed class DeliveryPause : IReceiveEndpointObserver, IDisposable
                 {
                     ProbeAt = state.ProbeAt > previous.ProbeAt ? state.ProbeAt : previous.ProbeAt,
                     NeededCredits = Math.Max(previous.NeededCredits, state.NeededCredits),
+                    NeededActions = Math.Max(previous.NeededActions, state.NeededActions),
                 };
             }
         }

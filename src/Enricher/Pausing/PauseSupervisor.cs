@@ -58,7 +58,7 @@ public sealed class PauseSupervisor(
             return state.Reason switch
             {
                 PauseReason.ClayUnavailable => time.GetUtcNow() >= state.ProbeAt,
-                PauseReason.BudgetExhausted => await ledger.HasRoomForAsync(state.NeededCredits),
+                PauseReason.BudgetExhausted => await ledger.HasRoomForAsync(state.NeededCredits, state.NeededActions),
                 PauseReason.LedgerUnavailable => await ledger.StatusAsync() is not null,
                 _ => true,
             };

@@ -25,6 +25,9 @@ public sealed class TableOptions
 
     /// <summary>The table's webhook pool, used in this order.</summary>
     public List<WebhookEndpointOptions> Webhooks { get; set; } = [];
+
+    /// <summary>What a row can cost at most in Data Credits and Actions: reserved before it is sent.</summary>
+    public Credits.PriceListOptions? Prices { get; set; }
 }
 
 public sealed class WebhookEndpointOptions : IValidatableObject

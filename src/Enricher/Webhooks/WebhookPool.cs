@@ -117,7 +117,7 @@ public sealed class WebhookPool
     /// <summary>Records left before the hard cap, per webhook as last reserved by this process (the gauge's source).</summary>
     public IReadOnlyDictionary<(string Table, string Webhook), long> Remaining => _remaining;
 
-    public bool IsKnownTable(string tableKey) => Settings().Tables.ContainsKey(tableKey);
+    public bool IsKnownTable(string tableKey) => Settings().Tables.TryGetValue(tableKey, out var table) && table.Webhooks.Count > 0;
 
     public IReadOnlyList<WebhookTarget> Targets(string tableKey) =>
         Settings().Tables.TryGetValue(tableKey, out var table)

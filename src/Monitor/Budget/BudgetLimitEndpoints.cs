@@ -6,7 +6,9 @@ using MassTransit;
 namespace ClayBus.Monitor.Budget;
 
 /// <summary>The body of <c>PUT /budget</c>.</summary>
-public sealed record BudgetLimitChange(decimal? DailyLimit, decimal? MonthlyLimit);
+/// <param name="ActionsDailyLimit">Clay Actions per day; left out = unchanged, −1 = no limit.</param>
+/// <param name="ActionsMonthlyLimit">Clay Actions per month; left out = unchanged, −1 = no limit.</param>
+public sealed record BudgetLimitChange(decimal? DailyLimit, decimal? MonthlyLimit, long? ActionsDailyLimit = null, long? ActionsMonthlyLimit = null);
 
 /// <summary>What <c>PUT /budget</c> accepted; the ledger confirms with BudgetLimitChanged (see the audit trail).</summary>
 public sealed record BudgetLimitRequested(string RequestedBy, decimal? Before, decimal After, decimal? MonthlyLimit, DateTimeOffset At);
@@ -18,7 +20,7 @@ public static class BudgetLimitEndpoints
         endpoints.MapPut("/budget", ChangeLimit)
             .WithName("ChangeBudgetLimit")
             .RequireAuthorization(ApiRoles.Operate)
-            .WithSummary("Change the daily (and optionally monthly) credit limit at run time; audited under the API key's name.")
+            .WithSummary("Change the daily (and optionally monthly) credit limit, and optionally the Actions limits, at run time; audited under the API key's name.")
             .Produces<BudgetLimitRequested>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
         endpoints.MapGet("/budget/audit", async (BudgetViewStore store, int? take) => TypedResults.Ok(await store.AuditAsync(Math.Clamp(take ?? 50, 1, 1000))))
@@ -49,7 +51,8 @@ public static class BudgetLimitEndpoints
 
         var status = await ledger.ReadAsync(cancellationToken);
         var before = status?.Limit;
-        if (status is not null && status.Limit == body!.DailyLimit && (body.MonthlyLimit is null || body.MonthlyLimit == status.MonthlyLimit))
+        if (status is not null && status.Limit == body!.DailyLimit && (body.MonthlyLimit is null || body.MonthlyLimit == status.MonthlyLimit)
+            && body.ActionsDailyLimit is null && body.ActionsMonthlyLimit is null)
         {
             // A no-op is not an operator action: nothing is sent and nothing audited.
             return TypedResults.Ok(new BudgetLimitRequested(requestedBy, before, status.Limit, status.MonthlyLimit, clock.GetUtcNow()));
@@ -59,7 +62,12 @@ public static class BudgetLimitEndpoints
         OperatorAction action;
         try
         {
-            action = await audit.BeginAsync(requestedBy, OperatorAudit.ChangeBudget, "daily-limit", new { dailyLimit = before }, new { dailyLimit = entry.After, monthlyLimit = entry.MonthlyLimit });
+            action = await audit.BeginAsync(
+                requestedBy,
+                OperatorAudit.ChangeBudget,
+                "daily-limit",
+                new { dailyLimit = before },
+                new { dailyLimit = entry.After, monthlyLimit = entry.MonthlyLimit, actionsDailyLimit = body.ActionsDailyLimit, actionsMonthlyLimit = body.ActionsMonthlyLimit });
             await store.AppendAuditAsync(entry);
         }
         catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
@@ -70,7 +78,7 @@ public static class BudgetLimitEndpoints
         try
         {
             // Published, not sent: the ledger's queue is the Enricher's to name, and the type's exchange reaches it.
-            await publish.Publish(new ChangeBudgetLimit(entry.After, entry.MonthlyLimit, requestedBy), cancellationToken);
+            await publish.Publish(new ChangeBudgetLimit(entry.After, entry.MonthlyLimit, requestedBy, body.ActionsDailyLimit, body.ActionsMonthlyLimit), cancellationToken);
         }
         catch (Exception exception)
         {
@@ -97,6 +105,14 @@ public static class BudgetLimitEndpoints
         if (body?.MonthlyLimit is { } monthly && (monthly <= 0 || (body.DailyLimit is { } d && monthly < d)))
         {
             errors["monthlyLimit"] = ["must be greater than 0 and at least the daily limit, or left out"];
+        }
+
+        foreach (var (key, value) in new[] { ("actionsDailyLimit", body?.ActionsDailyLimit), ("actionsMonthlyLimit", body?.ActionsMonthlyLimit) })
+        {
+            if (value is { } actions && (actions is < -1 or 0 || actions > 10_000_000_000))
+            {
+                errors[key] = ["must be a number of Clay Actions greater than 0, or -1 for no limit, or left out"];
+            }
         }
 
         return errors;

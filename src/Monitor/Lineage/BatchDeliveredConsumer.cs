@@ -14,11 +14,20 @@ public sealed partial class BatchDeliveredConsumer(
     RowLineageStore lineage,
     CallbackLedger ledger,
     MonitorMetrics metrics,
-    ILogger<BatchDeliveredConsumer> logger) : IConsumer<BatchDelivered>
+    ILogger<BatchDeliveredConsumer> logger) : IConsumer<BatchDelivered>, IConsumer<RowsSentUnconfirmed>
 {
-    public async Task Consume(ConsumeContext<BatchDelivered> context)
+    public Task Consume(ConsumeContext<BatchDelivered> context) => RecordAsync(context, context.Message);
+
+    // Rows of an ambiguous send: recorded as sent now, so their callbacks settle (and prove the send) without waiting
+    // for the batch's BatchDelivered, which comes only after the send is proved or its deadline passed.
+    public Task Consume(ConsumeContext<RowsSentUnconfirmed> context)
     {
-        var delivered = context.Message;
+        var m = context.Message;
+        return RecordAsync(context, new BatchDelivered(m.JobId, m.BatchId, m.TableKey, m.RowIds, [], m.Webhook, 0, null, 0, m.At));
+    }
+
+    private async Task RecordAsync(ConsumeContext context, BatchDelivered delivered)
+    {
         await lineage.Delivered(delivered);
         foreach (var rowId in delivered.SentRowIds.Concat(delivered.SkippedRowIds))
         {

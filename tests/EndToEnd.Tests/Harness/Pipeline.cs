@@ -43,6 +43,9 @@ public sealed class Pipeline : IAsyncDisposable
 
     public List<ServiceProcess> Enrichers { get; } = [];
 
+    /// <summary>Settings for Enrichers started from now on, over every other (e.g. a raised price list before a restart).</summary>
+    public Dictionary<string, string?> EnricherOverrides { get; } = [];
+
     public HttpClient ClaySimHttp { get; private set; } = null!;
 
     public HttpClient MonitorHttp { get; private set; } = null!;
@@ -171,7 +174,13 @@ public sealed class Pipeline : IAsyncDisposable
             ["RateLimit__RecordsPerSecond"] = _settings.RecordsPerSecond.ToString(CultureInfo.InvariantCulture),
             ["RateLimit__Burst"] = _settings.Burst.ToString(CultureInfo.InvariantCulture),
             ["Budget__DailyLimit"] = _settings.DailyCreditLimit.ToString(CultureInfo.InvariantCulture),
+            ["Delivery__AmbiguousSendDeadlineSeconds"] = _settings.AmbiguousSendDeadlineSeconds.ToString(CultureInfo.InvariantCulture),
         });
+        foreach (var (key, value) in EnricherOverrides)
+        {
+            environment[key] = value;
+        }
+
         var enricher = ServiceProcess.Start("src/Enricher", environment, name: $"enricher-{Enrichers.Count + _retired.Count(p => p.Name.StartsWith("enricher", StringComparison.Ordinal)) + 1}");
         Enrichers.Add(enricher);
         await enricher.WaitReadyAsync();

@@ -18,6 +18,12 @@ public sealed record PipelineSettings
 
     public int Enrichers { get; init; } = 2;
 
+    /// <summary>
+    /// How long rows of an ambiguous send wait for a callback before they go again (the Enricher's default is 300 s):
+    /// ClaySim at this speed calls back within a second, so 10 s keeps the duplicate bound and the suites short.
+    /// </summary>
+    public int AmbiguousSendDeadlineSeconds { get; init; } = 10;
+
     /// <summary>Settings added to every ClayBus service (not ClaySim), e.g. <c>Jobs__StuckAfter</c>.</summary>
     public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
 

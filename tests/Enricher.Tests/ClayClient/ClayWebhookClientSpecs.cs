@@ -17,16 +17,30 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
     private static readonly byte[] Body = """[{"email":"ada@example.com","claybus_row_id":"r1"}]"""u8.ToArray();
 
     [Fact]
-    public async Task Should_retry_5xx_and_send_the_token_header()
+    public async Task Should_never_retry_a_5xx_because_Clay_may_have_stored_it_and_send_the_token_header()
     {
-        var handler = new ScriptedHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway, HttpStatusCode.OK);
+        var handler = new ScriptedHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
+        var (client, _) = await CreateAsync(handler);
+
+        var unavailable = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
+
+        Assert.Single(handler.Requests);
+        Assert.True(unavailable.Ambiguous);
+        Assert.False(unavailable.NothingSent);
+        Assert.All(handler.Requests, request => Assert.Equal(Token, request.Token));
+        Assert.All(handler.Requests, request => Assert.Equal(Body, request.Body));
+    }
+
+    [Fact]
+    public async Task Should_retry_a_refused_connection_because_nothing_reached_Clay()
+    {
+        var handler = new ScriptedHandler(HttpStatusCode.OK) { Refusals = 2 };
         var (client, _) = await CreateAsync(handler);
 
         await client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None);
 
-        Assert.Equal(3, handler.Requests.Count);
-        Assert.All(handler.Requests, request => Assert.Equal(Token, request.Token));
-        Assert.All(handler.Requests, request => Assert.Equal(Body, request.Body));
+        Assert.Equal(3, handler.Attempts);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
@@ -94,14 +108,14 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
     }
 
     [Fact]
-    public async Task Should_call_Clay_unavailable_after_the_retries_without_showing_the_url()
+    public async Task Should_call_Clay_unavailable_after_a_server_error_without_showing_the_url()
     {
         var handler = new ScriptedHandler(HttpStatusCode.InternalServerError) { RepeatLast = true };
         var (client, _) = await CreateAsync(handler);
 
         var unavailable = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
 
-        Assert.Equal(3, handler.Requests.Count);
+        Assert.Single(handler.Requests);
         Assert.DoesNotContain("dev-only-secret", unavailable.ToString(), StringComparison.Ordinal);
     }
 
@@ -111,15 +125,19 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
         var handler = new ScriptedHandler(HttpStatusCode.InternalServerError) { RepeatLast = true };
         var (client, _) = await CreateAsync(handler);
 
-        // Three failed attempts, then a fourth that opens the breaker (4 calls at most, all failed) and a stopped retry.
-        var tried = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
-        var opened = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
+        // Four failed sends (one attempt each: a 5xx is never retried) open the breaker; the fifth is stopped.
+        var tried = new List<ClayUnavailableException>();
+        for (var i = 0; i < 4; i++)
+        {
+            tried.Add(await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None)));
+        }
+
         var requests = handler.Requests.Count;
         var stopped = await Assert.ThrowsAsync<ClayUnavailableException>(() => client.SendAsync(Webhook(), Body, 1, null, CancellationToken.None));
 
-        Assert.False(tried.NothingSent);
-        Assert.False(opened.NothingSent);
+        Assert.All(tried, t => Assert.True(t.Ambiguous && !t.NothingSent));
         Assert.True(stopped.NothingSent);
+        Assert.False(stopped.Ambiguous);
         Assert.Equal(requests, handler.Requests.Count);
     }
 
@@ -140,6 +158,7 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
     private sealed class ScriptedHandler(params HttpStatusCode[] answers) : HttpMessageHandler
     {
         private int _next;
+        private int _attempts;
 
         public ConcurrentQueue<(DateTimeOffset At, string? Token, byte[] Body)> Log { get; } = new();
 
@@ -149,8 +168,18 @@ public sealed class ClayWebhookClientSpecs(InfrastructureFixture infrastructure)
 
         public bool RepeatLast { get; init; }
 
+        /// <summary>The first attempts fail as a refused connection would: nothing reaches the server.</summary>
+        public int Refusals { get; init; }
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (Interlocked.Increment(ref _attempts) <= Refusals)
+            {
+                throw new HttpRequestException(HttpRequestError.ConnectionError, "refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+            }
+
             var token = request.Headers.TryGetValues(ClayWebhookClient.TokenHeader, out var values) ? values.Single() : null;
             Log.Enqueue((DateTimeOffset.UtcNow, token, await request.Content!.ReadAsByteArrayAsync(cancellationToken)));
             var index = Interlocked.Increment(ref _next) - 1;

@@ -18,7 +18,7 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
         var job = Guid.NewGuid();
 
         // 60 rows of 3 credits race for a budget of 100: exactly 33 fit.
-        var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => ledgers[i % 3].ReserveAsync(job, [$"row-{i}"], 3)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => ledgers[i % 3].ReserveAsync(job, "t", [$"row-{i}"], new RowPrice(3, 1))));
         var status = await ledgers[0].StatusAsync();
 
         Assert.Equal(33, results.Count(r => r.Reserved));
@@ -35,10 +35,10 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
         var ledger = new CreditLedger(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 1000 }), time);
         var job = Guid.NewGuid();
 
-        var reserved = await ledger.ReserveAsync(job, ["a", "b", "c"], 6);
-        var again = await ledger.ReserveAsync(job, ["a", "b", "c"], 6);
-        var settledFirst = await ledger.SettleAsync(job, "a", 2.5m);
-        var settledTwice = await ledger.SettleAsync(job, "a", 2.5m);
+        var reserved = await ledger.ReserveAsync(job, "t", ["a", "b", "c"], new RowPrice(6, 1));
+        var again = await ledger.ReserveAsync(job, "t", ["a", "b", "c"], new RowPrice(6, 1));
+        var settledFirst = (await ledger.SettleAsync(new RowCharge(job, "a", "t", 2.5m, 1))).Outcome.MovesMoney;
+        var settledTwice = (await ledger.SettleAsync(new RowCharge(job, "a", "t", 2.5m, 1))).Outcome.MovesMoney;
         await ledger.ReleaseAsync(reserved.Day, job, ["b"]);
         var status = await ledger.StatusAsync();
 
@@ -62,11 +62,11 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
             time);
         var job = Guid.NewGuid();
 
-        var full = await ledger.ReserveAsync(job, ["a"], 10);
-        var refused = await ledger.ReserveAsync(job, ["b"], 10);
+        var full = await ledger.ReserveAsync(job, "t", ["a"], new RowPrice(10, 1));
+        var refused = await ledger.ReserveAsync(job, "t", ["b"], new RowPrice(10, 1));
         var before = await ledger.StatusAsync();
         time.Advance(TimeSpan.FromMinutes(1));
-        var nextDay = await ledger.ReserveAsync(job, ["b"], 10);
+        var nextDay = await ledger.ReserveAsync(job, "t", ["b"], new RowPrice(10, 1));
 
         Assert.True(full.Reserved);
         Assert.False(refused.Reserved);
@@ -83,12 +83,12 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
         var redis = await Keyspaces.ConnectAsync(infrastructure);
         var ledger = new CreditLedger(redis, new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 10 }), time);
         var job = Guid.NewGuid();
-        await ledger.ReserveAsync(job, ["a"], 10);
-        var refused = await ledger.ReserveAsync(job, ["b"], 10);
+        await ledger.ReserveAsync(job, "t", ["a"], new RowPrice(10, 1));
+        var refused = await ledger.ReserveAsync(job, "t", ["b"], new RowPrice(10, 1));
 
         var (old, freed) = await ledger.ChangeLimitAsync(25, null);
         var status = await ledger.StatusAsync();
-        var after = await ledger.ReserveAsync(job, ["b"], 10);
+        var after = await ledger.ReserveAsync(job, "t", ["b"], new RowPrice(10, 1));
 
         Assert.True(refused.FirstExhaustion);
         Assert.Equal(10m, old);
@@ -110,9 +110,9 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
             time);
         var job = Guid.NewGuid();
 
-        var first = await ledger.ReserveAsync(job, ["a"], 10);
+        var first = await ledger.ReserveAsync(job, "t", ["a"], new RowPrice(10, 1));
         time.Advance(TimeSpan.FromDays(1));
-        var nextDay = await ledger.ReserveAsync(job, ["b"], 10);
+        var nextDay = await ledger.ReserveAsync(job, "t", ["b"], new RowPrice(10, 1));
 
         Assert.True(first.Reserved);
         Assert.False(nextDay.Reserved);

@@ -41,6 +41,7 @@ public sealed class EnricherHost : IAsyncDisposable
             ["Delivery:ClayCoolDownSeconds"] = "3",
             ["Parking:RecheckSeconds"] = "1",
             ["Delivery:WebhookRecheckSeconds"] = "1",
+            ["Delivery:AmbiguousSendDeadlineSeconds"] = "2",
             ["RateLimit:RecordsPerSecond"] = "200",
             ["RateLimit:Burst"] = "20",
             ["RateLimit:IncreasePerSecond"] = "50",
@@ -60,9 +61,14 @@ public sealed class EnricherHost : IAsyncDisposable
         return started;
     }
 
-    public static Dictionary<string, string?> Webhooks(string table, IEnumerable<SimWebhook> hooks, bool autoDelete = false)
+    /// <param name="pricePerRow">The table's price list: one provider at this price, so a row reserves it (and 2 Actions).</param>
+    public static Dictionary<string, string?> Webhooks(string table, IEnumerable<SimWebhook> hooks, bool autoDelete = false, decimal pricePerRow = 6)
     {
-        var settings = new Dictionary<string, string?> { [$"Tables:{table}:AutoDelete"] = autoDelete ? "true" : "false" };
+        var settings = new Dictionary<string, string?>
+        {
+            [$"Tables:{table}:AutoDelete"] = autoDelete ? "true" : "false",
+            [$"Tables:{table}:Prices:Providers:sim"] = pricePerRow.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         var i = 0;
         foreach (var hook in hooks)
         {

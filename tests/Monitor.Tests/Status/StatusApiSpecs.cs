@@ -85,6 +85,24 @@ public class StatusApiSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
     }
 
     [Fact]
+    public async Task Should_pass_the_actions_limits_to_the_ledger_and_refuse_a_bad_one()
+    {
+        using var bad = await Put(new { dailyLimit = 6_100, actionsDailyLimit = 0 });
+        using var response = await Put(new { dailyLimit = 6_200, actionsDailyLimit = 15_000, actionsMonthlyLimit = -1 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("actionsDailyLimit", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var change = await Eventually.Value(
+            () => Task.FromResult(monitor.LimitChanges.FirstOrDefault(c => c.DailyLimit == 6_200m)),
+            c => c is not null,
+            Deadline,
+            "ChangeBudgetLimit with the Actions limits to reach the ledger");
+        Assert.Equal((15_000L, -1L), (change!.ActionsDailyLimit, change.ActionsMonthlyLimit));
+        Assert.DoesNotContain(monitor.LimitChanges, c => c.DailyLimit == 6_100m);
+    }
+
+    [Fact]
     public async Task Should_send_the_limit_change_to_the_ledger_and_audit_it()
     {
         monitor.Ledger = Ledger(0m, 10m);

@@ -107,7 +107,16 @@ function renderBudget(budget) {
     el("div", {}, el("b", { id: "budget-used" }, num(used)), "used (reserved + spent)"),
     el("div", {}, el("b", {}, num(ledger.limit)), "daily limit"),
     el("div", {}, el("b", {}, num(ledger.remaining)), "remaining"),
-    el("div", {}, el("b", {}, num((budget.usedShare || 0) * 100, 1) + "%"), "of the budget"));
+    el("div", {}, el("b", {}, num((budget.usedShare || 0) * 100, 1) + "%"), "of the budget"),
+    el("div", {}, el("b", { id: "budget-actions" }, num((ledger.actionsReserved || 0) + (ledger.actionsSpent || 0))),
+      ledger.actionsLimit == null ? "Actions used (no limit)" : "Actions used of " + num(ledger.actionsLimit) + " (" + num(ledger.actionsRemaining) + " left)"),
+    el("div", {}, el("b", {}, num((ledger.monthReserved || 0) + (ledger.monthSpent || 0))),
+      ledger.monthlyLimit == null ? "credits this month" : "credits this month of " + num(ledger.monthlyLimit)),
+    el("div", {}, el("b", {}, num((ledger.actionsMonthReserved || 0) + (ledger.actionsMonthSpent || 0))),
+      ledger.actionsMonthlyLimit == null ? "Actions this month" : "Actions this month of " + num(ledger.actionsMonthlyLimit)),
+    ...(ledger.heldTables && ledger.heldTables.length
+      ? [el("div", {}, el("b", { class: "bad" }, ledger.heldTables.join(", ")), "held: charged above their price list")]
+      : []));
   drawBudgetChart(budget, used);
   document.getElementById("budget-forecast").textContent = forecastText(budget.forecast, ledger);
 }
