@@ -1,8 +1,9 @@
 namespace ClayBus.Contracts.Delivery;
 
 /// <summary>
-/// Rows went to Clay in a request whose outcome is unknown (a timeout, a connection lost after the body, a 5xx): Clay
-/// may have stored them, so their callbacks are genuine. Published by the Enricher at once (the batch's
+/// Rows went to Clay in a request whose outcome is unknown (a timeout, a connection lost after the body, a 5xx), or in
+/// requests of a batch that then had to stop part-way (budget, a held table): Clay may have, or has, stored them, so
+/// their callbacks are genuine. Published by the Enricher at once (the batch's
 /// <see cref="BatchDelivered"/> comes only when the batch is done); consumed by the Monitor's row lineage, which records
 /// the delivery so those callbacks settle and prove the request instead of waiting parked.
 /// </summary>

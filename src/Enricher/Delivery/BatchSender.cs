@@ -43,11 +43,26 @@ public sealed class BatchSender(
 
     public async Task<BatchOutcome> SendAsync(DeliverBatch batch, List<object> notices, CancellationToken cancellationToken)
     {
+        var sent = new List<string>();
+        try
+        {
+            return await SendRowsAsync(batch, new BatchOutcome(sent, [], null, 0), notices, cancellationToken);
+        }
+        catch (Exception) when (sent.Count > 0)
+        {
+            // The batch stops part-way (budget, a held table, an ambiguous request) and BatchDelivered waits for its
+            // end: the rows Clay already took are announced now, so their callbacks settle instead of staying parked.
+            notices.Add(new RowsSentUnconfirmed(batch.JobId, batch.BatchId, batch.TableKey, [.. sent], "(batch)", time.GetUtcNow()));
+            throw;
+        }
+    }
+
+    private async Task<BatchOutcome> SendRowsAsync(DeliverBatch batch, BatchOutcome outcome, List<object> notices, CancellationToken cancellationToken)
+    {
         var o = delivery.CurrentValue;
         var maxRecords = Math.Min(o.MaxRecordsPerRequest, rate.CurrentValue.EffectiveBurst);
         var chunks = RecordEncoder.Chunk(batch, maxRecords, o.MaxRequestBytes, Activity.Current);
         var price = await PriceOrWaitAsync(batch.TableKey);
-        var outcome = new BatchOutcome([], [], null, 0);
         var waiting = 0;
         var waitingFor = TimeSpan.Zero;
 

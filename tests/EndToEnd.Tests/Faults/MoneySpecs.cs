@@ -47,7 +47,7 @@ public sealed class MoneySpecs(InfrastructureFixture infrastructure) : IClassFix
             Assert.True(raise.IsSuccessStatusCode, $"PUT /budget answered {(int)raise.StatusCode}: {await raise.Content.ReadAsStringAsync()}");
             await Measure.WaitForClayAsync(pipeline, leads.ExpectedAccepted, TimeSpan.FromMinutes(2));
             await pipeline.WaitForJobAsync(jobId, TimeSpan.FromMinutes(2), "completed", "completedWithFailures");
-            var end = await SettledAsync(pipeline, TimeSpan.FromMinutes(1), requireExhausted: false);
+            var end = await SettledAsync(pipeline, TimeSpan.FromMinutes(1), requireExhausted: false, requireBalanced: true);
 
             var totals = (await pipeline.CountersAsync()).GetProperty("totals");
             Assert.True(totals.GetProperty("requestsStoredThenFailed").GetInt64() > 0, "no send was ambiguous: store-then-fail proved nothing");
@@ -79,7 +79,7 @@ public sealed class MoneySpecs(InfrastructureFixture infrastructure) : IClassFix
 
             await Measure.WaitForClayAsync(pipeline, leads.ExpectedAccepted, TimeSpan.FromMinutes(2));
             await pipeline.WaitForJobAsync(jobId, TimeSpan.FromMinutes(2), "completed", "completedWithFailures");
-            var end = await SettledAsync(pipeline, TimeSpan.FromMinutes(1), requireExhausted: false);
+            var end = await SettledAsync(pipeline, TimeSpan.FromMinutes(1), requireExhausted: false, requireBalanced: true);
             var job = await pipeline.ClaySimHttp.GetFromJsonAsync<JsonElement>($"_sim/counters/jobs/{jobId}");
             var totals = (await pipeline.CountersAsync()).GetProperty("totals");
 
@@ -101,25 +101,38 @@ public sealed class MoneySpecs(InfrastructureFixture infrastructure) : IClassFix
         Tables.ToDictionary(t => $"Tables__{t}__CreditsPerRow", _ => (string?)creditsPerRow.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Clay's bill and our ledger once nothing moves: no record arriving, no row pending, nothing reserved.</summary>
-    private static async Task<Reading> SettledAsync(Pipeline pipeline, TimeSpan deadline, bool requireExhausted)
+    /// <param name="requireBalanced">
+    /// Also wait for the ledger to equal Clay's bill: a late callback (Clay's retries, a parked one) lands after the
+    /// figures stopped moving for a while. A drift that lasts past the deadline fails with the last reading.
+    /// </param>
+    private static async Task<Reading> SettledAsync(Pipeline pipeline, TimeSpan deadline, bool requireExhausted, bool requireBalanced = false)
     {
         Reading? last = null;
         var stableSince = DateTimeOffset.UtcNow;
-        return await Eventually.Value(
-            async () =>
-            {
-                var reading = await ReadAsync(pipeline);
-                if (reading != last)
+        try
+        {
+            var settled = await Eventually.Value(
+                async () =>
                 {
-                    (last, stableSince) = (reading, DateTimeOffset.UtcNow);
-                }
+                    var reading = await ReadAsync(pipeline);
+                    if (reading != last)
+                    {
+                        (last, stableSince) = (reading, DateTimeOffset.UtcNow);
+                    }
 
-                return (reading, stableSince);
-            },
-            r => r.reading is { Pending: 0, LedgerReserved: 0, LedgerActionsReserved: 0 } && (!requireExhausted || r.reading.Exhausted)
-                && DateTimeOffset.UtcNow - r.stableSince >= TimeSpan.FromSeconds(5),
-            deadline,
-            "Clay's counters and the ledger to settle").ContinueWith(t => t.Result.reading, TaskScheduler.Default);
+                    return (reading, stableSince);
+                },
+                r => r.reading is { Pending: 0, LedgerReserved: 0, LedgerActionsReserved: 0 } && (!requireExhausted || r.reading.Exhausted)
+                    && (!requireBalanced || r.reading.Drift == 0)
+                    && DateTimeOffset.UtcNow - r.stableSince >= TimeSpan.FromSeconds(5),
+                deadline,
+                "Clay's counters and the ledger to settle");
+            return settled.reading;
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}; last reading: {last}", timeout);
+        }
     }
 
     private static async Task<Reading> ReadAsync(Pipeline pipeline)
