@@ -14,8 +14,8 @@ public sealed class SentinelGroup : IAsyncDisposable
 {
     public const string ServiceName = "claybus-test";
 
-    private readonly string directory = Directory.CreateTempSubdirectory("claybus-sentinel-").FullName;
-    private readonly List<Process> processes = [];
+    private readonly string _directory = Directory.CreateTempSubdirectory("claybus-sentinel-").FullName;
+    private readonly List<Process> _processes = [];
 
     private SentinelGroup()
     {
@@ -39,7 +39,7 @@ public sealed class SentinelGroup : IAsyncDisposable
 
         foreach (var port in group.SentinelPorts)
         {
-            var file = Path.Combine(group.directory, $"sentinel-{port}.conf");
+            var file = Path.Combine(group._directory, $"sentinel-{port}.conf");
             await File.WriteAllTextAsync(file, $"""
                 port {port}
                 bind 127.0.0.1
@@ -68,7 +68,7 @@ public sealed class SentinelGroup : IAsyncDisposable
     public async Task<int> KillPrimaryAsync()
     {
         var port = await PrimaryPortAsync();
-        var process = processes.Single(p => p.StartInfo.Arguments.StartsWith($"--port {port} ", StringComparison.Ordinal));
+        var process = _processes.Single(p => p.StartInfo.Arguments.StartsWith($"--port {port} ", StringComparison.Ordinal));
         process.Kill();
         await process.WaitForExitAsync();
         return port;
@@ -76,7 +76,7 @@ public sealed class SentinelGroup : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in processes)
+        foreach (var process in _processes)
         {
             if (!process.HasExited)
             {
@@ -87,7 +87,7 @@ public sealed class SentinelGroup : IAsyncDisposable
             process.Dispose();
         }
 
-        Directory.Delete(directory, recursive: true);
+        Directory.Delete(_directory, recursive: true);
     }
 
     private async Task<int> ReplicasOnlineAsync()
@@ -101,7 +101,7 @@ public sealed class SentinelGroup : IAsyncDisposable
     {
         var process = Process.Start(new ProcessStartInfo(file, arguments)
         {
-            WorkingDirectory = directory,
+            WorkingDirectory = _directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         }) ?? throw new InvalidOperationException($"{file} did not start");
@@ -109,7 +109,7 @@ public sealed class SentinelGroup : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        processes.Add(process);
+        _processes.Add(process);
     }
 
     private static int FreePort()
