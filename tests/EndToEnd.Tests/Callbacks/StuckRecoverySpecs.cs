@@ -18,7 +18,7 @@ public sealed class StuckRecoverySpecs(InfrastructureFixture infrastructure, ITe
     private const string Final = "completed|completedWithFailures";
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
-    /// <summary>The saga's transitions (src/Monitor/README.md's state diagram) between phases the status API shows.</summary>
+    /// <summary>The saga's transitions (docs/monitor.md's state diagram) between phases the status API shows.</summary>
     private static readonly HashSet<(string From, string To)> Transitions =
     [
         ("submitted", "delivering"), ("submitted", "enriching"), ("delivering", "enriching"),
