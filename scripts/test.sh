@@ -20,6 +20,11 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option '$1' (use --fast and/or --filter X)"; echo "0 passed, 1 failed"; exit 2 ;;
   esac
 done
+# Test hosts watch their configuration files, and projects side by side pass Linux's default of 128 inotify
+# instances: raise it where we may, else the hosts poll instead.
+if [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 8192)" -lt 1024 ]; then
+  sysctl -qw fs.inotify.max_user_instances=1024 >/dev/null 2>&1 || export DOTNET_USE_POLLING_FILE_WATCHER=true
+fi
 jobs_at_once="${CLAYBUS_TEST_JOBS:-2}"
 e2e_lanes="${CLAYBUS_E2E_LANES:-2}"
 

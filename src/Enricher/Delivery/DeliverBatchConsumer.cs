@@ -97,15 +97,20 @@ public sealed class DeliverBatchConsumer(
         }
         catch (BatchMustWaitException mustWait)
         {
-            // A send with an unknown outcome parks its batch until its deadline; when Clay as a whole looks down, the
-            // instance also pauses, so the rest of the backlog does not go out one ambiguous request after another.
+            // Rows sent with an unknown outcome, or a table held after a charge above its price list: the batch waits
+            // (at most the webhook recheck) and goes back uncounted; its claims make the return cheap. When Clay as a
+            // whole looks down, the instance also pauses. Parking in the scheduler is for tables that cannot take rows.
+            logger.WaitsForWebhook(batch.BatchId, mustWait.Message);
             if (clay.LooksDown())
             {
                 var probeAt = time.GetUtcNow().AddSeconds(delivery.CurrentValue.ClayCoolDownSeconds);
                 await PauseAsync(context, new PauseState(PauseReason.ClayUnavailable, "Clay looks down: " + mustWait.Message, time.GetUtcNow(), probeAt, 0));
             }
 
-            await ParkAsync(context, new ParkedTable(batch.TableKey, "MustWait", mustWait.Message, time.GetUtcNow()), mustWait.Until, quiet: true);
+            var wait = mustWait.Until - time.GetUtcNow();
+            var most = TimeSpan.FromSeconds(delivery.CurrentValue.WebhookRecheckSeconds);
+            await Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > most ? most : wait, time, context.CancellationToken);
+            await DeferAsync(context, countsAsClayOutage: false);
         }
         finally
         {

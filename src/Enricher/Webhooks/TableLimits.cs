@@ -42,12 +42,6 @@ public sealed record TableLimits(bool AutoDelete, long MaxRows, long WarnRows)
             errors.Add($"Tables:{tableKey}:WarnRows must be between 1 and MaxRows ({max}); leave it unset for 8/9 of MaxRows");
         }
 
-        // A table the Enricher delivers to reserves from its price list; one without webhooks is not ours.
-        if (table.Webhooks.Count > 0)
-        {
-            errors.AddRange(Credits.PriceLists.Validate(tableKey, table.Prices));
-        }
-
         return errors;
     }
 }

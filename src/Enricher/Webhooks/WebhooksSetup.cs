@@ -29,7 +29,12 @@ public static class WebhooksSetup
                 return ValidateOptionsResult.Success;
             }
 
-            var failures = options.Tables.SelectMany(table => TableLimits.Errors(table.Key, table.Value)).ToList();
+            // A table the Enricher delivers to reserves from its price list (checked again before each batch, as a
+            // reload may change it); one without webhooks is not ours.
+            var failures = options.Tables
+                .SelectMany(table => TableLimits.Errors(table.Key, table.Value)
+                    .Concat(table.Value.Webhooks.Count > 0 ? Credits.PriceLists.Validate(table.Key, table.Value.Prices) : []))
+                .ToList();
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
