@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ClayBus.Monitor.Jobs;
 using ClayBus.Monitor.Metrics;
+using ClayBus.ServiceDefaults.Redis;
 using ClayBus.ServiceDefaults.Security;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ public static partial class CallbackEndpoints
         IOptionsMonitor<CallbackOptions> options,
         IOptions<JobTrackingOptions> tracking,
         CallbackLedger ledger,
+        RedisKeyspace redis,
         JobProgressSignal progress,
         IPublishEndpoint publisher,
         MonitorMetrics metrics,
@@ -93,6 +95,14 @@ public static partial class CallbackEndpoints
         }
 
         var jobId = named ?? Guid.Empty;
+        if (recording.Record is not CallbackRecord.Duplicate && !await redis.ReplicatedAsync())
+        {
+            // Clay is told 200 only once a replica holds the row's mark and the job's counters: a failover now would
+            // lose them and Clay would not call again. A 503 makes Clay retry; the retry is a duplicate if it survived.
+            metrics.CallbackReceived("not_replicated");
+            return Results.Problem(statusCode: 503, title: "Not yet durable", detail: "no Redis replica acknowledged the callback: retry");
+        }
+
         switch (recording.Record)
         {
             case CallbackRecord.UnknownRow or CallbackRecord.UnknownRowAgain or CallbackRecord.JobFromDelivery:
