@@ -92,7 +92,8 @@ redis_node_up() { # redis_node_up <port> [primary-port]
   redis_running "$port" && return
   mkdir -p "$dir"
   local replica=()
-  [ -n "$primary" ] && replica=(--replicaof 127.0.0.1 "$primary")
+  # Right after a kill the Sentinels may still name the dead node: it never replicates from itself.
+  [ -n "$primary" ] && [ "$primary" != "$port" ] && replica=(--replicaof 127.0.0.1 "$primary")
   # noeviction: a full Redis refuses writes (the services pause) instead of silently dropping claims or reservations.
   redis-server --daemonize yes --port "$port" --bind 127.0.0.1 --appendonly yes --dir "$dir" \
     --maxmemory "${CLAYBUS_REDIS_MAXMEMORY:-1gb}" --maxmemory-policy noeviction \
