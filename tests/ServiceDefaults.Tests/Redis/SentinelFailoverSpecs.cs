@@ -20,7 +20,7 @@ public sealed class SentinelFailoverSpecs
         Assert.True(await keyspace.ReplicatedAsync(), "WAIT did not see a replica acknowledge the write");
         var killed = await group.KillPrimaryAsync();
 
-        await Eventually.Until(async () => await group.PrimaryPortAsync() is var port && port != 0 && port != killed, TimeSpan.FromSeconds(30), "a Sentinel promoting a replica");
+        await Eventually.Until(async () => await group.PrimaryPortAsync() is var port && port != 0 && port != killed, TimeSpan.FromSeconds(60), "a Sentinel promoting a replica");
         await Eventually.Until(
             async () => await keyspace.Database.StringSetAsync("claim-after", "after") && (string?)await keyspace.Database.StringGetAsync("claim") == "before",
             TimeSpan.FromSeconds(30),

@@ -51,15 +51,38 @@ public sealed class SentinelGroup : IAsyncDisposable
         }
 
         await Eventually.Until(async () => await group.ReplicasOnlineAsync() == 2, TimeSpan.FromSeconds(30), "two replicas in sync with the primary");
+        // Sentinels learn the replicas and each other over seconds (INFO every 10 s): a primary killed before that
+        // has no replica any Sentinel could promote.
+        await Eventually.Until(async () => await group.SentinelsReadyAsync(), TimeSpan.FromSeconds(60), "every Sentinel to know both replicas and the other Sentinels");
         return group;
+    }
+
+    private async Task<bool> SentinelsReadyAsync()
+    {
+        foreach (var port in SentinelPorts)
+        {
+            await using var sentinel = await ConnectSentinelAsync(port);
+            var master = (await sentinel.GetServer($"127.0.0.1:{port}").SentinelMasterAsync(ServiceName)).ToDictionary(pair => pair.Key, pair => pair.Value);
+            if (master.GetValueOrDefault("num-slaves") != "2" || master.GetValueOrDefault("num-other-sentinels") != "2")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task<ConnectionMultiplexer> ConnectSentinelAsync(int port)
+    {
+        // A Sentinel answers only its own commands (no ECHO, no tie-breaker): connect with its command map.
+        var options = new ConfigurationOptions { CommandMap = CommandMap.Sentinel, TieBreaker = "", AllowAdmin = true, AbortOnConnectFail = false };
+        options.EndPoints.Add("127.0.0.1", port);
+        return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
     public async Task<int> PrimaryPortAsync()
     {
-        // A Sentinel answers only its own commands (no ECHO, no tie-breaker): connect with its command map.
-        var options = new ConfigurationOptions { CommandMap = CommandMap.Sentinel, TieBreaker = "", AllowAdmin = true, AbortOnConnectFail = false };
-        options.EndPoints.Add("127.0.0.1", SentinelPorts[0]);
-        await using var sentinel = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var sentinel = await ConnectSentinelAsync(SentinelPorts[0]);
         var primary = await sentinel.GetServer($"127.0.0.1:{SentinelPorts[0]}").SentinelGetMasterAddressByNameAsync(ServiceName);
         return (primary as IPEndPoint)?.Port ?? 0;
     }
