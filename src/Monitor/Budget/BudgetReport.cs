@@ -7,6 +7,7 @@ namespace ClayBus.Monitor.Budget;
 /// <param name="State"><c>ok</c>, <c>alert</c> (80% used), <c>exhausted</c>, or <c>unknown</c> when the ledger did not answer.</param>
 /// <param name="Ledger">The Enricher's figures; null when it did not answer in time.</param>
 /// <param name="UsedShare">(Reserved + Spent) / Limit.</param>
+/// <param name="Anomalies">Tables Clay charged above their price list (the newest few of each), most recent first.</param>
 public sealed record BudgetReport(
     string State,
     DateOnly Day,
@@ -14,7 +15,8 @@ public sealed record BudgetReport(
     BudgetStatus? Ledger,
     decimal? UsedShare,
     ForecastReport Forecast,
-    BudgetDayView Events);
+    BudgetDayView Events,
+    IReadOnlyList<TableAnomalies>? Anomalies = null);
 
 /// <summary>One meter's forecast as the dashboard and <c>claybus status</c> show it: both draw and word the same fields.</summary>
 /// <param name="PerHour">The recent burn rate (credits per hour for the credit meter); null with too few samples.</param>
@@ -39,16 +41,19 @@ public sealed record ForecastReport(
         new(forecast.PerHour, forecast.Outlook, forecast.LimitReachedAt, forecast.ProjectedAtReset, forecast.NextResetAt, forecast.Samples, windowMinutes, samples, forecast.Projection);
 }
 
-public sealed class BudgetReporter(LedgerReader ledger, BudgetViewStore store, IOptions<BudgetViewOptions> options, TimeProvider clock)
+public sealed class BudgetReporter(LedgerReader ledger, BudgetViewStore store, BudgetAnomalyStore anomalies, IOptions<BudgetViewOptions> options, TimeProvider clock)
 {
+    private const int AnomaliesShown = 3;
+
     public async Task<BudgetReport> ReportAsync(CancellationToken cancellationToken)
     {
         var status = await ledger.ReadAsync(cancellationToken);
         var view = await store.ViewAsync();
+        var anomalous = await anomalies.TablesAsync(AnomaliesShown);
         var windowMinutes = options.Value.ForecastWindowMinutes;
         if (status is null)
         {
-            return new BudgetReport("unknown", view.Day, options.Value.TimeZone, null, null, ForecastReport.None(windowMinutes), view);
+            return new BudgetReport("unknown", view.Day, options.Value.TimeZone, null, null, ForecastReport.None(windowMinutes), view, anomalous);
         }
 
         var used = status.Reserved + status.Spent;
@@ -56,6 +61,6 @@ public sealed class BudgetReporter(LedgerReader ledger, BudgetViewStore store, I
         var samples = await store.SamplesAsync(status.Day);
         var forecast = BudgetForecast.From(samples, status.Limit, used, clock.GetUtcNow(), status.NextResetAt, options.Value.BurnRate);
         var state = status.Exhausted || share >= 1m ? "exhausted" : share >= (decimal)options.Value.AlertShare ? "alert" : "ok";
-        return new BudgetReport(state, status.Day, status.TimeZone, status, decimal.Round(share, 4), ForecastReport.Of(forecast, windowMinutes, samples), view);
+        return new BudgetReport(state, status.Day, status.TimeZone, status, decimal.Round(share, 4), ForecastReport.Of(forecast, windowMinutes, samples), view, anomalous);
     }
 }

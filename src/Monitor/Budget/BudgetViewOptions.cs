@@ -41,6 +41,14 @@ public sealed class BudgetViewOptions : IValidatableObject
     [Range(10, 100_000, ErrorMessage = "must be between 10 and 100000 entries (1000 by default)")]
     public int AuditEntries { get; set; } = 1_000;
 
+    /// <summary>Charges above a price list kept per table (newest first) for the status and <c>GET /budget/holds</c>.</summary>
+    [Range(1, 1_000, ErrorMessage = "must be between 1 and 1000 anomalies per table (20 by default)")]
+    public int AnomaliesPerTable { get; set; } = 20;
+
+    /// <summary>A table's anomalies are forgotten this long after its last one (and its warning is logged again).</summary>
+    [Range(1, 90, ErrorMessage = "must be between 1 and 90 days (7 by default)")]
+    public int AnomalyDays { get; set; } = 7;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))

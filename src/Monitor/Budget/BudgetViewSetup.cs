@@ -12,6 +12,8 @@ public static class BudgetViewSetup
     {
         builder.Services.AddValidatedOptions<BudgetViewOptions>(BudgetViewOptions.Section);
         builder.Services.AddSingleton<BudgetViewStore>();
+        builder.Services.AddSingleton<BudgetAnomalyStore>();
+        builder.Services.AddSingleton<BudgetAnomalyMetrics>();
         builder.Services.AddScoped<LedgerReader>();
         builder.Services.AddScoped<BudgetReporter>();
         builder.Services.AddHostedService<BurnSampler>();
@@ -24,6 +26,7 @@ public static class BudgetViewSetup
         bus.AddConsumer<BudgetExhaustedConsumer, BudgetExhaustedConsumerDefinition>();
         bus.AddConsumer<BudgetResetConsumer, BudgetResetConsumerDefinition>();
         bus.AddConsumer<BudgetLimitChangedConsumer, BudgetLimitChangedConsumerDefinition>();
+        bus.AddConsumer<BudgetAnomalyConsumer, BudgetAnomalyConsumerDefinition>();
         bus.AddRequestClient<GetBudgetStatus>();
         return bus;
     }
