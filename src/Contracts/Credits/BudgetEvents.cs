@@ -77,3 +77,10 @@ public record BudgetStatus(
 /// </summary>
 /// <param name="Meter">"data_credits" or "actions".</param>
 public record BudgetAnomaly(string TableKey, string? Provider, string Meter, decimal Charged, decimal Reserved, Guid JobId, string RowId, DateTimeOffset At);
+
+/// <summary>
+/// Let a table held after a charge above its price list deliver again, at an operator's request (the next charge above
+/// the price list holds it again). Published by the Monitor's <c>DELETE /budget/holds/{table}</c>; consumed by the
+/// Enricher's credit ledger, which deletes the hold for every instance.
+/// </summary>
+public record ReleaseTableHold(string TableKey, string RequestedBy, DateTimeOffset At);

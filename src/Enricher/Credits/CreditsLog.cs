@@ -14,4 +14,7 @@ internal static partial class CreditsLog
 
     [LoggerMessage(LogLevel.Error, "Clay charged a row of table {TableKey} more than its price list reserves ({Provider}, {Meter}: {Charged} > {Reserved}): the table is held until Tables:{TableKey}:Prices covers it")]
     public static partial void ChargeAboveReservation(this ILogger logger, string tableKey, string? provider, string meter, decimal charged, decimal reserved);
+
+    [LoggerMessage(LogLevel.Warning, "Hold of table {TableKey} released by {RequestedBy} (it was held: {WasHeld}); the next charge above its price list holds it again")]
+    public static partial void HoldReleased(this ILogger logger, string tableKey, string requestedBy, bool wasHeld);
 }

@@ -33,5 +33,6 @@ public static class DeliverySetup
         bus.AddConsumer<CreditSettlementConsumer, CreditSettlementConsumerDefinition>();
         bus.AddConsumer<GetBudgetStatusConsumer>();
         bus.AddConsumer<ChangeBudgetLimitConsumer>();
+        bus.AddConsumer<ReleaseTableHoldConsumer>();
     }
 }

@@ -27,7 +27,7 @@ public static class BudgetLimitEndpoints
             .RequireAuthorization(ApiRoles.Read)
             .WithName("GetBudgetAudit")
             .WithSummary("Limit changes, newest first: who, when, before and after; 'requested' by the API, 'applied' by the ledger.");
-        return endpoints;
+        return endpoints.MapBudgetHolds();
     }
 
     private static async Task<IResult> ChangeLimit(

@@ -41,8 +41,9 @@ public sealed partial class OperatorAudit(RedisKeyspace redis, IOptions<Operatio
     public const string CancelJob = "job.cancel";
     public const string RequeueDeadLetters = "dead-letters.requeue";
     public const string ChangeBudget = "budget.change";
+    public const string ReleaseHold = "budget.release-hold";
 
-    public static readonly IReadOnlyList<string> Actions = [CancelJob, RequeueDeadLetters, ChangeBudget];
+    public static readonly IReadOnlyList<string> Actions = [CancelJob, RequeueDeadLetters, ChangeBudget, ReleaseHold];
 
     private const string Entries = "audit:operator:entries";
     private const string Log = "audit:operator:log";

@@ -32,6 +32,8 @@ public sealed class MonitorFixture : InfrastructureFixture
 
     public ConcurrentQueue<ChangeBudgetLimit> LimitChanges { get; } = new();
 
+    public ConcurrentQueue<ReleaseTableHold> HoldReleases { get; } = new();
+
     public ConcurrentQueue<TableRouteChanged> RouteChanges { get; } = new();
 
     public ConcurrentQueue<object> ProviderEvents { get; } = new();
@@ -74,6 +76,11 @@ public sealed class MonitorFixture : InfrastructureFixture
                 endpoint.Handler<ChangeBudgetLimit>(context =>
                 {
                     LimitChanges.Enqueue(context.Message);
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<ReleaseTableHold>(context =>
+                {
+                    HoldReleases.Enqueue(context.Message);
                     return Task.CompletedTask;
                 });
             });
