@@ -1,3 +1,4 @@
+using ClayBus.Cli.Budget;
 using ClayBus.Cli.Cancel;
 using ClayBus.Cli.Console;
 using ClayBus.Cli.DeadLetters;
@@ -14,6 +15,8 @@ ICommand[] commands =
     new CancelCommand(terminal),
     new DeadLetterListCommand(terminal),
     new DeadLetterRequeueCommand(terminal),
+    new BudgetHoldsCommand(terminal),
+    new BudgetReleaseHoldCommand(terminal),
     new PlanCommand(),
 ];
 

@@ -1,4 +1,5 @@
 using System.Text;
+using ClayBus.Cli.Budget;
 using ClayBus.Cli.Cancel;
 using ClayBus.Cli.Console;
 using ClayBus.Cli.DeadLetters;
@@ -61,6 +62,8 @@ public sealed class CliRun
             new CancelCommand(_terminal),
             new DeadLetterListCommand(_terminal),
             new DeadLetterRequeueCommand(_terminal, TimeSpan.FromMilliseconds(20)),
+            new BudgetHoldsCommand(_terminal),
+            new BudgetReleaseHoldCommand(_terminal),
             new PlanCommand(),
         ];
         return CommandRunner.RunAsync(commands, args, _terminal, cancellationToken);

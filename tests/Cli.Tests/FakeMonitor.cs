@@ -56,6 +56,12 @@ public sealed class FakeMonitor : IAsyncDisposable
     public Func<Guid, string?, IResult> Cancel { get; set; } = (jobId, reason) =>
         TypedResults.Accepted($"/status/jobs/{jobId}", new CancelRequested(jobId, "Delivering", "dev-only-local", reason, DateTimeOffset.UtcNow));
 
+    /// <summary>The answer to <c>GET /budget/holds</c>.</summary>
+    public List<TableHoldView> Holds { get; set; } = [];
+
+    /// <summary>The answer to <c>DELETE /budget/holds/{table}</c>, given the table.</summary>
+    public Func<string, IResult> ReleaseHold { get; set; } = table => TypedResults.Accepted("/budget/holds", new HoldReleaseRequested(table, "dev-only-local", DateTimeOffset.UtcNow));
+
     public void Put(JobSummary job) => _jobs[job.JobId] = job;
 
     public static async Task<FakeMonitor> StartAsync()
@@ -90,6 +96,8 @@ public sealed class FakeMonitor : IAsyncDisposable
             var found = fake.RequeueStates.Count > 1 ? fake.RequeueStates.TryDequeue(out var next) : fake.RequeueStates.TryPeek(out next);
             return found && next!.RunId == runId ? Results.Ok(next) : Results.NotFound();
         });
+        app.MapGet("/budget/holds", () => fake.Holds);
+        app.MapDelete("/budget/holds/{table}", (string table) => fake.ReleaseHold(table));
         app.MapPost("/jobs/{jobId:guid}/cancel", async (Guid jobId, HttpRequest request) =>
         {
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);

@@ -46,6 +46,12 @@ public sealed class ServiceClient : IDisposable
         return JsonSerializer.Deserialize<T>(text, Json) ?? throw new ServiceUnreachableException($"the {Address.Service} at {Address.BaseAddress} answered POST {path} with an empty body");
     }
 
+    public async Task<T> DeleteAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        var text = await SendAsync(HttpMethod.Delete, path, null, cancellationToken);
+        return JsonSerializer.Deserialize<T>(text, Json) ?? throw new ServiceUnreachableException($"the {Address.Service} at {Address.BaseAddress} answered DELETE {path} with an empty body");
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public sealed class CommandTree
     private static readonly Dictionary<string, string> GroupSummaries = new(StringComparer.Ordinal)
     {
         ["dlq"] = "the dead-letter queues: list the failures by group, requeue them",
+        ["budget"] = "the credit budget: tables held after a charge above their price list, and releasing them",
     };
 
     // Response files (@file) are off: a lead file whose name starts with @ is a file to upload, not more arguments.
