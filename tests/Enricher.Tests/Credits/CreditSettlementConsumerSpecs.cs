@@ -94,6 +94,23 @@ public sealed class CreditSettlementConsumerSpecs(InfrastructureFixture infrastr
         Assert.Empty(proved.Claimed);
     }
 
+    [Fact]
+    public async Task Should_release_a_held_table_at_an_operators_request_though_its_price_list_still_falls_short()
+    {
+        await using var provider = await StartAsync(new DateTimeOffset(2032, 4, 10, 12, 0, 0, TimeSpan.Zero));
+        var (harness, holds) = (provider.GetRequiredService<ITestHarness>(), provider.GetRequiredService<TableHolds>());
+        var prices = new PriceListOptions { Providers = new() { ["zoominfo"] = 5 } };
+        await holds.HoldAsync(Table, Meters.DataCredits, "zoominfo", 8);
+        var held = await holds.WhyHeldAsync(Table, prices);
+
+        await harness.Bus.Publish(new ReleaseTableHold(Table, "operate-key", DateTimeOffset.UtcNow));
+        await Eventually.Until(() => harness.Consumed.Select<ReleaseTableHold>().Any(), TimeSpan.FromSeconds(10), "the release consumed");
+
+        Assert.NotNull(held);
+        Assert.Null(await holds.WhyHeldAsync(Table, prices));
+        Assert.Empty(await holds.HeldTablesAsync());
+    }
+
     private async Task<ServiceProvider> StartAsync(DateTimeOffset now)
     {
         var redis = await Keyspaces.ConnectAsync(infrastructure);
@@ -107,7 +124,11 @@ public sealed class CreditSettlementConsumerSpecs(InfrastructureFixture infrastr
             .AddSingleton<TableHolds>()
             .AddSingleton<RowClaims>()
             .AddSingleton<DeliveryMetrics>()
-            .AddMassTransitTestHarness(x => x.AddConsumer<CreditSettlementConsumer>())
+            .AddMassTransitTestHarness(x =>
+            {
+                x.AddConsumer<CreditSettlementConsumer>();
+                x.AddConsumer<ReleaseTableHoldConsumer>();
+            })
             .BuildServiceProvider(true);
         await provider.GetRequiredService<ITestHarness>().Start();
         return provider;
