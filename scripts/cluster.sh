@@ -48,7 +48,7 @@ in_cluster() { # in_cluster <n>: the node runs and sees all three members runnin
   [ "$running" = 3 ]
 }
 
-rabbit_node_up() { # rabbit_node_up <n>
+rabbit_node_start() { # rabbit_node_start <n>: starts the node without waiting for it
   local n=$1 dir="$RABBIT_DIR/rabbit$n"
   node_running "$n" && { log "RabbitMQ node $(node_name "$n") already runs"; return; }
   mkdir -p "$dir/mnesia" "$dir/log"
@@ -58,8 +58,9 @@ rabbit_node_up() { # rabbit_node_up <n>
     RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/pid" \
     RABBITMQ_SERVER_START_ARGS="-rabbitmq_management listener [{port,$((15700 + n))}]" \
     rabbitmq-server -detached >/dev/null 2>&1 || true
-  wait_for "RabbitMQ node $n" node_running "$n"
 }
+
+rabbit_node_up() { rabbit_node_start "$1"; wait_for "RabbitMQ node $1" node_running "$1"; }
 
 rabbit_join() { # rabbit_join <n>: joins node 1 unless it is a member already
   local n=$1
@@ -72,7 +73,9 @@ rabbit_join() { # rabbit_join <n>: joins node 1 unless it is a member already
 }
 
 rabbit_up() {
-  for n in "${NODES[@]}"; do rabbit_node_up "$n"; done
+  # Nodes that were clustered before wait at boot for their peers' tables: start all three before waiting for any.
+  for n in "${NODES[@]}"; do rabbit_node_start "$n"; done
+  for n in "${NODES[@]}"; do wait_for "RabbitMQ node $n" node_running "$n"; done
   rabbit_join 2
   rabbit_join 3
   wait_for "RabbitMQ cluster of 3" in_cluster 1
@@ -80,9 +83,21 @@ rabbit_up() {
   node_ctl 1 list_users | awk '{print $1}' | grep -qx "$RABBIT_USER" || node_ctl 1 add_user "$RABBIT_USER" "$RABBIT_PASSWORD"
   node_ctl 1 set_user_tags "$RABBIT_USER" administrator
   node_ctl 1 set_permissions -p "$RABBIT_VHOST" "$RABBIT_USER" ".*" ".*" ".*"
+  limited_users
   # deliver-batch keeps its priorities, so it stays classic: mirrored to every node, it outlives the node it lives on.
   node_ctl 1 set_policy -p "$RABBIT_VHOST" --apply-to queues --priority 1 deliver-batch-mirrored '^deliver-batch$' \
     '{"ha-mode":"all","ha-sync-mode":"automatic"}' >/dev/null
+}
+
+limited_users() { # the users of deploy/rabbitmq/permissions, as infra.sh makes them on the single node
+  local user configure write read variable password
+  while read -r user configure write read; do
+    case $user in "" | "#"*) continue ;; esac
+    variable="CLAYBUS_RABBITMQ_$(printf '%s' "$user" | tr '[:lower:]-' '[:upper:]_')_PASSWORD"
+    password="${!variable:-dev-only-$user-password}"
+    node_ctl 1 list_users | awk '{print $1}' | grep -qx "$user" || node_ctl 1 add_user "$user" "$password" >/dev/null
+    node_ctl 1 set_permissions -p "$RABBIT_VHOST" "$user" "$configure" "$write" "$read" >/dev/null
+  done <deploy/rabbitmq/permissions
 }
 
 redis_running() { [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]; }

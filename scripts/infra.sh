@@ -86,7 +86,23 @@ rabbit_up() {
   # Tests create and delete their own vhosts through the management API, so the user needs the administrator tag.
   rabbitmqctl -q set_user_tags "$RABBIT_USER" administrator
   rabbitmqctl -q set_permissions -p "$RABBIT_VHOST" "$RABBIT_USER" ".*" ".*" ".*"
+  limited_users rabbitmqctl -q
   wait_for "RabbitMQ management API (http://localhost:15672)" management_answers
+}
+
+# limited_users <rabbitmqctl command...>: the users of deploy/rabbitmq/permissions (upstream publishers) with exactly
+# their permissions. Development passwords, as for the claybus user; CLAYBUS_RABBITMQ_<USER>_PASSWORD overrides.
+limited_users() {
+  local user configure write read variable password
+  while read -r user configure write read; do
+    case $user in "" | "#"*) continue ;; esac
+    variable="CLAYBUS_RABBITMQ_$(printf '%s' "$user" | tr '[:lower:]-' '[:upper:]_')_PASSWORD"
+    password="${!variable:-dev-only-$user-password}"
+    "$@" list_users | awk '{print $1}' | grep -qx "$user" || "$@" add_user "$user" "$password" >/dev/null
+    "$@" set_user_tags "$user" >/dev/null
+    "$@" set_permissions -p "$RABBIT_VHOST" "$user" "$configure" "$write" "$read" >/dev/null
+    log "RabbitMQ user $user: configure '$configure', write '$write', read '$read'"
+  done <"$(dirname "$0")/../deploy/rabbitmq/permissions"
 }
 
 redis_up() {
@@ -96,8 +112,10 @@ redis_up() {
   fi
   mkdir -p "$STATE_DIR/redis"
   log "starting Redis on port $REDIS_PORT (AOF on, data in $STATE_DIR/redis)"
-  # AOF keeps scheduled timeouts, budgets and idempotency marks across a Redis restart.
+  # AOF keeps scheduled timeouts, budgets and idempotency marks across a Redis restart; noeviction: a full Redis
+  # refuses writes (the services pause) instead of silently dropping claims or reservations, as in production.
   redis-server --daemonize yes --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes \
+    --maxmemory "${CLAYBUS_REDIS_MAXMEMORY:-1gb}" --maxmemory-policy noeviction \
     --dir "$STATE_DIR/redis" --logfile "$STATE_DIR/redis/redis.log" --pidfile "$STATE_DIR/redis/redis.pid" >/dev/null
   wait_for "Redis" redis_answers
   mark_started redis "$(redis_pid)"

@@ -3,6 +3,7 @@ using ClayBus.Enricher.ClayClient;
 using ClayBus.Enricher.Parking;
 using ClayBus.Enricher.Pausing;
 using ClayBus.Enricher.Webhooks;
+using ClayBus.ServiceDefaults.Redis;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -83,10 +84,11 @@ public sealed class DeliverBatchConsumer(
             await PauseAsync(context, new PauseState(PauseReason.ClayUnavailable, "Clay looks down: " + unavailable.Message, time.GetUtcNow(), probeAt, 0));
             await DeferAsync(context, countsAsClayOutage: true);
         }
-        catch (Exception exception) when (exception is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException)
+        catch (Exception exception) when (RedisRefusal.IsOutage(exception))
         {
-            // Fail closed: without the ledger nothing may be spent.
-            await PauseAsync(context, new PauseState(PauseReason.LedgerUnavailable, "Redis cannot be reached: " + exception.GetType().Name, time.GetUtcNow(), null, 0));
+            // Fail closed: without the ledger nothing may be spent. Unreachable, failing over (READONLY) or full (OOM),
+            // Redis comes back by itself: pause and go back uncounted rather than spend the retries.
+            await PauseAsync(context, new PauseState(PauseReason.LedgerUnavailable, LedgerOutage.Detail(exception), time.GetUtcNow(), null, 0));
             await DeferAsync(context, countsAsClayOutage: false);
         }
         catch (WebhookPoolSpentException spent)

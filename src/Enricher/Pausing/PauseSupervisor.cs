@@ -1,6 +1,7 @@
 using ClayBus.Contracts.Delivery;
 using ClayBus.Enricher.Credits;
 using ClayBus.Enricher.Delivery;
+using ClayBus.ServiceDefaults.Redis;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -17,8 +18,12 @@ public sealed class PauseSupervisor(
     IBus bus,
     TimeProvider time,
     IOptionsMonitor<DeliveryOptions> options,
+    RedisKeyspace redis,
     ILogger<PauseSupervisor> logger) : BackgroundService
 {
+    /// <summary>Written by a paused instance to see whether Redis takes writes; expires after 10 s.</summary>
+    public const string WriteProbeKey = "enricher:pause:write-probe";
+
     private bool _stopped;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,7 +64,7 @@ public sealed class PauseSupervisor(
             {
                 PauseReason.ClayUnavailable => time.GetUtcNow() >= state.ProbeAt,
                 PauseReason.BudgetExhausted => await ledger.HasRoomForAsync(state.NeededCredits, state.NeededActions),
-                PauseReason.LedgerUnavailable => await ledger.StatusAsync() is not null,
+                PauseReason.LedgerUnavailable => await ledger.StatusAsync() is not null && await TakesWritesAsync(),
                 _ => true,
             };
         }
@@ -68,6 +73,13 @@ public sealed class PauseSupervisor(
             return false;
         }
     }
+
+    /// <summary>
+    /// Reads work on a replica and on a full Redis, so the ledger's read alone would resume into READONLY or OOM: a
+    /// short-lived write (refused by both, as a reservation would be) shows that Redis takes writes again.
+    /// </summary>
+    private async Task<bool> TakesWritesAsync() =>
+        await redis.Database.StringSetAsync(WriteProbeKey, DeliveryPause.Instance, TimeSpan.FromSeconds(10));
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {

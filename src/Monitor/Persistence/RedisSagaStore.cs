@@ -74,5 +74,12 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
                 typeof(TSaga),
                 instance.CorrelationId);
         }
+
+        if (!await redis.ReplicatedAsync())
+        {
+            // The message is acked after this write: a failover before a replica holds it would lose the event. The
+            // retry re-applies it, which the machine counts once (DeliveredBatches and the like).
+            throw new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, StackExchange.Redis.CommandFlags.None, "no Redis replica acknowledged the saga update (Redis:ReplicasToAcknowledge)", null, StackExchange.Redis.CommandStatus.Unknown);
+        }
     }
 }
