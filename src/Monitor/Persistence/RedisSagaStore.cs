@@ -104,6 +104,15 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
         return [.. reads.Select(read => read.Result.IsNullOrEmpty ? null : JsonSerializer.Deserialize<TSaga>((string)read.Result!, Json))];
     }
 
+    /// <summary>Whether each instance exists, in one round trip, in the order asked.</summary>
+    public async Task<IReadOnlyList<bool>> ExistMany(IReadOnlyList<Guid> correlationIds)
+    {
+        var database = redis.Database;
+        var checks = correlationIds.Select(id => database.KeyExistsAsync(options.KeyFor(id))).ToList();
+        await Task.WhenAll(checks);
+        return [.. checks.Select(check => check.Result)];
+    }
+
     /// <summary>Stores a new instance; fails if another process created it first (its message then retries as an update).</summary>
     public Task Insert(TSaga instance)
     {
