@@ -39,6 +39,9 @@ public sealed class FakeMonitor : IAsyncDisposable
     /// <summary>Answers 503 to everything, as a Monitor that is restarting behind a proxy.</summary>
     public bool Down { get; set; }
 
+    /// <summary>Serve the job list a page of this many at a time (null: all at once).</summary>
+    public int? PageSize { get; set; }
+
     public DeadLetterReport DeadLetters { get; set; } = new(true, 0, [], []);
 
     /// <summary>The answer to <c>POST /dead-letters/{queue}/requeue</c>.</summary>
@@ -85,7 +88,23 @@ public sealed class FakeMonitor : IAsyncDisposable
 
             await next(context);
         });
-        app.MapGet("/status/jobs", () => fake._jobs.Values.OrderByDescending(job => job.CreatedAt).ToList());
+        app.MapGet("/status/jobs", (HttpResponse response, string? cursor) =>
+        {
+            var jobs = fake._jobs.Values.OrderByDescending(job => job.CreatedAt).ToList();
+            if (fake.PageSize is not { } size)
+            {
+                return jobs;
+            }
+
+            // As the Monitor pages: an opaque cursor in X-Next-Cursor while more remain.
+            var start = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
+            if (start + size < jobs.Count)
+            {
+                response.Headers["X-Next-Cursor"] = (start + size).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return jobs.Skip(start).Take(size).ToList();
+        });
         app.MapGet("/status/jobs/{jobId:guid}", (Guid jobId) => fake._jobs.TryGetValue(jobId, out var job) ? Results.Ok(job) : Results.NotFound());
         app.MapGet("/status/budget", () => fake.Budget);
         app.MapGet("/status/dead-letters", () => fake.DeadLetters);

@@ -40,6 +40,25 @@ public sealed class ServiceClient : IDisposable
         return JsonSerializer.Deserialize<T>(body, Json) ?? throw new ServiceUnreachableException($"the {Address.Service} at {Address.BaseAddress} answered GET {path} with an empty body");
     }
 
+    /// <summary>
+    /// A listing served a page at a time: follows the <c>X-Next-Cursor</c> header (as <c>cursor=</c>) until
+    /// <paramref name="atMost"/> items are read or the service says there is no next page.
+    /// </summary>
+    public async Task<List<T>> GetPagesAsync<T>(string path, int atMost, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        string? cursor = null;
+        do
+        {
+            var page = cursor is null ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "cursor=" + Uri.EscapeDataString(cursor);
+            (var body, cursor) = await SendWithCursorAsync(HttpMethod.Get, page, null, cancellationToken);
+            items.AddRange(JsonSerializer.Deserialize<List<T>>(body, Json) ?? []);
+        }
+        while (cursor is not null && items.Count < atMost);
+
+        return items.Count > atMost ? items[..atMost] : items;
+    }
+
     public async Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken)
     {
         var text = await SendAsync(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body, options: Json), cancellationToken);
@@ -54,7 +73,10 @@ public sealed class ServiceClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
+        (await SendWithCursorAsync(method, path, content, cancellationToken)).Body;
+
+    private async Task<(string Body, string? NextCursor)> SendWithCursorAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
@@ -63,7 +85,8 @@ public sealed class ServiceClient : IDisposable
             using var request = new HttpRequestMessage(method, new Uri(path.TrimStart('/'), UriKind.Relative)) { Content = content };
             using var response = await _http.SendAsync(request, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            return response.IsSuccessStatusCode ? body : throw ServiceProblemException.From(Address, response.StatusCode, body);
+            var next = response.Headers.TryGetValues("X-Next-Cursor", out var values) ? values.FirstOrDefault() : null;
+            return response.IsSuccessStatusCode ? (body, next) : throw ServiceProblemException.From(Address, response.StatusCode, body);
         }
         catch (HttpRequestException exception)
         {

@@ -17,6 +17,8 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
     {
     }
 
+    private const int DefaultLimit = 50;
+
     public string Name => "status";
 
     public string Summary => "jobs and today's budget, or one job's progress per table; --watch to follow it live";
@@ -27,6 +29,7 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
         Syntax.Flag("--watch", "refresh every second until Ctrl-C (Ctrl-C stops watching, not the job; exit 0); without a terminal (a pipe, CI) one plain line each time the figures change, and every 15 s while they do not"),
         Syntax.Flag("--until-done", "watch one job until it ends, then print a summary and exit with the code below"),
         Syntax.Value("--state", "phase", "only jobs in this phase (submitted, delivering, enriching, completed, completedWithFailures, stuck, cancelled)"),
+        Syntax.Value("--limit", "n", "list at most this many jobs, newest first (default 50); the Monitor serves them a page at a time and the pages are followed"),
         Syntax.Monitor(),
     ];
 
@@ -50,6 +53,7 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
         var untilDone = arguments.Flag("until-done");
         var watch = arguments.Flag("watch") || untilDone;
         var state = arguments.Option("state");
+        var limit = arguments.Number("limit") is { } n ? (int)Math.Clamp(n, 1, 100_000) : DefaultLimit;
         var address = ServiceAddress.Monitor(arguments, terminal);
         arguments.RejectUnknown();
         if (untilDone && jobId is null)
@@ -65,16 +69,16 @@ public sealed class StatusCommand(Terminal terminal, StatusTiming timing, TimePr
         using var monitor = new ServiceClient(address, terminal);
         return jobId is { } job
             ? await JobAsync(monitor, job, watch, untilDone, cancellationToken)
-            : await ListAsync(monitor, state, watch, cancellationToken);
+            : await ListAsync(monitor, state, limit, watch, cancellationToken);
     }
 
     // Read at each render: a terminal can be resized during a watch.
     private int Width => terminal.Console.Profile.Width;
 
-    private async Task<int> ListAsync(ServiceClient monitor, string? state, bool watch, CancellationToken cancellationToken)
+    private async Task<int> ListAsync(ServiceClient monitor, string? state, int limit, bool watch, CancellationToken cancellationToken)
     {
         var path = "status/jobs" + (state is null ? "" : "?state=" + Uri.EscapeDataString(state));
-        async Task<JobList> Read(CancellationToken token) => new(await monitor.GetAsync<List<JobView>>(path, token), await BudgetAsync(monitor, token));
+        async Task<JobList> Read(CancellationToken token) => new(await monitor.GetPagesAsync<JobView>(path, limit, token), await BudgetAsync(monitor, token));
         var first = await Read(cancellationToken);
         if (!watch)
         {

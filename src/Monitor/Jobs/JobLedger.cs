@@ -6,7 +6,7 @@ namespace ClayBus.Monitor.Jobs;
 
 /// <summary>
 /// The job's figures: how each event changes them. Pure, so it is tested without a bus. Every method is idempotent
-/// (batch ids are remembered, callback counters are absolute), because events come late, twice and out of order.
+/// (counted batches are marked in <see cref="JobBatchBook"/>, callback counters are absolute), because events come late, twice and out of order.
 /// </summary>
 public static class JobLedger
 {
@@ -40,16 +40,18 @@ public static class JobLedger
     /// <returns><c>false</c> when the batch was already counted.</returns>
     public static bool Delivered(JobState job, BatchDelivered delivered)
     {
-        if (!job.DeliveredBatches.Add(delivered.BatchId))
+        if (job.Batches.IsDelivered(delivered.BatchId))
         {
             return false;
         }
 
+        var wasDeadLettered = job.Batches.IsDeadLettered(delivered.BatchId, out var deadRows);
+        job.Batches.MarkDelivered(delivered.BatchId);
         var figures = Table(job, delivered.TableKey);
-        if (job.DeadLetteredBatches.Remove(delivered.BatchId))
+        if (wasDeadLettered)
         {
             // A requeued dead letter reached Clay: its rows move from dead-lettered to delivered, counted once.
-            var rows = job.DeadLetteredBatchRows.Remove(delivered.BatchId, out var counted) ? counted : delivered.SentRowIds.Count + delivered.SkippedRowIds.Count;
+            var rows = deadRows ?? delivered.SentRowIds.Count + delivered.SkippedRowIds.Count;
             figures.BatchesDeadLettered = Math.Max(0, figures.BatchesDeadLettered - 1);
             figures.RowsDeadLettered = Math.Max(0, figures.RowsDeadLettered - rows);
             figures.RowsRequeued += rows;
@@ -74,11 +76,11 @@ public static class JobLedger
     }
 
     /// <summary>Whether a delivery would change the figures (a batch not counted as delivered yet).</summary>
-    public static bool IsNew(JobState job, BatchDelivered delivered) => !job.DeliveredBatches.Contains(delivered.BatchId);
+    public static bool IsNew(JobState job, BatchDelivered delivered) => !job.Batches.IsDelivered(delivered.BatchId);
 
     /// <summary>Whether a dead letter would change the figures: a batch neither delivered nor dead-lettered yet.</summary>
     public static bool IsNew(JobState job, DeliverBatch batch) =>
-        !job.DeliveredBatches.Contains(batch.BatchId) && !job.DeadLetteredBatches.Contains(batch.BatchId);
+        !job.Batches.IsDelivered(batch.BatchId) && !job.Batches.IsDeadLettered(batch.BatchId, out _);
 
     /// <summary>Whether a progress message would raise any callback counter.</summary>
     public static bool IsNew(JobState job, JobProgressed progress) =>
@@ -89,18 +91,38 @@ public static class JobLedger
     /// a fault that arrives after the requeued copy's delivery is stale).</returns>
     public static bool DeadLettered(JobState job, DeliverBatch batch, DateTimeOffset at)
     {
-        if (job.DeliveredBatches.Contains(batch.BatchId) || !job.DeadLetteredBatches.Add(batch.BatchId))
+        if (job.Batches.IsDelivered(batch.BatchId) || job.Batches.IsDeadLettered(batch.BatchId, out _))
         {
             return false;
         }
 
-        job.DeadLetteredBatchRows[batch.BatchId] = batch.Rows.Count;
+        job.Batches.MarkDeadLettered(batch.BatchId, batch.Rows.Count);
 
         var figures = Table(job, batch.TableKey);
         figures.BatchesDeadLettered++;
         figures.RowsDeadLettered += batch.Rows.Count;
         Progressed(job, at);
         return true;
+    }
+
+    /// <summary>A saga stored before the batch book kept its batch sets inline: they move into the book (and are
+    /// written beside it with the next update), so old sagas load and still count each batch once.</summary>
+    public static void MoveOldBatchSets(JobState job)
+    {
+        foreach (var batchId in job.DeadLetteredBatches ?? [])
+        {
+            int? rows = job.DeadLetteredBatchRows is { } counted && counted.TryGetValue(batchId, out var known) ? known : null;
+            job.Batches.MarkDeadLettered(batchId, rows);
+        }
+
+        foreach (var batchId in job.DeliveredBatches ?? [])
+        {
+            job.Batches.MarkDelivered(batchId);
+        }
+
+        job.DeliveredBatches = null;
+        job.DeadLetteredBatches = null;
+        job.DeadLetteredBatchRows = null;
     }
 
     public static void Released(JobState job, HeldBatchesReleased released) => job.RowsReleased += released.Rows;

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
 using ClayBus.Contracts.Submission;
 using ClayBus.Contracts.Tracking;
+using ClayBus.Monitor.Persistence;
 using MassTransit;
 
 namespace ClayBus.Monitor.Jobs;
 
 /// <summary>One job as the saga knows it. <see cref="CorrelationId"/> is the job id; <see cref="CurrentState"/> is a <c>JobPhase</c> name.</summary>
-public class JobState : SagaStateMachineInstance, ISagaVersion
+public class JobState : SagaStateMachineInstance, ISagaVersion, ISagaMarks
 {
     public Guid CorrelationId { get; set; }
 
@@ -32,13 +33,21 @@ public class JobState : SagaStateMachineInstance, ISagaVersion
 
     public Dictionary<string, TableFigures> Tables { get; set; } = [];
 
-    /// <summary>Batches already counted, so a redelivered BatchDelivered or a repeated fault counts once.</summary>
-    public HashSet<Guid> DeliveredBatches { get; set; } = [];
+    /// <summary>Batches counted so far (delivered or dead-lettered): kept beside the saga, not in it.</summary>
+    [JsonIgnore]
+    public JobBatchBook Batches { get; } = new();
 
-    public HashSet<Guid> DeadLetteredBatches { get; set; } = [];
+    /// <summary>Only in sagas stored before the batch book: moved into it on their next load, then dropped.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HashSet<Guid>? DeliveredBatches { get; set; }
 
-    /// <summary>Rows of each dead-lettered batch, so a requeued one moves exactly its rows back (absent in older sagas).</summary>
-    public Dictionary<Guid, int> DeadLetteredBatchRows { get; set; } = [];
+    /// <inheritdoc cref="DeliveredBatches"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HashSet<Guid>? DeadLetteredBatches { get; set; }
+
+    /// <inheritdoc cref="DeliveredBatches"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<Guid, int>? DeadLetteredBatchRows { get; set; }
 
     /// <summary>Highest share of a webhook's lifetime cap seen in this job's deliveries (evidence for a silently exhausted webhook).</summary>
     public double MaxWebhookUsage { get; set; }
@@ -120,6 +129,16 @@ public class JobState : SagaStateMachineInstance, ISagaVersion
 
     [JsonIgnore]
     public decimal CreditsSpent => Tables.Values.Sum(t => t.CreditsSpent);
+
+    IReadOnlyDictionary<string, string> ISagaMarks.PendingMarks => Batches.Pending;
+
+    void ISagaMarks.MarksLoaded(IReadOnlyDictionary<string, string> marks)
+    {
+        Batches.Loaded(marks);
+        JobLedger.MoveOldBatchSets(this);
+    }
+
+    void ISagaMarks.MarksWritten() => Batches.Written();
 }
 
 /// <summary>One table's share of a job.</summary>

@@ -14,6 +14,10 @@ public sealed class JobTrackingOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "must be between 00:01:00 and 365.00:00:00 (e.g. 7.00:00:00)")]
     public TimeSpan FinishedRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Jobs that never finish (stuck for good) are kept this long after their last change, then expire.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00", ErrorMessage = "must be between 01:00:00 and 365.00:00:00 (e.g. 30.00:00:00)")]
+    public TimeSpan UnfinishedRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>The saga hears about callbacks at least this often per job with new callbacks.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00", ErrorMessage = "must be between 00:00:00.050 and 00:05:00 (e.g. 00:00:01)")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);

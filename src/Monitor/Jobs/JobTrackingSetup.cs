@@ -20,14 +20,18 @@ public static class JobTrackingSetup
         return builder;
     }
 
-    /// <summary>The job saga, stored in Redis; finished jobs expire after <c>Jobs:FinishedRetention</c>.</summary>
+    /// <summary>The job saga, stored in Redis; finished jobs expire after <c>Jobs:FinishedRetention</c>,
+    /// the others <c>Jobs:UnfinishedRetention</c> after their last change.</summary>
     public static IBusRegistrationConfigurator AddJobTracking(this IBusRegistrationConfigurator bus)
     {
         bus.AddSagaStateMachine<JobStateMachine, JobState, JobStateDefinition>()
             .RedisRepository((provider, repository) =>
             {
                 repository.KeyPrefix = "saga:job:";
-                repository.FinishedExpiry = provider.GetRequiredService<IOptions<JobTrackingOptions>>().Value.FinishedRetention;
+                var options = provider.GetRequiredService<IOptions<JobTrackingOptions>>().Value;
+                repository.FinishedExpiry = options.FinishedRetention;
+                repository.OpenExpiry = options.UnfinishedRetention;
+                repository.MarksFor = JobBatchBook.FieldsFor;
                 repository.IsFinished = job => job.CurrentState is nameof(JobPhase.Completed) or nameof(JobPhase.CompletedWithFailures) or nameof(JobPhase.Cancelled);
             });
         return bus;

@@ -36,7 +36,7 @@ public sealed class RedisSagaRepositoryContext<TSaga, TMessage> : ConsumeContext
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = await _store.Load(correlationId);
+        var instance = await _store.Load(correlationId, _context.Message);
         return instance is null ? null! : await _factory.CreateSagaConsumeContext(_store, _context, instance, SagaConsumeContextMode.Load);
     }
 

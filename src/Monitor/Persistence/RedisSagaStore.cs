@@ -1,14 +1,17 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Text.Json;
 using ClayBus.ServiceDefaults.Redis;
 using MassTransit;
+using StackExchange.Redis;
 
 namespace ClayBus.Monitor.Persistence;
 
 /// <summary>
-/// One saga instance per Redis hash (<c>v</c> = version, <c>d</c> = JSON). Writes compare-and-set the version in
-/// Lua, so two processes updating the same instance cannot both win: the loser gets <see cref="ConcurrencyException"/>
-/// and the endpoint's retry replays the message against the fresh instance.
+/// One saga instance per Redis hash (<c>v</c> = version, <c>d</c> = JSON), and for <see cref="ISagaMarks"/> sagas a
+/// second hash of marks beside it. Writes compare-and-set the version in Lua, so two processes updating the same
+/// instance cannot both win: the loser gets <see cref="ConcurrencyException"/> and the endpoint's retry replays the
+/// message against the fresh instance. Both keys get the same expiry on every write.
 /// </summary>
 public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaRepositoryOptions<TSaga> options, IMeterFactory meters)
     where TSaga : class, ISagaVersion
@@ -16,21 +19,35 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
     /// <summary>Meter <c>ClayBus.Monitor</c>: lost compare-and-set races (each becomes a retry of the message).</summary>
     public const string ConflictsInstrument = "claybus.saga.conflicts";
 
-    // ARGV: expected version ('' = must not exist), new version, json, ttl in ms (0 = keep forever).
+    // KEYS: instance, marks. ARGV: expected version ('' = must not exist), new version, json, ttl in ms (0 = keep
+    // forever), then mark field/value pairs. A new instance starts with no marks.
     private const string CompareAndSetScript = """
         local current = redis.call('HGET', KEYS[1], 'v')
         if ARGV[1] == '' then
           if current then return 0 end
+          redis.call('DEL', KEYS[2])
         elseif current ~= ARGV[1] then
           return 0
         end
         redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
+        if #ARGV > 4 then
+          redis.call('HSET', KEYS[2], unpack(ARGV, 5))
+        end
         if ARGV[4] ~= '0' then
           redis.call('PEXPIRE', KEYS[1], ARGV[4])
+          redis.call('PEXPIRE', KEYS[2], ARGV[4])
         else
           redis.call('PERSIST', KEYS[1])
+          redis.call('PERSIST', KEYS[2])
         end
         return 1
+        """;
+
+    // One snapshot of the instance and the marks a message names: marks never run ahead of the version read.
+    private const string LoadWithMarksScript = """
+        local d = redis.call('HGET', KEYS[1], 'd')
+        if not d then return false end
+        return {d, unpack(redis.call('HMGET', KEYS[2], unpack(ARGV)))}
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -43,6 +60,59 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
         return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<TSaga>((string)json!, Json);
     }
 
+    /// <summary>Loads an instance for a message, with the marks that message names (<see cref="RedisSagaRepositoryOptions{TSaga}.MarksFor"/>).</summary>
+    public async Task<TSaga?> Load(Guid correlationId, object message)
+    {
+        var fields = options.MarksFor(message);
+        if (fields.Count == 0)
+        {
+            var plain = await Load(correlationId);
+            (plain as ISagaMarks)?.MarksLoaded(new Dictionary<string, string>());
+            return plain;
+        }
+
+        var reply = await redis.Database.ScriptEvaluateAsync(
+            LoadWithMarksScript,
+            [options.KeyFor(correlationId), options.MarksKeyFor(correlationId)],
+            [.. fields.Select(field => (RedisValue)field)]);
+        if (reply.IsNull)
+        {
+            return null;
+        }
+
+        var values = (RedisResult[])reply!;
+        var instance = JsonSerializer.Deserialize<TSaga>((string)values[0]!, Json);
+        var marks = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var index = 0; index < fields.Count; index++)
+        {
+            if (!values[index + 1].IsNull)
+            {
+                marks[fields[index]] = (string)values[index + 1]!;
+            }
+        }
+
+        (instance as ISagaMarks)?.MarksLoaded(marks);
+        return instance;
+    }
+
+    /// <summary>Several instances in one round trip (pipelined), in the order asked; null where one does not exist.</summary>
+    public async Task<IReadOnlyList<TSaga?>> LoadMany(IReadOnlyList<Guid> correlationIds)
+    {
+        var database = redis.Database;
+        var reads = correlationIds.Select(id => database.HashGetAsync(options.KeyFor(id), "d")).ToList();
+        await Task.WhenAll(reads);
+        return [.. reads.Select(read => read.Result.IsNullOrEmpty ? null : JsonSerializer.Deserialize<TSaga>((string)read.Result!, Json))];
+    }
+
+    /// <summary>Whether each instance exists, in one round trip, in the order asked.</summary>
+    public async Task<IReadOnlyList<bool>> ExistMany(IReadOnlyList<Guid> correlationIds)
+    {
+        var database = redis.Database;
+        var checks = correlationIds.Select(id => database.KeyExistsAsync(options.KeyFor(id))).ToList();
+        await Task.WhenAll(checks);
+        return [.. checks.Select(check => check.Result)];
+    }
+
     /// <summary>Stores a new instance; fails if another process created it first (its message then retries as an update).</summary>
     public Task Insert(TSaga instance)
     {
@@ -52,20 +122,30 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
 
     public Task Update(TSaga instance)
     {
-        var expected = instance.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var expected = instance.Version.ToString(CultureInfo.InvariantCulture);
         instance.Version++;
         return CompareAndSet(instance, expected);
     }
 
-    public Task Delete(Guid correlationId) => redis.Database.KeyDeleteAsync(options.KeyFor(correlationId));
+    public Task Delete(Guid correlationId) =>
+        redis.Database.KeyDeleteAsync([options.KeyFor(correlationId), options.MarksKeyFor(correlationId)]);
 
     private async Task CompareAndSet(TSaga instance, string expected)
     {
-        var ttl = options.FinishedExpiry is { } expiry && options.IsFinished(instance) ? (long)expiry.TotalMilliseconds : 0;
+        var expiry = options.IsFinished(instance) ? options.FinishedExpiry : options.OpenExpiry;
+        var ttl = expiry is { } after ? (long)after.TotalMilliseconds : 0;
+        var marks = (instance as ISagaMarks)?.PendingMarks ?? new Dictionary<string, string>();
+        var arguments = new List<RedisValue>(4 + (marks.Count * 2)) { expected, instance.Version, JsonSerializer.Serialize(instance, Json), ttl };
+        foreach (var (field, mark) in marks)
+        {
+            arguments.Add(field);
+            arguments.Add(mark);
+        }
+
         var written = (int)await redis.Database.ScriptEvaluateAsync(
             CompareAndSetScript,
-            [options.KeyFor(instance.CorrelationId)],
-            [expected, instance.Version, JsonSerializer.Serialize(instance, Json), ttl]);
+            [options.KeyFor(instance.CorrelationId), options.MarksKeyFor(instance.CorrelationId)],
+            [.. arguments]);
         if (written == 0)
         {
             _conflicts.Add(1, new KeyValuePair<string, object?>("saga", typeof(TSaga).Name));
@@ -75,11 +155,18 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
                 instance.CorrelationId);
         }
 
+        (instance as ISagaMarks)?.MarksWritten();
+
         if (!await redis.ReplicatedAsync())
         {
             // The message is acked after this write: a failover before a replica holds it would lose the event. The
-            // retry re-applies it, which the machine counts once (DeliveredBatches and the like).
-            throw new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, StackExchange.Redis.CommandFlags.None, "no Redis replica acknowledged the saga update (Redis:ReplicasToAcknowledge)", null, StackExchange.Redis.CommandStatus.Unknown);
+            // retry re-applies it, which the machine counts once (the batch marks and absolute progress counters).
+            throw new StackExchange.Redis.RedisConnectionException(
+                StackExchange.Redis.ConnectionFailureType.UnableToConnect,
+                StackExchange.Redis.CommandFlags.None,
+                "no Redis replica acknowledged the saga update (Redis:ReplicasToAcknowledge)",
+                null,
+                StackExchange.Redis.CommandStatus.Unknown);
         }
     }
 }

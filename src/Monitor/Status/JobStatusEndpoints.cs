@@ -1,5 +1,6 @@
 using ClayBus.Contracts.Tracking;
 using ClayBus.Monitor.Jobs;
+using ClayBus.Monitor.Persistence;
 using MassTransit;
 
 namespace ClayBus.Monitor.Status;
@@ -77,7 +78,7 @@ public static class JobStatusEndpoints
     {
         status.MapGet("/jobs", ListJobs)
             .WithName("GetJobs")
-            .WithSummary("The newest jobs (take, default 50, at most 500), optionally only those in one state (?state=delivering).")
+            .WithSummary("The newest jobs, a page at a time (limit, default 50, at most 500; take is the old name), optionally only those in one state (?state=stuck). When more remain, the X-Next-Cursor header holds where the next page starts: pass it back as ?cursor=.")
             .ProducesValidationProblem();
         status.MapGet("/jobs/{jobId:guid}", GetJob)
             .WithName("GetJob")
@@ -87,7 +88,13 @@ public static class JobStatusEndpoints
         return status;
     }
 
-    private static async Task<IResult> ListJobs(JobIndex index, ILoadSagaRepository<JobState> sagas, string? state, int? take)
+    /// <summary>Header naming where the next page starts; absent on the last page.</summary>
+    public const string NextCursorHeader = "X-Next-Cursor";
+
+    /// <summary>Index entries one request reads at most while filtering, so a rare state cannot make a request scan everything.</summary>
+    public const int ScanPerRequest = 5_000;
+
+    private static async Task<IResult> ListJobs(HttpContext http, JobIndex index, RedisSagaStore<JobState> sagas, string? state, int? limit, int? take, string? cursor)
     {
         JobPhase? wanted = null;
         if (!string.IsNullOrWhiteSpace(state))
@@ -103,19 +110,44 @@ public static class JobStatusEndpoints
             wanted = phase;
         }
 
-        var limit = Math.Clamp(take ?? 50, 1, 500);
-        var jobs = new List<JobSummary>();
-        // A filter looks further back than the page it returns, so "the stuck jobs" are not only the newest 50's.
-        foreach (var jobId in await index.NewestAsync(wanted is null ? limit : JobIndex.Capacity))
+        JobCursor? after = null;
+        if (!string.IsNullOrEmpty(cursor) && !JobCursor.TryParse(cursor, out after))
         {
-            if (await sagas.Load(jobId) is { } job && (wanted is null || string.Equals(job.CurrentState, wanted.ToString(), StringComparison.OrdinalIgnoreCase)))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                jobs.Add(Summarise(job));
-                if (jobs.Count == limit)
+                ["cursor"] = [$"'{cursor}' is not a cursor: pass the {NextCursorHeader} header of the previous page as it came, or leave it out for the first page"],
+            });
+        }
+
+        var pageSize = Math.Clamp(limit ?? take ?? 50, 1, 500);
+        var jobs = new List<JobSummary>(pageSize);
+        var scanned = 0;
+        var more = true;
+        // A filter reads the index in chunks until the page is full or the scan bound is reached; the cursor then
+        // says where it stopped, so the next page goes on from there (a page may hold fewer jobs than asked).
+        while (jobs.Count < pageSize && scanned < ScanPerRequest && more)
+        {
+            var chunk = await index.PageAsync(after, wanted is null ? pageSize - jobs.Count : Math.Min(200, ScanPerRequest - scanned));
+            more = chunk.Count > 0;
+            var loaded = await sagas.LoadMany([.. chunk.Select(entry => entry.JobId)]);
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                after = chunk[i];
+                scanned++;
+                if (loaded[i] is { } job && (wanted is null || string.Equals(job.CurrentState, wanted.ToString(), StringComparison.OrdinalIgnoreCase)))
                 {
-                    break;
+                    jobs.Add(Summarise(job));
+                    if (jobs.Count == pageSize)
+                    {
+                        break;
+                    }
                 }
             }
+        }
+
+        if (more && after is not null && (await index.PageAsync(after, 1)).Count > 0)
+        {
+            http.Response.Headers[NextCursorHeader] = after.ToString();
         }
 
         return TypedResults.Ok(jobs);

@@ -1,6 +1,5 @@
-using System.Text.Json;
+using System.Text;
 using ClayBus.ServiceDefaults.Security;
-using ClayBus.Submitter.Dedupe;
 using ClayBus.Submitter.Routing;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,8 +14,6 @@ namespace ClayBus.Submitter.Ingest;
 /// </summary>
 public static class JobsEndpoints
 {
-    // A hostile body nested thousands deep stops at the depth limit with a JsonException (400), not a stack overflow.
-    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web) { MaxDepth = 64 };
     private static readonly string[] CsvTypes = ["text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "application/octet-stream"];
 
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder endpoints)
@@ -38,34 +35,21 @@ public static class JobsEndpoints
             return tooLarge;
         }
 
-        JobBody? body;
-        string bodyHash;
+        JsonBody body;
+        var maxRows = ingest.Value.MaxJsonRows;
         try
         {
-            // Read whole (the rows are held in memory anyway, up to Ingest:MaxJsonBytes) so that the UTF-8 can be
-            // checked first: JSON text keeps a bad byte inside a passed-through field until it is published, and the
-            // publish would then fail for the whole job.
-            using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-            if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
-            {
-                return Problems.Of(400, "body", "is not valid UTF-8: send the JSON encoded as UTF-8");
-            }
-
-            var maxRows = ingest.Value.MaxJsonRows;
-            if (JsonRowCount.Of(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), maxRows) > maxRows)
-            {
-                return Problems.Of(413, "rows", $"has more than {maxRows:N0} rows, the limit (Ingest:MaxJsonRows): nothing was published; split the rows into jobs of at most {maxRows:N0}, or upload a CSV to /jobs/csv");
-            }
-
-            bodyHash = IdempotencyClaim.HashOf(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-            buffer.Position = 0;
-            body = await JsonSerializer.DeserializeAsync<JobBody>(buffer, BodyJson, http.RequestAborted);
+            // Spooled to a temporary file and checked whole (UTF-8, JSON, shape, row count) before any row is used:
+            // a body that breaks half-way is refused with nothing published, and memory stays a few buffers.
+            body = await JsonBody.ReadAsync(http.Request.Body, maxRows, Path.GetTempPath(), http.RequestAborted);
         }
-        catch (JsonException exception)
+        catch (DecoderFallbackException)
         {
-            var at = string.IsNullOrEmpty(exception.Path) ? "body" : exception.Path;
-            return Problems.Of(400, at, $"is not valid here (line {exception.LineNumber + 1}): {FirstSentence(exception.Message)} Expected {{\"rows\":[{{\"email\":\"ana@acme.com\"}}],\"table\":\"auto\",\"priority\":\"normal\"}}");
+            return Problems.Of(400, "body", "is not valid UTF-8: send the JSON encoded as UTF-8");
+        }
+        catch (JsonBodyException exception)
+        {
+            return Problems.Of(400, exception.Path, $"is not valid here (line {exception.Line + 1}): {FirstSentence(exception.Message)} Expected {{\"rows\":[{{\"email\":\"ana@acme.com\"}}],\"table\":\"auto\",\"priority\":\"normal\"}}");
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -76,19 +60,28 @@ public static class JobsEndpoints
             return Problems.Of(408, "body", "arrived more slowly than the minimum rate (Ingest:MinBodyBytesPerSecond) and was cut off: nothing was published; send it again from a faster link");
         }
 
-        if (body?.Rows is not { Count: > 0 } rows)
+        await using (body)
         {
-            return Problems.Of(422, "rows", "is missing or empty: send at least one row, e.g. {\"rows\":[{\"email\":\"ana@acme.com\"}]}");
-        }
+            var scan = body.Scan;
+            if (scan.TooManyRows)
+            {
+                return Problems.Of(413, "rows", $"has more than {maxRows:N0} rows, the limit (Ingest:MaxJsonRows): nothing was published; split the rows into jobs of at most {maxRows:N0}, or upload a CSV to /jobs/csv");
+            }
 
-        var key = body.IdempotencyKey ?? http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        var (request, problems) = JobRequest.From(body.Table, body.Priority, key, body.DryRun, body.Source ?? "http", router);
-        if (request is null)
-        {
-            return Problems.Of(422, problems);
-        }
+            if (scan.IsNull || scan.Rows == 0)
+            {
+                return Problems.Of(422, "rows", "is missing or empty: send at least one row, e.g. {\"rows\":[{\"email\":\"ana@acme.com\"}]}");
+            }
 
-        return await RunAsync(pipeline, JsonRows.From(rows, http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name, BodyHash = bodyHash }, publish, http);
+            var key = scan.IdempotencyKey ?? http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+            var (request, problems) = JobRequest.From(scan.Table, scan.Priority, key, scan.DryRun, scan.Source ?? "http", router);
+            if (request is null)
+            {
+                return Problems.Of(422, problems);
+            }
+
+            return await RunAsync(pipeline, body.RowsAsync(http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name, BodyHash = body.Hash }, publish, http);
+        }
     }
 
     private static async Task<IResult> SubmitCsvAsync(HttpContext http, JobPipeline pipeline, TableRouter router, IPublishEndpoint publish, IOptions<IngestOptions> ingest)
@@ -180,12 +173,4 @@ public static class JobsEndpoints
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         return end < 0 ? message : message[..(end + 1)];
     }
-
-    private sealed record JobBody(
-        List<IReadOnlyDictionary<string, JsonElement>?>? Rows,
-        string? Table,
-        string? Priority,
-        string? IdempotencyKey,
-        bool DryRun,
-        string? Source);
 }

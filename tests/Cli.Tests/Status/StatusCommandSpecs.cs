@@ -44,6 +44,27 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_follow_the_monitors_pages_up_to_the_limit()
+    {
+        var jobs = Enumerable.Range(0, 7).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var job in jobs)
+        {
+            _monitor.Put(Jobs.Of(job, "stuck", delivered: 10, enriched: 5));
+        }
+
+        _monitor.PageSize = 2;
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("status", "--limit", "5", "--monitor", _monitor.Address.ToString());
+
+        Assert.Equal(0, exit);
+        Assert.Equal(5, jobs.Count(job => cli.Output.Contains(job.ToString(), StringComparison.Ordinal)));
+        Assert.Contains("GET /status/jobs?cursor=2", _monitor.Requests);
+        Assert.Contains("GET /status/jobs?cursor=4", _monitor.Requests);
+        Assert.DoesNotContain("GET /status/jobs?cursor=6", _monitor.Requests);
+    }
+
+    [Fact]
     public async Task Should_pass_the_state_filter_to_the_monitor()
     {
         var cli = new CliRun();

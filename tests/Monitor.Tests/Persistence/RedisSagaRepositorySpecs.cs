@@ -47,11 +47,11 @@ public sealed class RedisSagaRepositorySpecs(InfrastructureFixture infrastructur
     }
 
     [Fact]
-    public async Task Should_expire_a_finished_job_after_the_retention_and_keep_an_unfinished_one()
+    public async Task Should_expire_a_finished_job_after_its_retention_and_an_unfinished_one_after_its_own()
     {
         var done = new JobMessages(NewId.NextGuid());
         var open = new JobMessages(NewId.NextGuid());
-        await using var monitor = await MonitorHost.StartAsync(infrastructure, new Dictionary<string, string?> { ["Jobs:FinishedRetention"] = "00:10:00" });
+        await using var monitor = await MonitorHost.StartAsync(infrastructure, new Dictionary<string, string?> { ["Jobs:FinishedRetention"] = "00:10:00", ["Jobs:UnfinishedRetention"] = "2.00:00:00" });
 
         await monitor.Bus.Publish(done.Submitted());
         await monitor.Bus.Publish(done.Delivered(0));
@@ -64,6 +64,8 @@ public sealed class RedisSagaRepositorySpecs(InfrastructureFixture infrastructur
         var finishedTtl = await infrastructure.Redis.Database.KeyTimeToLiveAsync($"{infrastructure.Redis.Prefix}saga:job:{done.JobId:N}");
         var openTtl = await infrastructure.Redis.Database.KeyTimeToLiveAsync($"{infrastructure.Redis.Prefix}saga:job:{open.JobId:N}");
         Assert.InRange(finishedTtl!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
-        Assert.Null(openTtl);
+        var marksTtl = await infrastructure.Redis.Database.KeyTimeToLiveAsync($"{infrastructure.Redis.Prefix}saga:job:{done.JobId:N}:marks");
+        Assert.InRange(openTtl!.Value, TimeSpan.FromHours(47), TimeSpan.FromHours(48));
+        Assert.InRange(marksTtl!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
     }
 }

@@ -51,6 +51,22 @@ public sealed class InputLimitSpecs(SubmitterHost host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_refuse_a_json_body_that_breaks_after_its_first_rows_with_400_and_publish_nothing()
+    {
+        // The rows come before the break and would fill several batches: none may leave.
+        var rows = JsonSerializer.Serialize(Leads.Rows(SubmitterHost.MaxJsonRows - 10));
+        var json = "{\"rows\": " + rows[..^1] + ", {\"email\": \"late@acme.com\",]}";
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        using var response = await host.Client().PostAsync(new Uri("/jobs", UriKind.Relative), content);
+        var body = await Leads.Read(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("$.rows[", body.GetProperty("field").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+    }
+
+    [Fact]
     public async Task Should_send_a_raw_submit_job_over_the_row_limit_to_the_error_queue_and_take_the_next()
     {
         var reason = await RefusedAsync(new { rows = Leads.Rows(SubmitterHost.MaxJsonRows + 1), source = "python-crm" });
