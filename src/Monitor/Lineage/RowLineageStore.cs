@@ -7,21 +7,24 @@ using StackExchange.Redis;
 
 namespace ClayBus.Monitor.Lineage;
 
-/// <summary>Where a row went, in <c>row:{claybus_row_id}</c> (the callback ledger adds the callback's outcome to the same hash).</summary>
+/// <summary>
+/// Where a row went, in <c>row:{claybus_row_id}</c> (the callback ledger adds the callback's outcome and its mark to
+/// the same hash): the one per-row key the Monitor keeps, in <see cref="RowFields"/>, for <c>Callbacks:RowRetention</c>.
+/// </summary>
 public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOptions> options)
 {
     public async Task Delivered(BatchDelivered delivered)
     {
         var retention = options.Value.RowRetention;
-        var sentAt = delivered.DeliveredAt.ToString("O", CultureInfo.InvariantCulture);
+        var sentAt = RowFields.Time(delivered.DeliveredAt);
         var perRow = delivered.SentRowIds.Count == 0 ? 0 : delivered.CreditsReserved / delivered.SentRowIds.Count;
         var batch = redis.Database.CreateBatch();
         var writes = new List<Task>();
         foreach (var rowId in delivered.SentRowIds)
         {
             writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), Where(delivered,
-                new HashEntry("sentAt", sentAt),
-                new HashEntry("creditsReserved", perRow.ToString(CultureInfo.InvariantCulture)))));
+                new HashEntry(RowFields.SentAt, sentAt),
+                new HashEntry(RowFields.CreditsReserved, perRow.ToString(CultureInfo.InvariantCulture)))));
             writes.Add(batch.KeyExpireAsync(CallbackLedger.RowKey(rowId), retention));
         }
 
@@ -29,7 +32,7 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
         foreach (var rowId in delivered.SkippedRowIds)
         {
             writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), Where(delivered)));
-            writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), "sentAt", sentAt, When.NotExists));
+            writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), RowFields.SentAt, sentAt, When.NotExists));
             writes.Add(batch.KeyExpireAsync(CallbackLedger.RowKey(rowId), retention));
         }
 
@@ -47,11 +50,11 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
         {
             writes.Add(write.HashSetAsync(CallbackLedger.RowKey(row.RowId),
             [
-                new HashEntry("job", batch.JobId.ToString()),
-                new HashEntry("table", batch.TableKey),
-                new HashEntry("batch", batch.BatchId.ToString()),
-                new HashEntry("deadLetteredAt", at.ToString("O", CultureInfo.InvariantCulture)),
-                new HashEntry("deadLetterReason", reason),
+                new HashEntry(RowFields.Job, batch.JobId.ToString("N")),
+                new HashEntry(RowFields.Table, batch.TableKey),
+                new HashEntry(RowFields.Batch, batch.BatchId.ToString("N")),
+                new HashEntry(RowFields.DeadLetteredAt, RowFields.Time(at)),
+                new HashEntry(RowFields.DeadLetterReason, reason),
             ]));
             writes.Add(write.KeyExpireAsync(CallbackLedger.RowKey(row.RowId), options.Value.RowRetention));
         }
@@ -69,10 +72,10 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
 
     private static HashEntry[] Where(BatchDelivered delivered, params HashEntry[] more) =>
     [
-        new("job", delivered.JobId.ToString()),
-        new("table", delivered.TableKey),
-        new("batch", delivered.BatchId.ToString()),
-        new("webhook", delivered.Webhook),
+        new(RowFields.Job, delivered.JobId.ToString("N")),
+        new(RowFields.Table, delivered.TableKey),
+        new(RowFields.Batch, delivered.BatchId.ToString("N")),
+        new(RowFields.Webhook, delivered.Webhook),
         .. more,
     ];
 }

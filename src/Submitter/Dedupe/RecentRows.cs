@@ -106,7 +106,8 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
             return;
         }
 
-        RedisValue[] values = ["sent:" + jobId.ToString("N"), (long)TimeSpan.FromDays(options.Value.WindowDays).TotalSeconds];
+        // "sent:" alone, not the job too: the value is paid for on every row for the whole window (32 bytes a row).
+        RedisValue[] values = ["sent:", (long)TimeSpan.FromDays(options.Value.WindowDays).TotalSeconds];
         foreach (var chunk in rowIds.Select(KeyOf).Chunk(1000))
         {
             await redis.Database.ScriptEvaluateAsync(CommitLua, chunk, values);
