@@ -9,10 +9,14 @@ namespace ClayBus.Monitor.Lineage;
 
 /// <summary>
 /// Where a row went, in <c>row:{claybus_row_id}</c> (the callback ledger adds the callback's outcome and its mark to
-/// the same hash): the one per-row key the Monitor keeps, in <see cref="RowFields"/>, for <c>Callbacks:RowRetention</c>.
+/// the same hash, and the Submitter its dedupe mark): the one per-row key kept, in <see cref="RowFields"/>, for
+/// <c>Callbacks:RowRetention</c>.
 /// </summary>
 public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOptions> options)
 {
+    /// <summary>The Submitter's dedupe mark in the same hash (<c>RecentRows</c>).</summary>
+    private const string SubmitterMark = "q";
+
     public async Task Delivered(BatchDelivered delivered)
     {
         var retention = options.Value.RowRetention;
@@ -25,7 +29,7 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
             writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), Where(delivered,
                 new HashEntry(RowFields.SentAt, sentAt),
                 new HashEntry(RowFields.CreditsReserved, perRow.ToString(CultureInfo.InvariantCulture)))));
-            writes.Add(batch.KeyExpireAsync(CallbackLedger.RowKey(rowId), retention));
+            writes.AddRange(Keep(batch, rowId, retention));
         }
 
         // Skipped rows were sent by an earlier delivery of the batch: keep that one's time if it was recorded.
@@ -33,7 +37,7 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
         {
             writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), Where(delivered)));
             writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), RowFields.SentAt, sentAt, When.NotExists));
-            writes.Add(batch.KeyExpireAsync(CallbackLedger.RowKey(rowId), retention));
+            writes.AddRange(Keep(batch, rowId, retention));
         }
 
         batch.Execute();
@@ -56,7 +60,7 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
                 new HashEntry(RowFields.DeadLetteredAt, RowFields.Time(at)),
                 new HashEntry(RowFields.DeadLetterReason, reason),
             ]));
-            writes.Add(write.KeyExpireAsync(CallbackLedger.RowKey(row.RowId), options.Value.RowRetention));
+            writes.AddRange(Keep(write, row.RowId, options.Value.RowRetention));
         }
 
         write.Execute();
@@ -64,11 +68,21 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
         return first;
     }
 
+    /// <returns>The row's lineage fields; <c>null</c> before its delivery or callback (the Submitter's mark alone is no lineage).</returns>
     public async Task<IReadOnlyDictionary<string, string>?> Read(string rowId)
     {
         var entries = await redis.Database.HashGetAllAsync(CallbackLedger.RowKey(rowId));
-        return entries.Length == 0 ? null : entries.ToDictionary(entry => (string)entry.Name!, entry => (string)entry.Value!);
+        var row = entries.Where(entry => entry.Name != SubmitterMark).ToDictionary(entry => (string)entry.Name!, entry => (string)entry.Value!);
+        return row.Count == 0 ? null : row;
     }
+
+    // The hash also holds the Submitter's dedupe mark, whose window may outlast the retention: the TTL is set when the
+    // hash has none, and otherwise only ever lengthened.
+    private static IEnumerable<Task> Keep(IBatch batch, string rowId, TimeSpan retention) =>
+    [
+        batch.KeyExpireAsync(CallbackLedger.RowKey(rowId), retention, ExpireWhen.HasNoExpiry),
+        batch.KeyExpireAsync(CallbackLedger.RowKey(rowId), retention, ExpireWhen.GreaterThanCurrentExpiry),
+    ];
 
     private static HashEntry[] Where(BatchDelivered delivered, params HashEntry[] more) =>
     [
