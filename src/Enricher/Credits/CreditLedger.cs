@@ -97,7 +97,7 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
             var r = (long[])(await redis.Database.ScriptEvaluateAsync(
                 CreditLedgerScripts.Settle,
                 [rowKey, DayKey(day), MonthKey(day)],
-                [dayText, charge.TableKey, milli, charge.Actions, RowTtlSeconds(o), charge.CreditsUnknown ? 1 : 0, ToMilli(o.MaxChargePerRow), PriceLists.MaxActionsPerRow]))!;
+                [dayText, charge.TableKey, milli, charge.Actions, (long)SettledRowGrace.TotalSeconds, charge.CreditsUnknown ? 1 : 0, ToMilli(o.MaxChargePerRow), PriceLists.MaxActionsPerRow]))!;
             var result = (SettlementResult)r[0];
             if (result == SettlementResult.Retry)
             {
@@ -178,6 +178,10 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
         var actionsMonthOk = status.ActionsMonthlyLimit is not { } am || (status.ActionsMonthReserved ?? 0) + (status.ActionsMonthSpent ?? 0) + actions <= am;
         return status.Remaining >= credits && monthOk && actionsOk && actionsMonthOk;
     }
+
+    // A settled row only has to outlive repeats of its RowEnriched (redeliveries, a Monitor republishing an
+    // unconfirmed event), which come within minutes; keeping it for the reservation's days cost ~250 bytes a row.
+    private static readonly TimeSpan SettledRowGrace = TimeSpan.FromDays(1);
 
     private static RedisKey LimitsKey => "credits:limits";
 

@@ -41,7 +41,7 @@ public readonly record struct CallbackRecording(CallbackRecord Record, long Pend
 
 /// <summary>
 /// Row-level facts in Redis, so the job saga never sees a single callback: one Lua call per callback marks the row
-/// (<c>callback:{job}:{row}</c>, idempotent), writes its lineage, bumps the job's absolute counters
+/// and writes its outcome in the row's lineage hash (<c>row:{row}</c>, idempotent), bumps the job's absolute counters
 /// (<c>progress:{job}</c>) and flags the job for the progress aggregator (<c>progress:dirty</c>).
 /// </summary>
 public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions> options)
@@ -50,39 +50,43 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     public const string RefusedKey = "callbacks:refused";
 
-    // KEYS: row lineage, callback mark, job progress, dirty set, parked callback, refused counter.
-    // ARGV: job ("" when the callback names none), table, outcome, credits, actions, now ms, retention ms, parked json,
-    // provider, notes, credits unknown (0/1).
+    // KEYS: row lineage, callback mark of the old layout (read only), job progress, dirty set, parked callback, refused
+    // counter. ARGV: job ("" when the callback names none), table, outcome, credits, actions, now ms, retention ms,
+    // parked json, provider, notes, credits unknown (0/1), job in the compact form.
     // The delivery checks are CallbackVerdict.OfDelivery, executed here so that nothing can slip between them and the
-    // settlement; the job and table of a refused callback are never written anywhere.
+    // settlement; the job and table of a refused callback are never written anywhere. The row's fields are the compact
+    // ones of RowFields; rows written before it (long names, a separate mark key) still read.
     private const string RecordScript = """
-        local delivery = redis.call('HMGET', KEYS[1], 'job', 'table')
-        if not delivery[1] then
+        local delivery = redis.call('HMGET', KEYS[1], 'j', 't', 'job', 'table')
+        local job, tbl = delivery[1] or delivery[3], delivery[2] or delivery[4]
+        if not job then
           local again = redis.call('EXISTS', KEYS[5])
           redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[7])
           if again == 1 then return {4, 0} end
           return {3, 0}
         end
-        if ARGV[1] == '' then return {7, 0, delivery[1]} end
-        if delivery[1] ~= ARGV[1] then
+        if ARGV[1] == '' then return {7, 0, job} end
+        if job ~= ARGV[1] and job ~= ARGV[12] then
           redis.call('HINCRBY', KEYS[6], 'forged_other_job', 1)
           return {5, 0}
         end
-        if delivery[2] ~= ARGV[2] then
+        if tbl ~= ARGV[2] then
           redis.call('HINCRBY', KEYS[6], 'forged_other_table', 1)
           return {6, 0}
         end
-        local mark = redis.call('GET', KEYS[2])
+        local mark = redis.call('HGET', KEYS[1], 'm') or redis.call('GET', KEYS[2])
         if mark then
-          redis.call('HINCRBY', KEYS[1], 'callbacks', 1)
-          if mark == 'pending' then
-            local first = redis.call('HMGET', KEYS[1], 'outcome', 'provider', 'dataCredits', 'actions', 'creditsUnknown')
-            return {2, 0, first[1] or '', first[2] or '', first[3] or '0', first[4] or '0', first[5] or '0'}
+          redis.call('HINCRBY', KEYS[1], 'n', 1)
+          if mark == '0' or mark == 'pending' then
+            local f = redis.call('HMGET', KEYS[1], 'o', 'p', 'd', 'a', 'u', 'outcome', 'provider', 'dataCredits', 'actions', 'creditsUnknown')
+            return {2, 0, f[1] or f[6] or '', f[2] or f[7] or '', f[3] or f[8] or '0', f[4] or f[9] or '0', f[5] or f[10] or '0'}
           end
           return {1, 0}
         end
-        redis.call('SET', KEYS[2], 'pending', 'PX', ARGV[7])
-        redis.call('HSET', KEYS[1], 'outcome', ARGV[3], 'provider', ARGV[9], 'dataCredits', ARGV[4], 'actions', ARGV[5], 'calledBackAt', ARGV[6], 'callbacks', 1, 'callbackJob', ARGV[1], 'callbackNotes', ARGV[10], 'creditsUnknown', ARGV[11])
+        redis.call('HSET', KEYS[1], 'm', '0', 'o', ARGV[3], 'd', ARGV[4], 'a', ARGV[5], 'k', ARGV[6], 'n', 1)
+        if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'p', ARGV[9]) end
+        if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'e', ARGV[10]) end
+        if ARGV[11] == '1' then redis.call('HSET', KEYS[1], 'u', '1') end
         redis.call('HINCRBY', KEYS[3], ARGV[2] .. '|' .. ARGV[3], 1)
         redis.call('HINCRBYFLOAT', KEYS[3], ARGV[2] .. '|credits', ARGV[4])
         redis.call('HINCRBY', KEYS[3], ARGV[2] .. '|actions', ARGV[5])
@@ -94,6 +98,13 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
         redis.call('PEXPIRE', KEYS[3], ARGV[7])
         redis.call('SADD', KEYS[4], ARGV[1])
         return {0, pending}
+        """;
+
+    // KEYS: row lineage, callback mark of the old layout. The mark moves from pending to published where it is.
+    private const string MarkPublishedScript = """
+        if redis.call('HEXISTS', KEYS[1], 'm') == 1 then redis.call('HSET', KEYS[1], 'm', '1') return 1 end
+        if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('SET', KEYS[2], 'published', 'KEEPTTL') return 1 end
+        return 0
         """;
 
     // Reads a job's counters and starts a new "rows since last flush" count.
@@ -127,7 +138,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
             [
                 jobId?.ToString() ?? "", tableKey, callback.Status, callback.DataCredits.ToString(CultureInfo.InvariantCulture),
                 callback.Actions, now.ToUnixTimeMilliseconds(), retention, parked, callback.SuccessfulProvider ?? "",
-                string.Join("; ", callback.Notes ?? []), callback.CreditsUnknown ? 1 : 0,
+                string.Join("; ", callback.Notes ?? []), callback.CreditsUnknown ? 1 : 0, jobId?.ToString("N") ?? "",
             ]))!;
         var record = (int)result[0] switch
         {
@@ -166,7 +177,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     /// <summary>The row event is on the broker: a later duplicate must not publish it again.</summary>
     public Task MarkPublished(ClayCallback callback, Guid jobId) =>
-        redis.Database.StringSetAsync(MarkKey(jobId, callback.RowId), "published", expiry: null, keepTtl: true, when: When.Exists);
+        redis.Database.ScriptEvaluateAsync(MarkPublishedScript, [RowKey(callback.RowId), MarkKey(jobId, callback.RowId)]);
 
     /// <summary>
     /// The callback parked for a row that was not known when it arrived, if any. It stays parked until
@@ -207,6 +218,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     public static RedisKey RowKey(string rowId) => "row:" + rowId;
 
+    // Written only by versions before the mark moved into the row's hash; read until their retention ends.
     private static RedisKey MarkKey(Guid jobId, string rowId) => $"callback:{jobId:N}:{rowId}";
 
     private static RedisKey ProgressKey(Guid jobId) => $"progress:{jobId:N}";

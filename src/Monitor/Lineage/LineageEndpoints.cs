@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClayBus.ServiceDefaults.Security;
 
 namespace ClayBus.Monitor.Lineage;
@@ -10,36 +9,11 @@ public static class LineageEndpoints
     {
         endpoints.MapGet("/rows/{rowId}", async (string rowId, RowLineageStore lineage) =>
             await lineage.Read(rowId) is { } row
-                ? Results.Ok(new RowLineage(
-                    rowId,
-                    Guid.TryParse(row.GetValueOrDefault("job") ?? row.GetValueOrDefault("callbackJob"), out var job) ? job : null,
-                    row.GetValueOrDefault("table"),
-                    Guid.TryParse(row.GetValueOrDefault("batch"), out var batch) ? batch : null,
-                    row.GetValueOrDefault("webhook"),
-                    Time(row.GetValueOrDefault("sentAt")),
-                    Number(row.GetValueOrDefault("creditsReserved")),
-                    row.GetValueOrDefault("outcome") ?? (row.ContainsKey("deadLetteredAt") ? "dead_lettered" : "awaiting_callback"),
-                    NullIfEmpty(row.GetValueOrDefault("provider")),
-                    Number(row.GetValueOrDefault("dataCredits")),
-                    int.TryParse(row.GetValueOrDefault("actions"), CultureInfo.InvariantCulture, out var actions) ? actions : null,
-                    long.TryParse(row.GetValueOrDefault("calledBackAt"), CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
-                    int.TryParse(row.GetValueOrDefault("callbacks"), CultureInfo.InvariantCulture, out var callbacks) ? callbacks : 0,
-                    Time(row.GetValueOrDefault("deadLetteredAt")),
-                    row.GetValueOrDefault("deadLetterReason"),
-                    NullIfEmpty(row.GetValueOrDefault("callbackNotes")),
-                    row.GetValueOrDefault("creditsUnknown") == "1"))
+                ? Results.Ok(RowFields.ToLineage(rowId, row))
                 : Results.Problem(statusCode: 404, title: "Row not known", detail: $"no delivery or callback is recorded for claybus_row_id '{rowId}' (rows are kept for Callbacks:RowRetention)"))
             .RequireAuthorization(ApiRoles.Read);
         return endpoints;
     }
-
-    private static DateTimeOffset? Time(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
-
-    private static decimal? Number(string? text) =>
-        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }
 
 /// <summary>

@@ -22,6 +22,13 @@ public sealed class ProviderHealthOptions : IValidatableObject
     [Range(0.0, 0.5, ErrorMessage = "must be a share between 0 and 0.5 (0.1 by default)")]
     public double RecoveryMargin { get; set; } = 0.1;
 
+    /// <summary>
+    /// Distinct provider names kept (Redis windows and metric series); outcomes of names past it count under
+    /// <c>other</c>. Set it above the number of providers in every table's waterfall.
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 provider names (50 by default); set it above the providers of every table's waterfall")]
+    public int MaxProviders { get; set; } = 50;
+
     [Range(1, 10_000, ErrorMessage = "must be between 1 and 10000 attempts (20 by default)")]
     public int MinimumSamples { get; set; } = 20;
 

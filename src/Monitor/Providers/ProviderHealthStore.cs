@@ -17,15 +17,24 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
     private const string Ejected = "providers:ejected";
     private const string Routes = "providers:routes";
 
+    /// <summary>Where outcomes of providers past <see cref="ProviderHealthOptions.MaxProviders"/> are counted.</summary>
+    public const string Other = "other";
+
     // Push, trim and count in one step: two instances recording at once must not both read a half-trimmed list.
+    // Names come from callbacks: past the cap of known names a new one is counted under 'other' (its own window), so
+    // a garbled or forged name cannot add keys and metric series without bound.
     private static readonly LuaScript RecordScript = LuaScript.Prepare("""
-        redis.call('LPUSH', @window, @outcome)
-        redis.call('LTRIM', @window, 0, tonumber(@size) - 1)
-        redis.call('SADD', @known, @provider)
-        local items = redis.call('LRANGE', @window, 0, -1)
+        local window, provider = @window, @provider
+        if redis.call('SISMEMBER', @known, provider) == 0 and redis.call('SCARD', @known) >= tonumber(@max) then
+          window, provider = @otherWindow, 'other'
+        end
+        redis.call('LPUSH', window, @outcome)
+        redis.call('LTRIM', window, 0, tonumber(@size) - 1)
+        redis.call('SADD', @known, provider)
+        local items = redis.call('LRANGE', window, 0, -1)
         local ones = 0
         for _, v in ipairs(items) do if v == '1' then ones = ones + 1 end end
-        return { #items, ones }
+        return { #items, ones, provider }
         """);
 
     // Envoy's max_ejection_percent, enforced across instances: the count and the add are one atomic step. A provider
@@ -62,17 +71,20 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
 
     private IDatabase Database => redis.Database;
 
-    public async Task<ProviderWindow> RecordAsync(string provider, bool success, int windowSize)
+    /// <returns>The provider's window, and the name it was counted under (<see cref="Other"/> past the cap).</returns>
+    public async Task<(string Provider, ProviderWindow Window)> RecordAsync(string provider, bool success, int windowSize, int maxProviders)
     {
         var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RecordScript, new
         {
             window = (RedisKey)WindowKey(provider),
+            otherWindow = (RedisKey)WindowKey(Other),
             known = (RedisKey)Known,
             outcome = success ? "1" : "0",
             size = windowSize,
             provider,
+            max = maxProviders,
         }))!;
-        return new ProviderWindow((int)result[0], (int)result[1]);
+        return ((string)result[2]!, new ProviderWindow((int)result[0], (int)result[1]));
     }
 
     /// <summary>True for the one caller that marked the provider degraded.</summary>

@@ -30,8 +30,14 @@ public sealed class ProviderHealthTracker(
                 continue;
             }
 
-            var window = await store.RecordAsync(outcome.Provider, success, options.Value.WindowSize);
-            metrics.ProviderSuccessRate(outcome.Provider, window.SuccessRate);
+            var (provider, window) = await store.RecordAsync(outcome.Provider, success, options.Value.WindowSize, options.Value.MaxProviders);
+            metrics.ProviderSuccessRate(provider, window.SuccessRate);
+            if (provider == ProviderHealthStore.Other)
+            {
+                // Many unknown names in one window: no route leaves them out, so it is not judged.
+                continue;
+            }
+
             switch (_policy.Judge(window, degraded.ContainsKey(outcome.Provider)))
             {
                 case ProviderVerdict.Degrade when await store.TryMarkDegradedAsync(outcome.Provider, now):

@@ -34,4 +34,12 @@ public sealed class AdmissionOptions
     /// </summary>
     [Range(1, 100_000, ErrorMessage = "must be between 1 and 100000 batches")]
     public int MaxBufferedBatches { get; set; } = 2_000;
+
+    /// <summary>
+    /// Batches that may wait in Redis for the budget reset (<c>submitter:held</c>), over every job: a job that would
+    /// pass it is refused with 503. The default holds a whole buffered job (<see cref="MaxBufferedBatches"/>), at most
+    /// 90 KB a batch: about 180 MB of Redis at worst, 60 MB for typical 30 KB batches.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "must be between 1 and 1000000 batches (2000 by default); each held batch takes up to 90 KB of Redis")]
+    public int MaxHeldBatches { get; set; } = 2_000;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClayBus.Contracts.Delivery;
 using ClayBus.ServiceDefaults.Redis;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace ClayBus.Submitter.Admission;
@@ -10,13 +11,22 @@ namespace ClayBus.Submitter.Admission;
 /// "releasing" list before publishing it and removes it only after the broker confirmed, so a crash mid-release
 /// publishes a batch again (the Enricher skips rows already sent) but never loses one.
 /// </summary>
-public sealed class HeldBatches(RedisKeyspace redis) : IDisposable
+public sealed class HeldBatches(RedisKeyspace redis, IOptions<AdmissionOptions> options) : IDisposable
 {
     internal const string HeldKey = "submitter:held";
     internal const string ReleasingKey = "submitter:held:releasing";
 
     /// <summary>Held only because the ledger did not answer: retried as soon as it does (<see cref="HeldBatchRetry"/>).</summary>
     internal const string UnansweredKey = "submitter:held:unanswered";
+
+    // KEYS: 1 the list to push to, 2 held, 3 unanswered. ARGV: 1 the cap, 2.. the batches.
+    // All or none: a step that would pass the cap pushes nothing, so a refused job leaves no part of itself held.
+    private const string HoldScript = """
+        local waiting = redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3])
+        if waiting + #ARGV - 1 > tonumber(ARGV[1]) then return -1 - waiting end
+        for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+        return #ARGV - 1
+        """;
 
     // The reset consumer and the held-batch retry both release: one at a time in this process.
     private readonly SemaphoreSlim _release = new(1, 1);
@@ -30,8 +40,13 @@ public sealed class HeldBatches(RedisKeyspace redis) : IDisposable
             return;
         }
 
-        var values = batches.Select(batch => (RedisValue)JsonSerializer.SerializeToUtf8Bytes(batch)).ToArray();
-        await redis.Database.ListRightPushAsync(ledgerUnanswered ? UnansweredKey : HeldKey, values);
+        var cap = options.Value.MaxHeldBatches;
+        RedisValue[] values = [cap, .. batches.Select(batch => (RedisValue)JsonSerializer.SerializeToUtf8Bytes(batch))];
+        var pushed = (long)await redis.Database.ScriptEvaluateAsync(HoldScript, [ledgerUnanswered ? UnansweredKey : HeldKey, HeldKey, UnansweredKey], values);
+        if (pushed < 0)
+        {
+            throw new HeldBatchesFullException(cap, -1 - pushed, batches.Count);
+        }
     }
 
     public Task<long> UnansweredCountAsync() => redis.Database.ListLengthAsync(UnansweredKey);
@@ -135,4 +150,11 @@ public sealed class HeldBatches(RedisKeyspace redis) : IDisposable
 
     private static DeliverBatch Read(RedisValue value) =>
         JsonSerializer.Deserialize<DeliverBatch>((byte[])value!) ?? throw new InvalidDataException("a held batch is empty");
+}
+
+/// <summary>Holding these batches would pass <see cref="AdmissionOptions.MaxHeldBatches"/>: none of them was held, and the job fails.</summary>
+public sealed class HeldBatchesFullException(int cap, long waiting, int batches)
+    : Exception($"{batches:N0} batches must wait for the budget reset but {waiting:N0} already wait and the cap is {cap:N0} (Admission:MaxHeldBatches): they were not held and the job is not accepted; resubmit it with the same idempotency key after the budget reset (rows already published or held are skipped), or raise the cap")
+{
+    public int Cap { get; } = cap;
 }

@@ -12,8 +12,8 @@ namespace ClayBus.Submitter.Batching;
 /// </summary>
 public sealed class BatchPublisher(RecentRows recentRows, IOptions<BatchingOptions> options, SubmitterMetrics metrics)
 {
-    public PublishRun Start(IPublishEndpoint endpoint, Guid jobId, CancellationToken cancellationToken) =>
-        new(endpoint, jobId, options.Value.PublishConcurrency, recentRows, metrics, cancellationToken);
+    public PublishRun Start(IPublishEndpoint endpoint, CancellationToken cancellationToken) =>
+        new(endpoint, options.Value.PublishConcurrency, recentRows, metrics, cancellationToken);
 
     public static Task PublishAsync(IPublishEndpoint endpoint, DeliverBatch batch, CancellationToken cancellationToken) =>
         endpoint.Publish(batch, context =>
@@ -29,7 +29,6 @@ public sealed class BatchPublisher(RecentRows recentRows, IOptions<BatchingOptio
 /// <summary>One job's batches in flight: at most N awaiting the broker's confirm; their rows are marked sent once confirmed.</summary>
 public sealed class PublishRun(
     IPublishEndpoint endpoint,
-    Guid jobId,
     int concurrency,
     RecentRows recentRows,
     SubmitterMetrics metrics,
@@ -64,7 +63,7 @@ public sealed class PublishRun(
     private async Task PublishOneAsync(DeliverBatch batch)
     {
         await BatchPublisher.PublishAsync(endpoint, batch, cancellationToken);
-        await recentRows.CommitAsync(batch.Rows.Select(row => row.RowId), jobId);
+        await recentRows.CommitAsync(batch.Rows.Select(row => row.RowId));
         Interlocked.Increment(ref _published);
         Interlocked.Add(ref _rows, batch.Rows.Count);
         metrics.BatchesPublished.Add(1);

@@ -25,7 +25,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
     private readonly JobRowSet? _seen = request.DryRun || !use.RecentRows.Enabled ? new JobRowSet() : null;
     private readonly LeadNormaliser _normaliser = new(use.Batching.MaxRecordBytes);
     private readonly BatchBuilder _builder = new(jobId, request.Priority, use.Batching, use.Clock);
-    private readonly PublishRun _publishing = use.Publisher.Start(endpoint, jobId, cancellationToken);
+    private readonly PublishRun _publishing = use.Publisher.Start(endpoint, cancellationToken);
     private IReadOnlyDictionary<string, TableReroute> _reroutes = new Dictionary<string, TableReroute>();
     private AdmissionBook _book = null!;
     private bool _ledgerUnanswered;
@@ -188,7 +188,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
             if (!request.DryRun)
             {
                 await use.Held.HoldAsync(step.Hold, _ledgerUnanswered);
-                await use.RecentRows.CommitAsync(step.Hold.SelectMany(batch => batch.Rows).Select(row => row.RowId), jobId);
+                await use.RecentRows.CommitAsync(step.Hold.SelectMany(batch => batch.Rows).Select(row => row.RowId));
             }
         }
 

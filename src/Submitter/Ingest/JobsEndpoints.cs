@@ -1,5 +1,7 @@
 using System.Text;
 using ClayBus.ServiceDefaults.Security;
+using ClayBus.Submitter.Admission;
+using ClayBus.Submitter.Dedupe;
 using ClayBus.Submitter.Routing;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
@@ -133,6 +135,10 @@ public static class JobsEndpoints
         catch (JobRunningException exception)
         {
             return Problems.Of(409, "idempotencyKey", $"a job with this key is still running ({exception.JobId}): wait for its answer, then resubmit to get its report (if its Submitter crashed, the key is free again within Dedupe:RunningLeaseSeconds)", new Dictionary<string, object?> { ["jobId"] = exception.JobId });
+        }
+        catch (HeldBatchesFullException exception)
+        {
+            return Problems.Of(503, "budget", exception.Message, new Dictionary<string, object?> { ["maxHeldBatches"] = exception.Cap });
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

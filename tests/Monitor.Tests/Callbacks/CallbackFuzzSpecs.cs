@@ -92,7 +92,7 @@ public sealed class CallbackFuzzSpecs(InfrastructureFixture infrastructure, ITes
         Assert.NotEmpty(rows.Except(genuine));
         foreach (var row in rows.Except(genuine))
         {
-            Assert.False((await lineage.Read(row.RowId))!.ContainsKey("outcome"), $"seed {seed}: row {row.RowId} settled without a genuine callback");
+            Assert.False((await lineage.Read(row.RowId))!.ContainsKey(RowFields.Outcome), $"seed {seed}: row {row.RowId} settled without a genuine callback");
         }
 
         // Every refusal counted, by reason, in the counter the status API shows.

@@ -1,5 +1,6 @@
 using ClayBus.Contracts.Tracking;
 using ClayBus.Monitor.Callbacks;
+using ClayBus.Monitor.Lineage;
 using ClayBus.ServiceDefaults.Redis;
 using ClayBus.Testing;
 using Microsoft.Extensions.Options;
@@ -51,12 +52,12 @@ public sealed class CallbackLedgerVerdictSpecs(InfrastructureFixture infrastruct
         if (expected == CallbackVerdictKind.Settle)
         {
             Assert.Equal(1, progress!.Tables["people"].Enriched);
-            Assert.Contains(row, entry => entry.Name == "outcome");
+            Assert.Contains(row, entry => entry.Name == RowFields.Outcome);
         }
         else
         {
             Assert.Null(progress);
-            Assert.DoesNotContain(row, entry => entry.Name == "outcome");
+            Assert.DoesNotContain(row, entry => entry.Name == RowFields.Outcome);
         }
 
         if (expected is CallbackVerdictKind.ForgedOtherJob or CallbackVerdictKind.ForgedOtherTable)

@@ -46,4 +46,24 @@ public sealed class ProviderHealthStoreSpecs(InfrastructureFixture infrastructur
         Assert.Equal(["hunter"], await Store.EjectedInOrderAsync());
         Assert.Null(await infrastructure.Redis.Database.SortedSetScoreAsync(_prefix + "providers:ejected", "apollo"));
     }
+
+    [Fact]
+    public async Task Should_count_provider_names_past_the_cap_under_other()
+    {
+        var store = Store;
+        Assert.Equal("apollo", (await store.RecordAsync("apollo", true, 10, maxProviders: 2)).Provider);
+        Assert.Equal("hunter", (await store.RecordAsync("hunter", true, 10, maxProviders: 2)).Provider);
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(ProviderHealthStore.Other, (await store.RecordAsync($"forged-{i}", false, 10, maxProviders: 2)).Provider);
+        }
+
+        // A known name keeps its own window after the cap is reached.
+        var (apollo, window) = await store.RecordAsync("apollo", true, 10, maxProviders: 2);
+        Assert.Equal("apollo", apollo);
+        Assert.Equal(2, window.Samples);
+        var keys = infrastructure.Redis.Connection.GetServer(infrastructure.Redis.Connection.GetEndPoints()[0]).Keys(pattern: _prefix + "providers:window:*").ToList();
+        Assert.Equal(3, keys.Count);
+    }
 }

@@ -32,7 +32,7 @@ public sealed class RecentRowsSpecs(InfrastructureFixture infrastructure) : ICla
         var job = Guid.NewGuid();
         var (sent, unsent) = (RowId(), RowId());
         await _rows.ClaimAsync([sent, unsent], job, Guid.NewGuid());
-        await _rows.CommitAsync([sent], job);
+        await _rows.CommitAsync([sent]);
 
         // The first run died before publishing `unsent`; the caller retries with the same idempotency key.
         var retry = Guid.NewGuid();
@@ -46,7 +46,7 @@ public sealed class RecentRowsSpecs(InfrastructureFixture infrastructure) : ICla
     {
         var (claimed, sent) = (RowId(), RowId());
         await _rows.ClaimAsync([claimed, sent], Guid.NewGuid(), Guid.NewGuid());
-        await _rows.CommitAsync([sent], Guid.NewGuid());
+        await _rows.CommitAsync([sent]);
 
         var other = await _rows.ClaimAsync([claimed, sent], Guid.NewGuid(), Guid.NewGuid());
 
@@ -59,7 +59,7 @@ public sealed class RecentRowsSpecs(InfrastructureFixture infrastructure) : ICla
         var (job, run) = (Guid.NewGuid(), Guid.NewGuid());
         var (sent, unsent) = (RowId(), RowId());
         await _rows.ClaimAsync([sent, unsent], job, run);
-        await _rows.CommitAsync([sent], job);
+        await _rows.CommitAsync([sent]);
 
         await _rows.MarkRunFailedAsync(job, run);
         var other = await _rows.ClaimAsync([sent, unsent], Guid.NewGuid(), Guid.NewGuid());
@@ -79,6 +79,50 @@ public sealed class RecentRowsSpecs(InfrastructureFixture infrastructure) : ICla
         var next = await _rows.ClaimAsync([mine, theirs], Guid.NewGuid(), Guid.NewGuid());
 
         Assert.Equal([RowClaim.Claimed, RowClaim.Taken], next);
+    }
+
+    [Fact]
+    public async Task Should_keep_a_row_marked_sent_by_the_layout_before_the_row_hash()
+    {
+        var (old, claimedOld) = (RowId(), RowId());
+        await infrastructure.Redis.Database.StringSetAsync(infrastructure.Redis.Prefix + "submitter:row:" + old, "sent:" + Guid.NewGuid().ToString("N"), TimeSpan.FromMinutes(5));
+        await infrastructure.Redis.Database.StringSetAsync(infrastructure.Redis.Prefix + "submitter:row:" + claimedOld, $"{Guid.NewGuid():N}:{Guid.NewGuid():N}", TimeSpan.FromMinutes(5));
+
+        var claims = await _rows.ClaimAsync([old, claimedOld], Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal([RowClaim.Taken, RowClaim.Taken], claims);
+        var seen = await _rows.SeenAsync([old, claimedOld]);
+        Assert.Equal(new[] { true, true }, seen);
+    }
+
+    [Fact]
+    public async Task Should_free_a_row_sent_before_the_window_even_while_its_lineage_is_kept()
+    {
+        var (stale, recent) = (RowId(), RowId());
+        var now = DateTimeOffset.UtcNow;
+        await infrastructure.Redis.Database.HashSetAsync(infrastructure.Redis.Prefix + "row:" + stale, [new("q", "s|" + now.AddDays(-31).ToUnixTimeSeconds()), new("j", "job")]);
+        await infrastructure.Redis.Database.HashSetAsync(infrastructure.Redis.Prefix + "row:" + recent, [new("q", "s|" + now.AddDays(-29).ToUnixTimeSeconds()), new("j", "job")]);
+
+        var seen = await _rows.SeenAsync([stale, recent]);
+        Assert.Equal(new[] { false, true }, seen);
+        var claims = await _rows.ClaimAsync([stale, recent], Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal([RowClaim.Claimed, RowClaim.Taken], claims);
+        Assert.Equal("job", (string?)await infrastructure.Redis.Database.HashGetAsync(infrastructure.Redis.Prefix + "row:" + stale, "j"));
+    }
+
+    [Fact]
+    public async Task Should_never_shorten_the_ttl_of_a_row_hash_it_marks()
+    {
+        var row = RowId();
+        var key = infrastructure.Redis.Prefix + "row:" + row;
+        await infrastructure.Redis.Database.HashSetAsync(key, "j", "job");
+        await infrastructure.Redis.Database.KeyExpireAsync(key, TimeSpan.FromDays(90));
+
+        await _rows.ClaimAsync([row], Guid.NewGuid(), Guid.NewGuid());
+        await _rows.CommitAsync([row]);
+
+        Assert.True(await infrastructure.Redis.Database.KeyTimeToLiveAsync(key) > TimeSpan.FromDays(89));
     }
 
     private static string RowId() => Guid.NewGuid().ToString("N");

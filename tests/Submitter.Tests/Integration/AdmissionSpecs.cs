@@ -68,6 +68,31 @@ public sealed class AdmissionSpecs(SubmitterHost host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_refuse_a_job_that_would_pass_the_held_batch_cap_and_hold_none_of_it()
+    {
+        host.Remaining = 500;
+        var client = host.Client("hold", maxHeldBatches: 3);
+        var (first, _) = await Leads.PostJsonAsync(client, new { rows = Leads.Rows(100) });
+        Assert.Equal(HttpStatusCode.Accepted, first);
+
+        // Two more batches would make four waiting: over the cap of three.
+        var rows = Leads.Rows(100);
+        var (status, body) = await Leads.PostJsonAsync(client, new { rows });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("Admission:MaxHeldBatches", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, body.GetProperty("maxHeldBatches").GetInt32());
+        Assert.Equal(2, await host.Redis.Database.ListLengthAsync(host.Redis.Prefix + HeldKey));
+        Assert.Equal(0u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+
+        // Its rows were not taken: once there is room they are accepted whole.
+        host.Remaining = 1_000_000;
+        var (again, report) = await Leads.PostJsonAsync(client, new { rows });
+        Assert.Equal(HttpStatusCode.Accepted, again);
+        Assert.Equal(100, report.GetProperty("rowsAccepted").GetInt32());
+    }
+
+    [Fact]
     public async Task Should_split_a_job_sending_what_fits_today()
     {
         host.Remaining = 700;

@@ -68,9 +68,9 @@ public sealed class SubmitterHost : InfrastructureFixture
     }
 
     /// <summary>A Submitter host with the given admission policy, started on first use; calls carry <paramref name="key"/>.</summary>
-    public HttpClient Client(string policy = "split", string key = TestKeys.Development, int? maxBufferedBatches = null)
+    public HttpClient Client(string policy = "split", string key = TestKeys.Development, int? maxBufferedBatches = null, int? maxHeldBatches = null)
     {
-        var client = _hosts.GetOrAdd($"{policy}/{maxBufferedBatches}", _ => new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        var client = _hosts.GetOrAdd($"{policy}/{maxBufferedBatches}/{maxHeldBatches}", _ => new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseEnvironment("Development");
             foreach (var (name, value) in Settings.Concat(TestKeys.Settings()))
@@ -87,6 +87,11 @@ public sealed class SubmitterHost : InfrastructureFixture
             if (maxBufferedBatches is { } buffered)
             {
                 host.UseSetting("Admission:MaxBufferedBatches", buffered.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (maxHeldBatches is { } held)
+            {
+                host.UseSetting("Admission:MaxHeldBatches", held.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
         })).CreateClient();
         client.DefaultRequestHeaders.Add(TestKeys.Header, key);
