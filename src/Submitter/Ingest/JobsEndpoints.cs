@@ -1,7 +1,6 @@
 using System.Text;
 using ClayBus.ServiceDefaults.Security;
 using ClayBus.Submitter.Admission;
-using ClayBus.Submitter.Dedupe;
 using ClayBus.Submitter.Routing;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
