@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Delivery;
+using ClayBus.Contracts.Submission;
 using ClayBus.Submitter.Dedupe;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -6,24 +7,48 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Submitter.Batching;
 
 /// <summary>
-/// The one place the Submitter publishes batches. <c>DeliverBatch</c> is PUBLISHED (never sent to <c>queue:</c>,
-/// which would declare <c>deliver-batch</c> without <c>x-max-priority</c>) with the job's AMQP priority, mandatory so
-/// that a batch no queue takes fails instead of vanishing, and many at once because each awaits its confirm.
+/// The one place the Submitter publishes batches. A Normal or Low <c>DeliverBatch</c> is PUBLISHED (never sent to
+/// <c>queue:</c>, which would declare <c>deliver-batch</c> without <c>x-max-priority</c>) with the job's AMQP priority;
+/// a High one is SENT to the exchange of the Enrichers' own High receive path (<c>deliver-batch-high</c>), so it never
+/// waits behind the batches the Enrichers hold from the backlog. Mandatory, so that a batch no queue takes fails
+/// instead of vanishing, and many at once because each awaits its confirm.
 /// </summary>
 public sealed class BatchPublisher(RecentRows recentRows, IOptions<BatchingOptions> options, SubmitterMetrics metrics)
 {
+    /// <summary>The exchange the Enrichers' <c>deliver-batch-high</c> endpoint declares and binds to its queue.</summary>
+    public static readonly Uri HighPriorityExchange = new("exchange:deliver-batch-high");
+
     public PublishRun Start(IPublishEndpoint endpoint, Guid jobId, CancellationToken cancellationToken) =>
         new(endpoint, jobId, options.Value.PublishConcurrency, recentRows, metrics, cancellationToken);
 
-    public static Task PublishAsync(IPublishEndpoint endpoint, DeliverBatch batch, CancellationToken cancellationToken) =>
-        endpoint.Publish(batch, context =>
+    public static async Task PublishAsync(IPublishEndpoint endpoint, DeliverBatch batch, CancellationToken cancellationToken)
+    {
+        // The bus and every consume context are both; anything else still publishes, as before priorities had a path.
+        if (batch.Priority >= JobPriority.High && endpoint is ISendEndpointProvider provider)
+        {
+            var high = await provider.GetSendEndpoint(HighPriorityExchange);
+            await high.Send(batch, context =>
+            {
+                context.SetPriority((byte)batch.Priority);
+                MustBeRouted(context);
+            }, cancellationToken);
+            return;
+        }
+
+        await endpoint.Publish(batch, context =>
         {
             context.SetPriority((byte)batch.Priority);
-            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
-            {
-                rabbit.Mandatory = true;
-            }
+            MustBeRouted(context);
         }, cancellationToken);
+    }
+
+    private static void MustBeRouted(SendContext context)
+    {
+        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+        {
+            rabbit.Mandatory = true;
+        }
+    }
 }
 
 /// <summary>One job's batches in flight: at most N awaiting the broker's confirm; their rows are marked sent once confirmed.</summary>
