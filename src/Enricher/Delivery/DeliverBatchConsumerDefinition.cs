@@ -6,11 +6,11 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Enricher.Delivery;
 
 /// <summary>
-/// The classic priority queue <c>deliver-batch</c> (x-max-priority 10): Normal and Low batches published by the
-/// Submitter with the job's priority, and every batch published back (deferred, parked, requeued, older Submitters).
-/// Bounded concurrency and a small prefetch so priorities still reorder the backlog. Transient failures get a short
-/// in-memory retry; poison goes to <c>deliver-batch_error</c> at once. High batches have their own receive path
-/// (<see cref="DeliverHighBatchConsumerDefinition"/>), so they never wait behind the backlog held here.
+/// The classic priority queue <c>deliver-batch</c> (x-max-priority 10): Normal batches published by the Submitter,
+/// and every batch published back with its priority (deferred, parked, requeued, older Submitters). Bounded
+/// concurrency and a small prefetch so priorities still reorder what waits. Transient failures get a short in-memory
+/// retry; poison goes to <c>deliver-batch_error</c> at once. High and Low batches have receive paths of their own
+/// (<see cref="DeliveryQueues"/>), so High never waits behind held backlog and Normal never behind held Low.
 /// </summary>
 public sealed class DeliverBatchConsumerDefinition : ConsumerDefinition<DeliverBatchConsumer>
 {

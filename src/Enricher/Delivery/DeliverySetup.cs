@@ -30,6 +30,7 @@ public static class DeliverySetup
     {
         bus.AddConsumer<DeliverBatchConsumer, DeliverBatchConsumerDefinition>();
         bus.AddConsumer<DeliverHighBatchConsumer, DeliverHighBatchConsumerDefinition>();
+        bus.AddConsumer<DeliverLowBatchConsumer, DeliverLowBatchConsumerDefinition>();
         bus.AddConsumer<JobCancelledConsumer, JobCancelledConsumerDefinition>();
         bus.AddConsumer<CreditSettlementConsumer, CreditSettlementConsumerDefinition>();
         bus.AddConsumer<GetBudgetStatusConsumer>();

@@ -10,7 +10,7 @@ namespace ClayBus.Enricher.Pausing;
 public sealed record PauseState(PauseReason Reason, string Detail, DateTimeOffset Since, DateTimeOffset? ProbeAt, decimal NeededCredits, long NeededActions = 0);
 
 /// <summary>
-/// Whether this instance consumes <c>deliver-batch</c> and <c>deliver-batch-high</c>. Any feature may ask for a pause with a reason; the
+/// Whether this instance consumes its delivery queues (<c>deliver-batch</c>, <c>-high</c>, <c>-low</c>). Any feature may ask for a pause with a reason; the
 /// <see cref="PauseSupervisor"/> stops the receive endpoint (its messages stay Ready in the queue for other instances
 /// or for later), probes each reason, and starts the endpoint again when none is left. Stopping happens outside the
 /// consumer that asked, because stopping an endpoint waits for its consumers to finish.
@@ -37,9 +37,6 @@ public sealed class DeliveryPause : IReceiveEndpointObserver, IDisposable
         }
     }
 
-    /// <summary>Whether <paramref name="queue"/> is one of the delivery queues this instance stops while paused.</summary>
-    public static bool IsDeliveryQueue(string queue) =>
-        queue is Delivery.DeliverBatchConsumerDefinition.QueueName or Delivery.DeliverHighBatchConsumerDefinition.QueueName;
 
     public IReadOnlyList<PauseState> Reasons
     {
@@ -106,7 +103,7 @@ public sealed class DeliveryPause : IReceiveEndpointObserver, IDisposable
 
     public Task Ready(ReceiveEndpointReady ready)
     {
-        if (IsDeliveryQueue(ready.InputAddress.AbsolutePath.Split('/')[^1]))
+        if (Delivery.DeliveryQueues.IsDeliveryQueue(ready.InputAddress.AbsolutePath.Split('/')[^1]))
         {
             lock (_gate)
             {

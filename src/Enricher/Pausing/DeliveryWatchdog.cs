@@ -8,7 +8,7 @@ namespace ClayBus.Enricher.Pausing;
 /// </summary>
 public sealed class DeliveryWatchdog(DeliveryPause pause) : IDeliberateEndpointStops
 {
-    public bool IsStoppedOnPurpose(string queue) => pause.IsPaused && DeliveryPause.IsDeliveryQueue(queue);
+    public bool IsStoppedOnPurpose(string queue) => pause.IsPaused && Delivery.DeliveryQueues.IsDeliveryQueue(queue);
 }
 
 public static class DeliveryWatchdogSetup

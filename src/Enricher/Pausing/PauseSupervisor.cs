@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Enricher.Pausing;
 
 /// <summary>
-/// Keeps the delivery endpoints' state (<c>deliver-batch</c>, <c>deliver-batch-high</c>) in line with <see cref="DeliveryPause"/>: stops it when a reason
+/// Keeps the delivery endpoints' state (<c>deliver-batch</c>, <c>-high</c>, <c>-low</c>) in line with <see cref="DeliveryPause"/>: stops it when a reason
 /// appears, probes each reason (budget room, Redis back, Clay cool-down over) and starts it when none is left.
 /// Publishes <c>DeliveryResumed</c> (the consumer that paused publishes <c>DeliveryPaused</c>).
 /// </summary>
@@ -81,7 +81,7 @@ public sealed class PauseSupervisor(
         if (paused && !_stopped)
         {
             var reasons = string.Join(", ", pause.Reasons.Select(r => r.Reason));
-            logger.LogWarning("Delivery paused ({Reasons}): deliver-batch and deliver-batch-high stop taking messages", reasons);
+            logger.LogWarning("Delivery paused ({Reasons}): the delivery queues stop taking messages", reasons);
             await Task.WhenAll(endpoints.Select(endpoint => endpoint.Stop(cancellationToken)));
             _stopped = true;
         }
@@ -89,7 +89,7 @@ public sealed class PauseSupervisor(
         {
             await Task.WhenAll(endpoints.Select(endpoint => endpoint.Start(cancellationToken).Ready));
             _stopped = false;
-            logger.LogInformation("Delivery resumed: deliver-batch and deliver-batch-high take messages again");
+            logger.LogInformation("Delivery resumed: the delivery queues take messages again");
         }
     }
 }

@@ -7,16 +7,18 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Submitter.Batching;
 
 /// <summary>
-/// The one place the Submitter publishes batches. A Normal or Low <c>DeliverBatch</c> is PUBLISHED (never sent to
+/// The one place the Submitter publishes batches. A Normal <c>DeliverBatch</c> is PUBLISHED (never sent to
 /// <c>queue:</c>, which would declare <c>deliver-batch</c> without <c>x-max-priority</c>) with the job's AMQP priority;
-/// a High one is SENT to the exchange of the Enrichers' own High receive path (<c>deliver-batch-high</c>), so it never
-/// waits behind the batches the Enrichers hold from the backlog. Mandatory, so that a batch no queue takes fails
-/// instead of vanishing, and many at once because each awaits its confirm.
+/// a High or Low one is SENT to the exchange of the Enrichers' receive path for its class (<c>deliver-batch-high</c>,
+/// <c>deliver-batch-low</c>), so a hot batch never waits behind the batches the Enrichers hold from a backlog.
+/// Mandatory, so that a batch no queue takes fails instead of vanishing, and many at once because each awaits its
+/// confirm.
 /// </summary>
 public sealed class BatchPublisher(RecentRows recentRows, IOptions<BatchingOptions> options, SubmitterMetrics metrics)
 {
-    /// <summary>The exchange the Enrichers' <c>deliver-batch-high</c> endpoint declares and binds to its queue.</summary>
+    /// <summary>The exchanges the Enrichers' <c>deliver-batch-high</c> and <c>-low</c> endpoints declare and bind to their queues.</summary>
     public static readonly Uri HighPriorityExchange = new("exchange:deliver-batch-high");
+    public static readonly Uri LowPriorityExchange = new("exchange:deliver-batch-low");
 
     public PublishRun Start(IPublishEndpoint endpoint, Guid jobId, CancellationToken cancellationToken) =>
         new(endpoint, jobId, options.Value.PublishConcurrency, recentRows, metrics, cancellationToken);
@@ -24,10 +26,10 @@ public sealed class BatchPublisher(RecentRows recentRows, IOptions<BatchingOptio
     public static async Task PublishAsync(IPublishEndpoint endpoint, DeliverBatch batch, CancellationToken cancellationToken)
     {
         // The bus and every consume context are both; anything else still publishes, as before priorities had a path.
-        if (batch.Priority >= JobPriority.High && endpoint is ISendEndpointProvider provider)
+        if (batch.Priority != JobPriority.Normal && endpoint is ISendEndpointProvider provider)
         {
-            var high = await provider.GetSendEndpoint(HighPriorityExchange);
-            await high.Send(batch, context =>
+            var path = await provider.GetSendEndpoint(batch.Priority >= JobPriority.High ? HighPriorityExchange : LowPriorityExchange);
+            await path.Send(batch, context =>
             {
                 context.SetPriority((byte)batch.Priority);
                 MustBeRouted(context);
