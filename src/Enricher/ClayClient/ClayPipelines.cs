@@ -1,6 +1,6 @@
-using ClayBus.Contracts.Submission;
 using System.Diagnostics;
 using System.Net;
+using ClayBus.Contracts.Submission;
 using ClayBus.Enricher.RateLimiting;
 using Microsoft.Extensions.Options;
 using Polly;

@@ -1,7 +1,7 @@
-using ClayBus.Contracts.Submission;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using ClayBus.Contracts.Submission;
 using ClayBus.Enricher.Delivery;
 using ClayBus.Enricher.Webhooks;
 using Polly;
