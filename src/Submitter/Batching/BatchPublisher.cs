@@ -14,19 +14,20 @@ namespace ClayBus.Submitter.Batching;
 /// Mandatory, so that a batch no queue takes fails instead of vanishing, and many at once because each awaits its
 /// confirm.
 /// </summary>
-public sealed class BatchPublisher(RecentRows recentRows, IOptions<BatchingOptions> options, SubmitterMetrics metrics)
+public sealed class BatchPublisher(RecentRows recentRows, IOptions<BatchingOptions> options, SubmitterMetrics metrics, IBus bus)
 {
     /// <summary>The exchanges the Enrichers' <c>deliver-batch-high</c> and <c>-low</c> endpoints declare and bind to their queues.</summary>
     public static readonly Uri HighPriorityExchange = new("exchange:deliver-batch-high");
     public static readonly Uri LowPriorityExchange = new("exchange:deliver-batch-low");
 
+    // The request's IPublishEndpoint is no ISendEndpointProvider: High and Low are sent through the bus.
     public PublishRun Start(IPublishEndpoint endpoint, Guid jobId, CancellationToken cancellationToken) =>
-        new(endpoint, jobId, options.Value.PublishConcurrency, recentRows, metrics, cancellationToken);
+        new(endpoint, bus, jobId, options.Value.PublishConcurrency, recentRows, metrics, cancellationToken);
 
-    public static async Task PublishAsync(IPublishEndpoint endpoint, DeliverBatch batch, CancellationToken cancellationToken)
+    /// <param name="sender">Sends High and Low batches to their paths; null: <paramref name="endpoint"/> if it can send (the bus, a consume context).</param>
+    public static async Task PublishAsync(IPublishEndpoint endpoint, DeliverBatch batch, CancellationToken cancellationToken, ISendEndpointProvider? sender = null)
     {
-        // The bus and every consume context are both; anything else still publishes, as before priorities had a path.
-        if (batch.Priority != JobPriority.Normal && endpoint is ISendEndpointProvider provider)
+        if (batch.Priority != JobPriority.Normal && (sender ?? endpoint as ISendEndpointProvider) is { } provider)
         {
             var path = await provider.GetSendEndpoint(batch.Priority >= JobPriority.High ? HighPriorityExchange : LowPriorityExchange);
             await path.Send(batch, context =>
@@ -56,6 +57,7 @@ public sealed class BatchPublisher(RecentRows recentRows, IOptions<BatchingOptio
 /// <summary>One job's batches in flight: at most N awaiting the broker's confirm; their rows are marked sent once confirmed.</summary>
 public sealed class PublishRun(
     IPublishEndpoint endpoint,
+    ISendEndpointProvider sender,
     Guid jobId,
     int concurrency,
     RecentRows recentRows,
@@ -90,7 +92,7 @@ public sealed class PublishRun(
 
     private async Task PublishOneAsync(DeliverBatch batch)
     {
-        await BatchPublisher.PublishAsync(endpoint, batch, cancellationToken);
+        await BatchPublisher.PublishAsync(endpoint, batch, cancellationToken, sender);
         await recentRows.CommitAsync(batch.Rows.Select(row => row.RowId), jobId);
         Interlocked.Increment(ref _published);
         Interlocked.Add(ref _rows, batch.Rows.Count);

@@ -33,13 +33,16 @@ public sealed class PriorityLimiterSpecs(InfrastructureFixture infrastructure) :
         await Eventually.Until(() => Volatile.Read(ref lowRecords) >= 60, TimeSpan.FromSeconds(30), "the Low backlog under way");
 
         var high = await WaitAsync(limiters[0], JobPriority.High, 1);
-        var normal = await WaitAsync(limiters[1], JobPriority.Normal, 5);
+
+        // A Normal job of four 5-row batches, as the end-to-end spec submits it: all four are served first.
+        var normals = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => WaitAsync(limiters[1], JobPriority.Normal, 5)));
+        var normal = normals.Max();
         await stop.CancelAsync();
         await Task.WhenAll(backlog);
 
         // Behind at most one near Low request (200 ms) and the asker's own records, with room for a loaded machine.
         Assert.True(high < TimeSpan.FromMilliseconds(900), $"High waited {high.TotalMilliseconds:F0} ms");
-        Assert.True(normal < TimeSpan.FromMilliseconds(1_400), $"Normal waited {normal.TotalMilliseconds:F0} ms");
+        Assert.True(normal < TimeSpan.FromMilliseconds(3_000), $"Normal waited {string.Join(", ", normals.Select(n => n.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))} ms");
     }
 
     private static async Task<TimeSpan> WaitAsync(SharedRateLimiter limiter, JobPriority priority, int records)
