@@ -155,7 +155,7 @@ public sealed class JobsApiSpecs(SubmitterHost host) : IAsyncLifetime
         Assert.Equal(2, body.GetProperty("rowsInvalid").GetInt32());
         Assert.Equal(1, body.GetProperty("rowsRejected").GetInt32());
         Assert.Equal([17, 4_000, 9_500], body.GetProperty("rejected").EnumerateArray().Select(row => row.GetProperty("row").GetInt32()));
-        Assert.Equal((uint)body.GetProperty("batchesPublished").GetInt32(), await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+        Assert.Equal((uint)body.GetProperty("batchesPublished").GetInt32(), await host.Broker.CountAsync(BrokerProbe.LowPriorityQueue));
         Assert.Equal(200, body.GetProperty("batchesPublished").GetInt32());
     }
 
