@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ClayBus.Contracts.Submission;
 using ClayBus.Enricher.RateLimiting;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -23,6 +24,7 @@ public sealed class ClayPipelines(SharedRateLimiter limiter, IOptionsMonitor<Cla
     public static readonly ResiliencePropertyKey<int> Records = new("claybus.records");
     public static readonly ResiliencePropertyKey<string> Webhook = new("claybus.webhook");
     public static readonly ResiliencePropertyKey<RowLeaseRenewal> Renewal = new("claybus.renewal");
+    public static readonly ResiliencePropertyKey<JobPriority?> Priority = new("claybus.priority");
 
     private readonly ResiliencePipelineRegistry<string> _registry = new();
 
@@ -100,12 +102,12 @@ public sealed class ClayPipelines(SharedRateLimiter limiter, IOptionsMonitor<Cla
     {
         if (!context.Properties.TryGetValue(Renewal, out var renewal))
         {
-            return await limiter.AcquireAsync(context.Properties.GetValue(Records, 1), context.CancellationToken);
+            return await limiter.AcquireForAsync(context.Properties.GetValue(Records, 1), context.Properties.GetValue(Priority, null), context.CancellationToken);
         }
 
         await renewal.RenewAsync();
         var renewedAt = Stopwatch.GetTimestamp();
-        var slot = await limiter.AcquireAsync(context.Properties.GetValue(Records, 1), context.CancellationToken);
+        var slot = await limiter.AcquireForAsync(context.Properties.GetValue(Records, 1), context.Properties.GetValue(Priority, null), context.CancellationToken);
         if (Stopwatch.GetElapsedTime(renewedAt) > renewal.Lease / 2)
         {
             await renewal.RenewAsync();

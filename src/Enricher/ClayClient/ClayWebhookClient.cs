@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using ClayBus.Contracts.Submission;
 using ClayBus.Enricher.Delivery;
 using ClayBus.Enricher.Webhooks;
 using Polly;
@@ -21,10 +22,12 @@ public sealed class ClayWebhookClient(HttpClient http, ClayPipelines pipelines, 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     /// <param name="renewal">Renews the rows' leases before each attempt (see <see cref="RowLeaseRenewal"/>).</param>
-    public async Task SendAsync(WebhookTarget webhook, ReadOnlyMemory<byte> records, int recordCount, RowLeaseRenewal? renewal, CancellationToken cancellationToken)
+    /// <param name="priority">The batch's class in the shared limiter's order; null: reserve as High does.</param>
+    public async Task SendAsync(WebhookTarget webhook, ReadOnlyMemory<byte> records, int recordCount, RowLeaseRenewal? renewal, CancellationToken cancellationToken, JobPriority? priority = null)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(ClayPipelines.Records, recordCount);
+        context.Properties.Set(ClayPipelines.Priority, priority);
         context.Properties.Set(ClayPipelines.Webhook, webhook.Masked);
         if (renewal is not null)
         {

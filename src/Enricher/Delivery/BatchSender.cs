@@ -199,7 +199,8 @@ public sealed class BatchSender(
                 RecordEncoder.Body(records),
                 records.Count,
                 new RowLeaseRenewal(() => claims.RenewAsync(batch.JobId, owner, rowIds, Lease(o)), Lease(o)),
-                cancellationToken);
+                cancellationToken,
+                batch.Priority);
         }
         catch (ClayRejectedException)
         {

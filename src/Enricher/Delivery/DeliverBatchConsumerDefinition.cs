@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Enricher.Delivery;
 
 /// <summary>
-/// The classic priority queue <c>deliver-batch</c> (x-max-priority 10, published with the job's priority by the
-/// Submitter), with bounded concurrency and a small prefetch so priorities still reorder the backlog. Transient
-/// failures get a short in-memory retry; poison goes to <c>deliver-batch_error</c> at once.
+/// The classic priority queue <c>deliver-batch</c> (x-max-priority 10): Normal batches published by the Submitter,
+/// and every batch published back with its priority (deferred, parked, requeued, older Submitters). Bounded
+/// concurrency and a small prefetch so priorities still reorder what waits. Transient failures get a short in-memory
+/// retry; poison goes to <c>deliver-batch_error</c> at once. High and Low batches have receive paths of their own
+/// (<see cref="DeliveryQueues"/>), so High never waits behind held backlog and Normal never behind held Low.
 /// </summary>
 public sealed class DeliverBatchConsumerDefinition : ConsumerDefinition<DeliverBatchConsumer>
 {
@@ -34,16 +36,23 @@ public sealed class DeliverBatchConsumerDefinition : ConsumerDefinition<DeliverB
             rabbit.EnablePriority(10);
         }
 
-        endpointConfigurator.UseMessageRetry(retry =>
+        endpointConfigurator.UseDeliveryRetry(_options);
+    }
+}
+
+public static class DeliveryRetry
+{
+    /// <summary>The message retry of every <c>DeliverBatch</c> endpoint: short, and never for poison or a Redis outage.</summary>
+    public static void UseDeliveryRetry(this IReceiveEndpointConfigurator endpoint, DeliveryOptions options) =>
+        endpoint.UseMessageRetry(retry =>
         {
             retry.Exponential(
-                _options.RetryLimit,
-                TimeSpan.FromMilliseconds(_options.RetryMinIntervalMilliseconds),
-                TimeSpan.FromMilliseconds(_options.RetryMaxIntervalMilliseconds),
-                TimeSpan.FromMilliseconds(_options.RetryMinIntervalMilliseconds));
+                options.RetryLimit,
+                TimeSpan.FromMilliseconds(options.RetryMinIntervalMilliseconds),
+                TimeSpan.FromMilliseconds(options.RetryMaxIntervalMilliseconds),
+                TimeSpan.FromMilliseconds(options.RetryMinIntervalMilliseconds));
             retry.IgnoreRedisOutages();
             retry.Ignore<ClayRejectedException>();
             retry.Ignore<InvalidBatchException>();
         });
-    }
 }

@@ -13,6 +13,17 @@ public sealed class DeliveryOptions
     [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 messages")]
     public int PrefetchCount { get; set; } = 4;
 
+    /// <summary>
+    /// Batches in flight (and prefetched) on <c>deliver-batch-high</c>, apart from the backlog's slots, so a High batch
+    /// is never behind held Low ones.
+    /// </summary>
+    [Range(1, 64, ErrorMessage = "must be between 1 and 64 High batches in flight per process")]
+    public int HighConcurrentMessageLimit { get; set; } = 2;
+
+    /// <summary>Batches in flight (and prefetched) on <c>deliver-batch-low</c>, apart from Normal's slots on <c>deliver-batch</c>.</summary>
+    [Range(1, 256, ErrorMessage = "must be between 1 and 256 Low batches in flight per process")]
+    public int LowConcurrentMessageLimit { get; set; } = 4;
+
     /// <summary>Records per HTTP request; also capped by the client's share of Clay's burst (RateLimit:Burst less the headroom).</summary>
     [Range(1, 1000, ErrorMessage = "must be between 1 and 1000 records (Clay's burst is 20)")]
     public int MaxRecordsPerRequest { get; set; } = 20;

@@ -29,6 +29,8 @@ public static class DeliverySetup
     public static void AddEnricherConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<DeliverBatchConsumer, DeliverBatchConsumerDefinition>();
+        bus.AddConsumer<DeliverHighBatchConsumer, DeliverHighBatchConsumerDefinition>();
+        bus.AddConsumer<DeliverLowBatchConsumer, DeliverLowBatchConsumerDefinition>();
         bus.AddConsumer<JobCancelledConsumer, JobCancelledConsumerDefinition>();
         bus.AddConsumer<CreditSettlementConsumer, CreditSettlementConsumerDefinition>();
         bus.AddConsumer<GetBudgetStatusConsumer>();

@@ -10,7 +10,7 @@ namespace ClayBus.Enricher.Pausing;
 public sealed record PauseState(PauseReason Reason, string Detail, DateTimeOffset Since, DateTimeOffset? ProbeAt, decimal NeededCredits, long NeededActions = 0);
 
 /// <summary>
-/// Whether this instance consumes <c>deliver-batch</c>. Any feature may ask for a pause with a reason; the
+/// Whether this instance consumes its delivery queues (<c>deliver-batch</c>, <c>-high</c>, <c>-low</c>). Any feature may ask for a pause with a reason; the
 /// <see cref="PauseSupervisor"/> stops the receive endpoint (its messages stay Ready in the queue for other instances
 /// or for later), probes each reason, and starts the endpoint again when none is left. Stopping happens outside the
 /// consumer that asked, because stopping an endpoint waits for its consumers to finish.
@@ -23,8 +23,20 @@ public sealed class DeliveryPause : IReceiveEndpointObserver, IDisposable
 
     public static string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
-    /// <summary>The <c>deliver-batch</c> endpoint, once the bus has started it.</summary>
-    public IReceiveEndpoint? Endpoint { get; private set; }
+    private readonly List<IReceiveEndpoint> _endpoints = [];
+
+    /// <summary>The delivery endpoints (every priority's receive path), once the bus has started them.</summary>
+    public IReadOnlyList<IReceiveEndpoint> Endpoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _endpoints];
+            }
+        }
+    }
+
 
     public IReadOnlyList<PauseState> Reasons
     {
@@ -91,9 +103,15 @@ public sealed class DeliveryPause : IReceiveEndpointObserver, IDisposable
 
     public Task Ready(ReceiveEndpointReady ready)
     {
-        if (IsDeliverBatch(ready.InputAddress))
+        if (Delivery.DeliveryQueues.IsDeliveryQueue(ready.InputAddress.AbsolutePath.Split('/')[^1]))
         {
-            Endpoint = ready.ReceiveEndpoint;
+            lock (_gate)
+            {
+                if (!_endpoints.Contains(ready.ReceiveEndpoint))
+                {
+                    _endpoints.Add(ready.ReceiveEndpoint);
+                }
+            }
         }
 
         return Task.CompletedTask;
@@ -104,7 +122,4 @@ public sealed class DeliveryPause : IReceiveEndpointObserver, IDisposable
     public Task Completed(ReceiveEndpointCompleted completed) => Task.CompletedTask;
 
     public Task Faulted(ReceiveEndpointFaulted faulted) => Task.CompletedTask;
-
-    private static bool IsDeliverBatch(Uri address) =>
-        address.AbsolutePath.EndsWith("/" + Delivery.DeliverBatchConsumerDefinition.QueueName, StringComparison.Ordinal);
 }

@@ -1,4 +1,3 @@
-using ClayBus.Enricher.Delivery;
 using ClayBus.ServiceDefaults.Messaging;
 
 namespace ClayBus.Enricher.Pausing;
@@ -9,7 +8,7 @@ namespace ClayBus.Enricher.Pausing;
 /// </summary>
 public sealed class DeliveryWatchdog(DeliveryPause pause) : IDeliberateEndpointStops
 {
-    public bool IsStoppedOnPurpose(string queue) => pause.IsPaused && queue == DeliverBatchConsumerDefinition.QueueName;
+    public bool IsStoppedOnPurpose(string queue) => pause.IsPaused && Delivery.DeliveryQueues.IsDeliveryQueue(queue);
 }
 
 public static class DeliveryWatchdogSetup

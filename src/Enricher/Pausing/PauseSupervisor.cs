@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Enricher.Pausing;
 
 /// <summary>
-/// Keeps the <c>deliver-batch</c> endpoint's state in line with <see cref="DeliveryPause"/>: stops it when a reason
+/// Keeps the delivery endpoints' state (<c>deliver-batch</c>, <c>-high</c>, <c>-low</c>) in line with <see cref="DeliveryPause"/>: stops it when a reason
 /// appears, probes each reason (budget room, Redis back, Clay cool-down over) and starts it when none is left.
 /// Publishes <c>DeliveryResumed</c> (the consumer that paused publishes <c>DeliveryPaused</c>).
 /// </summary>
@@ -83,7 +83,8 @@ public sealed class PauseSupervisor(
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        if (pause.Endpoint is not { } endpoint)
+        var endpoints = pause.Endpoints;
+        if (endpoints.Count == 0)
         {
             return;
         }
@@ -92,16 +93,15 @@ public sealed class PauseSupervisor(
         if (paused && !_stopped)
         {
             var reasons = string.Join(", ", pause.Reasons.Select(r => r.Reason));
-            logger.LogWarning("Delivery paused ({Reasons}): deliver-batch stops taking messages", reasons);
-            await endpoint.Stop(cancellationToken);
+            logger.LogWarning("Delivery paused ({Reasons}): the delivery queues stop taking messages", reasons);
+            await Task.WhenAll(endpoints.Select(endpoint => endpoint.Stop(cancellationToken)));
             _stopped = true;
         }
         else if (!paused && _stopped)
         {
-            var handle = endpoint.Start(cancellationToken);
-            await handle.Ready;
+            await Task.WhenAll(endpoints.Select(endpoint => endpoint.Start(cancellationToken).Ready));
             _stopped = false;
-            logger.LogInformation("Delivery resumed: deliver-batch takes messages again");
+            logger.LogInformation("Delivery resumed: the delivery queues take messages again");
         }
     }
 }

@@ -65,6 +65,24 @@ public sealed class RateLimitOptions
     public int MaxReserveAheadSeconds { get; set; } = 30;
 
     /// <summary>
+    /// The furthest slot a Normal batch reserves: a later one stays free for High. Short, so High is never behind
+    /// more than one Normal or Low request; long enough that a caller asking again wakes before its slot.
+    /// </summary>
+    [Range(10, 60_000, ErrorMessage = "must be between 10 and 60000 milliseconds (the furthest slot a Normal batch reserves)")]
+    public int NormalHorizonMilliseconds { get; set; } = 400;
+
+    /// <summary>The furthest slot a Low batch reserves, shorter than Normal's so Normal goes first.</summary>
+    [Range(10, 60_000, ErrorMessage = "must be between 10 and 60000 milliseconds (the furthest slot a Low batch reserves)")]
+    public int LowHorizonMilliseconds { get; set; } = 200;
+
+    /// <summary>
+    /// The share of the rate Normal and Low each still get while higher classes keep the bucket busy: a class with no
+    /// grant for as long as one of its requests takes at this share of the rate reserves anyway.
+    /// </summary>
+    [Range(0.01, 0.5, ErrorMessage = "must be between 0.01 and 0.5 (the minimum share of a lower priority class)")]
+    public double LowerClassShare { get; set; } = 0.1;
+
+    /// <summary>
     /// Records of Clay's bucket kept unused: <see cref="BurstMargin"/>, or the headroom in time at the configured rate.
     /// The time headroom never takes more than half the bucket, so a request keeps at least half of Clay's burst and
     /// a high rate does not shrink requests to single records.

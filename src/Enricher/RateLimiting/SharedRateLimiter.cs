@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using ClayBus.Contracts.Submission;
 using ClayBus.Enricher.Delivery;
 using ClayBus.ServiceDefaults.Redis;
 using Microsoft.Extensions.Options;
@@ -94,9 +95,15 @@ public sealed class SharedRateLimiter(
         // Asking Redis synchronously would block a thread: only the trivial request is answered here.
         permitCount == 0 ? Lease.Granted : Lease.Denied(TimeSpan.Zero);
 
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    // Without a class a caller reserves as far ahead as High does: the limiter's behaviour before priorities.
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        AcquireForAsync(permitCount, null, cancellationToken);
+
+    /// <summary>Waits for a slot of <paramref name="permitCount"/> records in the order of <paramref name="priority"/> (see <see cref="ClassGrantDecision"/>).</summary>
+    public async ValueTask<RateLimitLease> AcquireForAsync(int permitCount, JobPriority? priority, CancellationToken cancellationToken)
     {
         var o = options.CurrentValue;
+        ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, o.EffectiveBurst);
         if (permitCount == 0)
         {
@@ -114,18 +121,24 @@ public sealed class SharedRateLimiter(
         while (true)
         {
             var recall = Volatile.Read(ref _recall).Token;
+            var terms = priority is { } p
+                ? ClassGrantDecision.TermsOf(p, o, permitCount, CurrentRecordsPerSecond)
+                : new ClassTerms((long)(maxAhead.TotalMilliseconds * 1000), 0);
             var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
                 SharedRateScripts.Reserve,
                 [StateKey],
-                [permitCount, o.SustainedRecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, (long)(maxAhead.TotalMilliseconds * 1000), Minimum(o)]))!;
+                [
+                    permitCount, o.SustainedRecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, (long)(maxAhead.TotalMilliseconds * 1000), Minimum(o),
+                    terms.HorizonMicros, terms.OwedAfterMicros, priority?.ToString() ?? string.Empty,
+                ]))!;
             var redisNow = (long)result[3];
             _clock.Observe(redisNow);
             Interlocked.Exchange(ref _currentMilliRate, (long)result[2]);
             var wait = TimeSpan.FromMicroseconds((long)result[1]);
             if ((long)result[0] == 0)
             {
-                // The queue ahead is longer than we reserve for: come back when our slot would be within reach.
-                await Task.Delay(wait - maxAhead + TimeSpan.FromMilliseconds(10), time, cancellationToken);
+                // The queue ahead is longer than this class reserves for: come back when the slot would be within reach.
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(10), time, cancellationToken);
                 continue;
             }
 

@@ -8,15 +8,21 @@ namespace ClayBus.Enricher.RateLimiting;
 /// </summary>
 internal static class SharedRateScripts
 {
-    // KEYS[1] state hash (tat µs, rate r/s, rate_at µs, dec_at µs)
-    // ARGV: 1 permits, 2 ceiling r/s, 3 burst, 4 increase r/s per s, 5 max ahead µs, 6 minimum r/s
-    // → { reserved (0|1), wait µs, current rate in milli-records/s, Redis's now µs }
+    // KEYS[1] state hash (tat µs, rate r/s, rate_at µs, dec_at µs, granted:<class> µs)
+    // ARGV: 1 permits, 2 ceiling r/s, 3 burst, 4 increase r/s per s, 5 max ahead µs, 6 minimum r/s,
+    // 7 class horizon µs, 8 class owed-after µs (0: never), 9 class name ('' for none)
+    // → { reserved (0|1), reserved: wait µs until the slot, refused: µs before asking again, rate in milli-records/s,
+    //     Redis's now µs }. The class rule is ClassGrantDecision's, executed here atomically.
     public const string Reserve = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
         local n = tonumber(ARGV[1])
         local ceiling = tonumber(ARGV[2])
         local burst = tonumber(ARGV[3])
+        local max_ahead = tonumber(ARGV[5])
+        local horizon = tonumber(ARGV[7])
+        local owed_after = tonumber(ARGV[8])
+        local class = ARGV[9]
         local s = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'rate_at')
         local tat = tonumber(s[1]) or now
         local rate = tonumber(s[2]) or ceiling
@@ -24,13 +30,28 @@ internal static class SharedRateScripts
         rate = math.max(tonumber(ARGV[6]), math.min(ceiling, rate + tonumber(ARGV[4]) * (now - rate_at) / 1000000))
         local interval = 1000000 / rate
         local new_tat = math.max(tat, now) + n * interval
-        local wait = new_tat - burst * interval - now
-        if wait > tonumber(ARGV[5]) then
-          return { 0, math.ceil(wait), math.floor(rate * 1000), now }
+        local wait = math.ceil(new_tat - burst * interval - now)
+        if wait > max_ahead then
+          return { 0, wait - max_ahead, math.floor(rate * 1000), now }
         end
-        redis.call('HSET', KEYS[1], 'tat', new_tat)
-        redis.call('PEXPIRE', KEYS[1], 86400000)
-        return { 1, math.max(0, math.ceil(wait)), math.floor(rate * 1000), now }
+        local last = nil
+        if owed_after > 0 then
+          last = tonumber(redis.call('HGET', KEYS[1], 'granted:' .. class))
+        end
+        local owed = owed_after > 0 and (last == nil or now - last >= owed_after)
+        if wait <= horizon or owed then
+          redis.call('HSET', KEYS[1], 'tat', new_tat)
+          if class ~= '' then
+            redis.call('HSET', KEYS[1], 'granted:' .. class, now)
+          end
+          redis.call('PEXPIRE', KEYS[1], 86400000)
+          return { 1, math.max(0, wait), math.floor(rate * 1000), now }
+        end
+        local again = wait - horizon
+        if owed_after > 0 then
+          again = math.min(again, math.max(1, last + owed_after - now))
+        end
+        return { 0, again, math.floor(rate * 1000), now }
         """;
 
     // KEYS[1] state hash. ARGV: 1 retry-after µs, 2 ceiling r/s, 3 burst, 4 increase r/s per s, 5 decrease factor,

@@ -6,12 +6,14 @@ namespace ClayBus.Submitter.Tests.Integration;
 
 /// <summary>
 /// Plain AMQP into the test vhost: declares what the Enricher and the Monitor would (the priority queue
-/// <c>deliver-batch</c>, capture queues for events), and counts exactly (a passive declare, unlike the management
+/// <c>deliver-batch</c>, the High and Low paths <c>deliver-batch-high</c>/<c>-low</c>, capture queues for events), and counts exactly (a passive declare, unlike the management
 /// API's sampled figures).
 /// </summary>
 public sealed class BrokerProbe : IAsyncDisposable
 {
     public const string DeliverBatchQueue = "deliver-batch";
+    public const string HighPriorityQueue = "deliver-batch-high";
+    public const string LowPriorityQueue = "deliver-batch-low";
     public const string JobSubmittedQueue = "test-job-submitted";
     public const string HeldReleasedQueue = "test-held-batches-released";
 
@@ -44,7 +46,7 @@ public sealed class BrokerProbe : IAsyncDisposable
 
     public async Task PurgeAsync()
     {
-        foreach (var queue in new[] { DeliverBatchQueue, JobSubmittedQueue, HeldReleasedQueue })
+        foreach (var queue in new[] { DeliverBatchQueue, HighPriorityQueue, LowPriorityQueue, JobSubmittedQueue, HeldReleasedQueue })
         {
             await _channel.QueuePurgeAsync(queue);
         }
@@ -105,6 +107,14 @@ public sealed class BrokerProbe : IAsyncDisposable
     {
         // The Enricher's endpoint topology, as MassTransit declares it: message exchange → endpoint exchange → priority queue.
         await BindAsync("ClayBus.Contracts.Delivery:DeliverBatch", DeliverBatchQueue, new Dictionary<string, object?> { ["x-max-priority"] = 10 });
+        // High and Low batches' own paths: exchange → queue, not bound to the message type (the Submitter sends by name).
+        foreach (var path in new[] { HighPriorityQueue, LowPriorityQueue })
+        {
+            await _channel.ExchangeDeclareAsync(path, ExchangeType.Fanout, durable: true);
+            await _channel.QueueDeclareAsync(path, durable: true, exclusive: false, autoDelete: false);
+            await _channel.QueueBindAsync(path, path, "");
+        }
+
         await BindAsync("ClayBus.Contracts.Submission:JobSubmitted", JobSubmittedQueue, null);
         await BindAsync("ClayBus.Contracts.Submission:HeldBatchesReleased", HeldReleasedQueue, null);
     }

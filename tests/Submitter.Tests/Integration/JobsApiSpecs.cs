@@ -19,13 +19,15 @@ public sealed class JobsApiSpecs(SubmitterHost host) : IAsyncLifetime
 
         var (status, body) = await Leads.PostJsonAsync(client, new { rows = Leads.Rows(120, source: "web-form"), priority = "high" });
 
-        // Counted the moment 202 arrives, with no waiting: the batches were confirmed before the answer.
-        var queued = await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue);
+        // Counted the moment 202 arrives, with no waiting: the batches were confirmed before the answer. High batches
+        // take their own path, none of them the backlog's queue.
+        var queued = await host.Broker.CountAsync(BrokerProbe.HighPriorityQueue);
+        Assert.Equal(0u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal(3, body.GetProperty("batchesPublished").GetInt32());
         Assert.Equal(3u, queued);
         Assert.Equal("admitted", body.GetProperty("admission").GetString());
-        var batches = await host.Broker.DrainAsync(BrokerProbe.DeliverBatchQueue);
+        var batches = await host.Broker.DrainAsync(BrokerProbe.HighPriorityQueue);
         Assert.All(batches, batch => Assert.Equal(9, batch.Priority));
         Assert.Equal(120, batches.Sum(batch => batch.Message.GetProperty("rows").GetArrayLength()));
         Assert.All(batches, batch => Assert.Equal("inbound-leads", batch.Message.GetProperty("tableKey").GetString()));
@@ -153,7 +155,7 @@ public sealed class JobsApiSpecs(SubmitterHost host) : IAsyncLifetime
         Assert.Equal(2, body.GetProperty("rowsInvalid").GetInt32());
         Assert.Equal(1, body.GetProperty("rowsRejected").GetInt32());
         Assert.Equal([17, 4_000, 9_500], body.GetProperty("rejected").EnumerateArray().Select(row => row.GetProperty("row").GetInt32()));
-        Assert.Equal((uint)body.GetProperty("batchesPublished").GetInt32(), await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+        Assert.Equal((uint)body.GetProperty("batchesPublished").GetInt32(), await host.Broker.CountAsync(BrokerProbe.LowPriorityQueue));
         Assert.Equal(200, body.GetProperty("batchesPublished").GetInt32());
     }
 

@@ -103,7 +103,7 @@ public sealed class PythonPublisherSpecs(SubmitterHost host) : IAsyncLifetime
         }
 
         await Eventually.Until(async () => await host.Broker.CountAsync(BrokerProbe.JobSubmittedQueue) == 1, TimeSpan.FromSeconds(30), "JobSubmitted for the python job");
-        var batches = await host.Broker.DrainAsync(BrokerProbe.DeliverBatchQueue);
+        var batches = await host.Broker.DrainAsync(BrokerProbe.HighPriorityQueue);
         Assert.Equal(70, batches.Sum(batch => batch.Message.GetProperty("rows").GetArrayLength()));
         Assert.All(batches, batch => Assert.Equal(9, batch.Priority));
         Assert.All(batches, batch => Assert.Equal("outbound-leads-finance", batch.Message.GetProperty("tableKey").GetString()));
