@@ -111,6 +111,6 @@ public static partial class BudgetHoldEndpoints
     private static ProblemHttpResult LedgerSilent() => TypedResults.Problem(
         statusCode: 503, title: "Credit ledger not reachable", detail: "no Enricher answered GetBudgetStatus in time: which tables are held is unknown; retry in a few seconds");
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex TableKeyPattern();
 }
