@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark (each writes bench/results/<name>.json) and prints one markdown table of all figures.
 # Not part of the test command's pass or fail. Knobs: CLAYBUS_BENCH_QUICK=1 for short runs (smoke only).
-#   bench/run-all.sh            build and run all, then print the table (about 12 minutes on 2 cores)
+#   bench/run-all.sh            build and run all, then print the table (about 30 minutes on 2 cores; PriorityBench alone about 9)
 #   bench/run-all.sh --table    only print the table from the committed results
 set -uo pipefail
 cd "$(dirname "$0")/.."
