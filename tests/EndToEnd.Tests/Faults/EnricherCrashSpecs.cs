@@ -6,7 +6,7 @@ namespace ClayBus.EndToEnd.Tests.Faults;
 [Trait("Category", "Integration")]
 public sealed class EnricherCrashSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
-    // The bound of src/Enricher/README.md: per crash, the rows of the batches in flight (concurrent messages × rows a batch).
+    // The bound of docs/enricher.md: per crash, the rows of the batches in flight (concurrent messages × rows a batch).
     private const int RowsInFlightPerCrash = 4 * 50;
 
     [Fact]

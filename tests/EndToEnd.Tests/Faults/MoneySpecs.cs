@@ -89,7 +89,7 @@ public sealed class MoneySpecs(InfrastructureFixture infrastructure) : IClassFix
 
             Assert.True(totals.GetProperty("requestsStoredThenFailed").GetInt64() > 0, "no send was ambiguous");
             Assert.Equal(leads.ExpectedAccepted, job.GetProperty("distinctRows").GetInt64());
-            // The bound (src/Enricher/README.md): rows of ambiguous sends none of whose callbacks came within the
+            // The bound (docs/enricher.md): rows of ambiguous sends none of whose callbacks came within the
             // deadline. ClaySim calls back within seconds here, against a deadline of 20 s: the bound is 0.
             var figures = await Measure.FiguresAsync(pipeline, "ambiguous_sends", leads.ExpectedAccepted, duplicatesBound: 0);
             FaultLedger.RecordAndAssert(figures with { LedgerDrift = end.Drift });
