@@ -17,8 +17,25 @@ public static partial class CallbackEndpoints
 {
     public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/clay/callbacks/{table}", Receive);
+        endpoints.MapPost("/clay/callbacks/{table}", Receive).AddEndpointFilter(AnswerRetryWhileRedisRefuses);
         return endpoints;
+    }
+
+    /// <summary>
+    /// While Redis refuses (a failover, a restart, a full Redis) the callback cannot be made durable: 503 tells Clay to
+    /// retry, where a 500 would read as our bug. Whatever part was recorded makes the retry a duplicate, settled once.
+    /// </summary>
+    public static async ValueTask<object?> AnswerRetryWhileRedisRefuses(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception exception) when (RedisRefusal.Classify(exception) is var refusal && refusal != RedisRefusalKind.None)
+        {
+            context.HttpContext.RequestServices.GetService<MonitorMetrics>()?.CallbackReceived("redis_unavailable");
+            return Results.Problem(statusCode: 503, title: "Redis unavailable", detail: $"callbacks cannot be recorded right now (Redis {refusal}): retry");
+        }
     }
 
     /// <summary>
