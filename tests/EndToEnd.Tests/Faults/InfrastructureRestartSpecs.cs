@@ -64,7 +64,7 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
 
             await RunAsync("redis-cli", "-p", "6379", "shutdown");
             var atOutage = await pipeline.DistinctAtClayAsync();
-            await Eventually.Until(() => EnricherSaysAsync(pipeline, "LedgerUnavailable"), TimeSpan.FromSeconds(60), "an Enricher to pause for the unreachable ledger");
+            await Eventually.Until(() => EnricherReadiness.AnySaysAsync(pipeline, "LedgerUnavailable"), TimeSpan.FromSeconds(60), "an Enricher to pause for the unreachable ledger");
             var duringOutage = await pipeline.DistinctAtClayAsync() - atOutage;
             await RunAsync(Path.Combine(ServiceProcess.RepositoryRoot, "scripts", "infra.sh"), "up");
 
@@ -79,27 +79,6 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
             await pipeline.SaveOutputAsync("redis-restart");
             await RunAsync(Path.Combine(ServiceProcess.RepositoryRoot, "scripts", "infra.sh"), "up");
         }
-    }
-
-    private static async Task<bool> EnricherSaysAsync(Pipeline pipeline, string words)
-    {
-        foreach (var enricher in pipeline.Enrichers)
-        {
-            using var http = new HttpClient { BaseAddress = enricher.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            try
-            {
-                using var response = await http.GetAsync(new Uri("health/ready", UriKind.Relative));
-                if ((await response.Content.ReadAsStringAsync()).Contains(words, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-        }
-
-        return false;
     }
 
     private static async Task RunAsync(string command, params string[] arguments)

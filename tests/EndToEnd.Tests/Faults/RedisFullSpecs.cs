@@ -104,7 +104,7 @@ public sealed class RedisFullSpecs(FullRedisFixture redis) : IClassFixture<FullR
                 // The services' own writes crossed maxmemory first.
             }
 
-            await Eventually.Until(() => EnricherSaysAsync(pipeline, "redis-full"), TimeSpan.FromSeconds(60), "an Enricher to pause for the full Redis");
+            await Eventually.Until(() => EnricherReadiness.AnySaysAsync(pipeline, "redis-full"), TimeSpan.FromSeconds(60), "an Enricher to pause for the full Redis");
             Assert.Equal(0, await Measure.DeadLettersAsync(pipeline));
 
             await redis.Redis.Database.KeyDeleteAsync(redis.Redis.Prefix + "ballast");
@@ -112,7 +112,7 @@ public sealed class RedisFullSpecs(FullRedisFixture redis) : IClassFixture<FullR
 
             await Measure.WaitForClayAsync(pipeline, leads.ExpectedAccepted, TimeSpan.FromMinutes(4));
             await pipeline.WaitForJobAsync(jobId, TimeSpan.FromMinutes(4), "completed", "completedWithFailures");
-            await Eventually.Until(async () => !await EnricherSaysAsync(pipeline, "redis-full"), TimeSpan.FromSeconds(60), "every Enricher to resume by itself");
+            await Eventually.Until(async () => !await EnricherReadiness.AnySaysAsync(pipeline, "redis-full"), TimeSpan.FromSeconds(60), "every Enricher to resume by itself");
             FaultLedger.RecordAndAssert(await Measure.FiguresAsync(pipeline, "redis_full", leads.ExpectedAccepted, pipeline.Enrichers.Count * RowsInFlightPerEnricher));
             Assert.Equal(0, await Measure.DeadLettersAsync(pipeline));
         }
@@ -120,26 +120,5 @@ public sealed class RedisFullSpecs(FullRedisFixture redis) : IClassFixture<FullR
         {
             await pipeline.SaveOutputAsync("redis-full");
         }
-    }
-
-    private static async Task<bool> EnricherSaysAsync(Pipeline pipeline, string words)
-    {
-        foreach (var enricher in pipeline.Enrichers)
-        {
-            using var http = new HttpClient { BaseAddress = enricher.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            try
-            {
-                using var response = await http.GetAsync(new Uri("health/ready", UriKind.Relative));
-                if ((await response.Content.ReadAsStringAsync()).Contains(words, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-        }
-
-        return false;
     }
 }
