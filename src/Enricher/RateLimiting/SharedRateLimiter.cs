@@ -41,13 +41,7 @@ public sealed class SharedRateLimiter(
     public async Task BackOffAsync(TimeSpan retryAfter)
     {
         var o = options.CurrentValue;
-        var rate = (long)await redis.Database.ScriptEvaluateAsync(
-            SharedRateScripts.Backoff,
-            [StateKey],
-            [
-                (long)(retryAfter.TotalMilliseconds * 1000), o.SustainedRecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, o.DecreaseFactor, Minimum(o),
-                o.IsolatedDecreaseFactor, o.RepeatWindowSeconds * 1_000_000L,
-            ]);
+        var rate = (await SharedRateScripts.BackoffAsync(redis.Database, StateKey, retryAfter, o))[0];
         Interlocked.Exchange(ref _currentMilliRate, rate);
 
         // Callers already holding a slot inside the Retry-After would send into it: they ask again, and the bucket,
@@ -124,18 +118,12 @@ public sealed class SharedRateLimiter(
             var terms = priority is { } p
                 ? ClassGrantDecision.TermsOf(p, o, permitCount, CurrentRecordsPerSecond)
                 : new ClassTerms((long)(maxAhead.TotalMilliseconds * 1000), 0);
-            var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
-                SharedRateScripts.Reserve,
-                [StateKey],
-                [
-                    permitCount, o.SustainedRecordsPerSecond, o.EffectiveBurst, o.IncreasePerSecond, (long)(maxAhead.TotalMilliseconds * 1000), Minimum(o),
-                    terms.HorizonMicros, terms.OwedAfterMicros, priority?.ToString() ?? string.Empty,
-                ]))!;
-            var redisNow = (long)result[3];
+            var result = await SharedRateScripts.ReserveAsync(redis.Database, StateKey, permitCount, o, terms, priority?.ToString() ?? string.Empty);
+            var redisNow = result[3];
             _clock.Observe(redisNow);
-            Interlocked.Exchange(ref _currentMilliRate, (long)result[2]);
-            var wait = TimeSpan.FromMicroseconds((long)result[1]);
-            if ((long)result[0] == 0)
+            Interlocked.Exchange(ref _currentMilliRate, result[2]);
+            var wait = TimeSpan.FromMicroseconds(result[1]);
+            if (result[0] == 0)
             {
                 // The queue ahead is longer than this class reserves for: come back when the slot would be within reach.
                 await Task.Delay(wait + TimeSpan.FromMilliseconds(10), time, cancellationToken);
@@ -148,7 +136,7 @@ public sealed class SharedRateLimiter(
             }
 
             // Sent now, a request this late would arrive at Clay bunched with the next ones and find its bucket short.
-            var slot = redisNow + (long)result[1];
+            var slot = redisNow + result[1];
             var late = _clock.Since(slot);
             if (o.LateGrantLimit > TimeSpan.Zero && late > o.LateGrantLimit && lateRetries < MaxLateRetries)
             {
@@ -196,8 +184,6 @@ public sealed class SharedRateLimiter(
 
         base.Dispose(disposing);
     }
-
-    private static double Minimum(RateLimitOptions o) => o.RecordsPerSecond * o.MinimumShare;
 
     private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
     {

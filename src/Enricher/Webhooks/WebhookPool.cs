@@ -27,21 +27,27 @@ public sealed record TableCheck(TableVerdict Verdict, TableState State, TableLim
 /// <summary>
 /// A table's webhooks, in configuration order, with lifetime record counters in Redis reserved atomically before
 /// each request: every process sees the same counts, a table moves on at the rotation threshold, and no webhook is
-/// ever given more than its hard cap. The pool is read from configuration at every reservation, so a webhook added
+/// ever given more than its hard cap (the rule: <see cref="WebhookRotationDecision"/>). The pool is read from configuration at every reservation, so a webhook added
 /// to configuration is used without a restart.
 /// </summary>
 public sealed class WebhookPool
 {
-    // KEYS: 1 current hook id, 2 exhausted flag, then (count, warned) per hook, then table rows, table full, TableFull announced.
-    // ARGV: 1 records, 2 warn at, 3 rotate at, 4 hard cap, 5 capped (1|0), 6 table max rows, 7.. hook ids.
+    // Named keys, then (count, warned) per webhook; named arguments, then the webhook ids, in pool order.
     // → { 1-based hook index or 0, count after, warned-now or first-exhaustion (1|0), rotated-from index, its count, table full (1|0) }
-    private const string ReserveScript = """
-        local n = tonumber(ARGV[1])
-        local warn_at, rotate_at, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-        local capped = ARGV[5] == '1'
-        local table_max = tonumber(ARGV[6])
-        local hooks = #ARGV - 6
-        local rows_key, full_key, announced_key = KEYS[3 + 2 * hooks], KEYS[4 + 2 * hooks], KEYS[5 + 2 * hooks]
+    private static readonly RedisScript Reserve = new(
+        "reserve records on a webhook",
+        ["current_key", "exhausted_key", "rows_key", "full_key", "announced_key"],
+        ["records", "warn_at", "rotate_at", "cap", "capped", "table_max"],
+        """
+        -- WebhookRotationDecision.Decide
+        local n = tonumber(records)
+        warn_at, rotate_at, cap = tonumber(warn_at), tonumber(rotate_at), tonumber(cap)
+        capped = capped == '1'
+        table_max = tonumber(table_max)
+        local hooks = #ARGV - first_rest_arg + 1
+        local function count_key(i) return KEYS[first_rest_key + 2 * (i - 1)] end
+        local function warned_key(i) return KEYS[first_rest_key + 2 * (i - 1) + 1] end
+        local function hook_id(i) return ARGV[first_rest_arg + i - 1] end
         local rows = redis.call('GET', rows_key)
         if rows then
           rows = tonumber(rows)
@@ -49,7 +55,7 @@ public sealed class WebhookPool
           -- A table counted before rows per table existed starts from what its webhooks were given.
           rows = 0
           for i = 1, hooks do
-            rows = rows + tonumber(redis.call('GET', KEYS[1 + 2 * i]) or '0')
+            rows = rows + tonumber(redis.call('GET', count_key(i)) or '0')
           end
           redis.call('SET', rows_key, rows)
         end
@@ -57,41 +63,40 @@ public sealed class WebhookPool
           redis.call('SET', full_key, table_max)
           return { 0, rows, 0, 0, 0, 1 }
         end
-        local current = redis.call('GET', KEYS[1])
+        local current = redis.call('GET', current_key)
         for i = 1, hooks do
-          local count_key = KEYS[1 + 2 * i]
-          local count = tonumber(redis.call('GET', count_key) or '0')
+          local count = tonumber(redis.call('GET', count_key(i)) or '0')
           if (not capped) or (count < rotate_at and count + n <= cap) then
-            local after = redis.call('INCRBY', count_key, n)
+            local after = redis.call('INCRBY', count_key(i), n)
             redis.call('INCRBY', rows_key, n)
             redis.call('DEL', full_key, announced_key)
             local warned = 0
-            if capped and after >= warn_at and redis.call('SET', KEYS[2 + 2 * i], '1', 'NX') then
+            if capped and after >= warn_at and redis.call('SET', warned_key(i), '1', 'NX') then
               warned = 1
             end
-            local id = ARGV[6 + i]
+            local id = hook_id(i)
             local from, from_count = 0, 0
             if current and current ~= id then
               for j = 1, hooks do
-                if ARGV[6 + j] == current then
+                if hook_id(j) == current then
                   from = j
-                  from_count = tonumber(redis.call('GET', KEYS[1 + 2 * j]) or '0')
+                  from_count = tonumber(redis.call('GET', count_key(j)) or '0')
                 end
               end
             end
             if current ~= id then
-              redis.call('SET', KEYS[1], id)
+              redis.call('SET', current_key, id)
             end
-            redis.call('DEL', KEYS[2])
+            redis.call('DEL', exhausted_key)
             return { i, after, warned, from, from_count, 0 }
           end
         end
         local first = 0
-        if redis.call('SET', KEYS[2], '1', 'NX') then
+        if redis.call('SET', exhausted_key, '1', 'NX') then
           first = 1
         end
         return { 0, 0, first, 0, 0, 0 }
-        """;
+        """);
 
     private readonly ConcurrentDictionary<(string Table, string Webhook), long> _remaining = new();
     private TablesOptions _lastReadable = new();
@@ -138,18 +143,16 @@ public sealed class WebhookPool
         }
 
         var o = _limits.CurrentValue;
-        var keys = new List<RedisKey> { $"webhooks:{tableKey}:current", $"webhooks:{tableKey}:exhausted" };
-        var args = new List<RedisValue> { records, o.WarnAt, o.RotateAt, o.HardCap, capped ? "1" : "0", limits.MaxRows };
-        foreach (var target in targets)
-        {
-            keys.Add(CountKey(target));
-            keys.Add($"webhooks:{tableKey}:{target.Id}:warned");
-            args.Add(target.Id);
-        }
-
-        keys.AddRange([RowsKey(tableKey), TableKey(tableKey, "full"), TableKey(tableKey, "full-announced")]);
-
-        var result = (long[])(await _redis.Database.ScriptEvaluateAsync(ReserveScript, [.. keys], [.. args]))!;
+        var reply = await Reserve.EvaluateAsync(
+            _redis.Database,
+            [
+                ("current_key", $"webhooks:{tableKey}:current"), ("exhausted_key", $"webhooks:{tableKey}:exhausted"), ("rows_key", RowsKey(tableKey)),
+                ("full_key", TableKey(tableKey, "full")), ("announced_key", TableKey(tableKey, "full-announced")),
+            ],
+            [("records", records), ("warn_at", o.WarnAt), ("rotate_at", o.RotateAt), ("cap", o.HardCap), ("capped", capped ? "1" : "0"), ("table_max", limits.MaxRows)],
+            targets.SelectMany(target => new RedisKey[] { CountKey(target), $"webhooks:{tableKey}:{target.Id}:warned" }),
+            targets.Select(target => (RedisValue)target.Id));
+        var result = (long[])reply!;
         if (result[0] == 0)
         {
             return new WebhookPoolAnswer(null, result[2] == 1, targets.Count, result[5] == 1);
