@@ -39,22 +39,17 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
     {
         var o = options.CurrentValue;
         var day = Today;
-        var keys = new RedisKey[rowIds.Count + 3];
-        keys[0] = DayKey(day);
-        keys[1] = MonthKey(day);
-        keys[2] = LimitsKey;
-        for (var i = 0; i < rowIds.Count; i++)
-        {
-            keys[i + 3] = RowKey(jobId, rowIds[i]);
-        }
-
-        var r = (long[])(await redis.Database.ScriptEvaluateAsync(
-            CreditLedgerScripts.Reserve,
-            keys,
+        var reply = await CreditLedgerScripts.Reserve.EvaluateAsync(
+            redis.Database,
+            [("day_hash", DayKey(day)), ("month_hash", MonthKey(day)), ("limits_hash", LimitsKey)],
             [
-                BudgetCalendar.DayKey(day), ToMilli(o.DailyLimit), o.MonthlyLimit is { } m ? ToMilli(m) : -1, ToMilliCeiling(price.DataCredits),
-                price.Actions, o.AlertShare, RowTtlSeconds(o), tableKey, o.Actions.DailyLimit ?? -1, o.Actions.MonthlyLimit ?? -1,
-            ]))!;
+                ("day", BudgetCalendar.DayKey(day)), ("default_daily", ToMilli(o.DailyLimit)), ("default_monthly", o.MonthlyLimit is { } m ? ToMilli(m) : -1),
+                ("milli_per_row", ToMilliCeiling(price.DataCredits)), ("actions_per_row", price.Actions), ("alert_share", o.AlertShare),
+                ("row_ttl_s", RowTtlSeconds(o)), ("table_key", tableKey), ("default_actions_daily", o.Actions.DailyLimit ?? -1),
+                ("default_actions_monthly", o.Actions.MonthlyLimit ?? -1),
+            ],
+            rowIds.Select(row => RowKey(jobId, row)));
+        var r = (long[])reply!;
         var reserved = r[0] == 1;
         return new CreditReservation(
             reserved, day, reserved ? r[1] / Milli : 0, r[2] / Milli, r[3] / Milli, reserved && r[4] == 1, !reserved && r[4] == 1, reserved ? r[5] : 0, (BudgetRefusal)r[6]);
@@ -68,15 +63,8 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
             return;
         }
 
-        var keys = new RedisKey[rowIds.Count + 2];
-        keys[0] = DayKey(day);
-        keys[1] = MonthKey(day);
-        for (var i = 0; i < rowIds.Count; i++)
-        {
-            keys[i + 2] = RowKey(jobId, rowIds[i]);
-        }
-
-        await redis.Database.ScriptEvaluateAsync(CreditLedgerScripts.Release, keys, [BudgetCalendar.DayKey(day)]);
+        await CreditLedgerScripts.Release.EvaluateAsync(
+            redis.Database, [("day_hash", DayKey(day)), ("month_hash", MonthKey(day))], [("release_day", BudgetCalendar.DayKey(day))], rowIds.Select(row => RowKey(jobId, row)));
     }
 
     /// <summary>
@@ -94,10 +82,14 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
             var current = (string?)await redis.Database.StringGetAsync(rowKey);
             var dayText = current?.Split('|') is [_, var d, ..] ? d : "";
             var day = dayText.Length > 0 ? DateOnly.ParseExact(dayText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : Today;
-            var r = (long[])(await redis.Database.ScriptEvaluateAsync(
-                CreditLedgerScripts.Settle,
-                [rowKey, DayKey(day), MonthKey(day)],
-                [dayText, charge.TableKey, milli, charge.Actions, (long)SettledRowGrace.TotalSeconds, charge.CreditsUnknown ? 1 : 0, ToMilli(o.MaxChargePerRow), PriceLists.MaxActionsPerRow]))!;
+            var r = (long[])(await CreditLedgerScripts.Settle.EvaluateAsync(
+                redis.Database,
+                [("row_key", rowKey), ("day_hash", DayKey(day)), ("month_hash", MonthKey(day))],
+                [
+                    ("read_day", dayText), ("table_key", charge.TableKey), ("actual_milli", milli), ("actual_actions", charge.Actions),
+                    ("ttl_s", (long)SettledRowGrace.TotalSeconds), ("credits_unknown", charge.CreditsUnknown ? 1 : 0), ("max_milli", ToMilli(o.MaxChargePerRow)),
+                    ("max_actions", PriceLists.MaxActionsPerRow),
+                ]))!;
             var result = (SettlementResult)r[0];
             if (result == SettlementResult.Retry)
             {
@@ -156,12 +148,13 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
     public async Task<(decimal OldDailyLimit, bool Freed)> ChangeLimitAsync(decimal dailyLimit, decimal? monthlyLimit, long? actionsDaily = null, long? actionsMonthly = null)
     {
         var o = options.CurrentValue;
-        var r = (long[])(await redis.Database.ScriptEvaluateAsync(
-            CreditLedgerScripts.ChangeLimit,
-            [LimitsKey, DayKey(Today)],
+        var r = (long[])(await CreditLedgerScripts.ChangeLimit.EvaluateAsync(
+            redis.Database,
+            [("limits_hash", LimitsKey), ("day_hash", DayKey(Today))],
             [
-                ToMilli(dailyLimit), monthlyLimit is { } m ? (m < 0 ? -1 : ToMilli(m)) : "", ToMilli(o.DailyLimit),
-                actionsDaily is { } ad ? Math.Max(-1, ad) : "", actionsMonthly is { } am ? Math.Max(-1, am) : "", o.Actions.DailyLimit ?? -1,
+                ("daily", ToMilli(dailyLimit)), ("monthly", monthlyLimit is { } m ? (m < 0 ? -1 : ToMilli(m)) : ""), ("default_daily", ToMilli(o.DailyLimit)),
+                ("actions_daily", actionsDaily is { } ad ? Math.Max(-1, ad) : ""), ("actions_monthly", actionsMonthly is { } am ? Math.Max(-1, am) : ""),
+                ("default_actions_daily", o.Actions.DailyLimit ?? -1),
             ]))!;
         return (r[0] / Milli, r[2] == 1);
     }

@@ -1,3 +1,5 @@
+using ClayBus.ServiceDefaults.Redis;
+
 namespace ClayBus.Enricher.Credits;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace ClayBus.Enricher.Credits;
 /// <c>s</c> (settled), which makes every step idempotent per row. The rules are <see cref="ReservationDecision"/> and
 /// <see cref="SettlementDecision"/>: these scripts only execute them atomically.
 /// </summary>
-internal static class CreditLedgerScripts
+public static class CreditLedgerScripts
 {
     // Reads a row value; rows reserved before the Actions meter have neither Actions nor a table.
     private const string ParseRow = """
@@ -20,26 +22,28 @@ internal static class CreditLedgerScripts
         end
         """;
 
-    // KEYS: 1 day hash, 2 month hash, 3 limits hash, 4.. row keys.
-    // ARGV: 1 day, 2 default daily milli, 3 default monthly milli (-1 none), 4 milli per row, 5 actions per row,
-    // 6 alert share, 7 row ttl s, 8 table, 9 default actions daily (-1 none), 10 default actions monthly (-1 none).
+    // The row keys follow the named keys. Limits: -1 none.
     // → { reserved (1|0), milli needed, day used after (before, when refused), daily limit, first alert or first
     //     exhaustion, actions needed, refusal code (BudgetRefusal) }
-    public const string Reserve = """
-        local limits = redis.call('HMGET', KEYS[3], 'daily', 'monthly', 'actions_daily', 'actions_monthly')
-        local daily = tonumber(limits[1] or ARGV[2])
-        local monthly = tonumber(limits[2] or ARGV[3])
-        local a_daily = tonumber(limits[3] or ARGV[9])
-        local a_monthly = tonumber(limits[4] or ARGV[10])
+    public static readonly RedisScript Reserve = new(
+        "reserve credits for rows",
+        ["day_hash", "month_hash", "limits_hash"],
+        ["day", "default_daily", "default_monthly", "milli_per_row", "actions_per_row", "alert_share", "row_ttl_s", "table_key", "default_actions_daily", "default_actions_monthly"],
+        """
+        local limits = redis.call('HMGET', limits_hash, 'daily', 'monthly', 'actions_daily', 'actions_monthly')
+        local daily = tonumber(limits[1] or default_daily)
+        local monthly = tonumber(limits[2] or default_monthly)
+        local a_daily = tonumber(limits[3] or default_actions_daily)
+        local a_monthly = tonumber(limits[4] or default_actions_monthly)
         local function used(key, r, s)
           local v = redis.call('HMGET', key, r, s)
           return (tonumber(v[1]) or 0) + (tonumber(v[2]) or 0)
         end
-        local day_used, month_used = used(KEYS[1], 'reserved', 'spent'), used(KEYS[2], 'reserved', 'spent')
-        local a_day_used, a_month_used = used(KEYS[1], 'actions_reserved', 'actions_spent'), used(KEYS[2], 'actions_reserved', 'actions_spent')
-        local per, per_a = tonumber(ARGV[4]), tonumber(ARGV[5])
+        local day_used, month_used = used(day_hash, 'reserved', 'spent'), used(month_hash, 'reserved', 'spent')
+        local a_day_used, a_month_used = used(day_hash, 'actions_reserved', 'actions_spent'), used(month_hash, 'actions_reserved', 'actions_spent')
+        local per, per_a = tonumber(milli_per_row), tonumber(actions_per_row)
         local need, need_a = 0, 0
-        for i = 4, #KEYS do
+        for i = first_rest_key, #KEYS do
           if redis.call('EXISTS', KEYS[i]) == 0 then need = need + per; need_a = need_a + per_a end
         end
         local function over(u, n, l) return l >= 0 and u + n > l end
@@ -49,94 +53,108 @@ internal static class CreditLedgerScripts
         elseif over(a_day_used, need_a, a_daily) then refusal = 3
         elseif over(a_month_used, need_a, a_monthly) then refusal = 4 end
         if refusal > 0 then
-          local first = redis.call('HSETNX', KEYS[1], 'exhausted', '1')
+          local first = redis.call('HSETNX', day_hash, 'exhausted', '1')
           return { 0, need, day_used, daily, first, need_a, refusal }
         end
-        for i = 4, #KEYS do
+        for i = first_rest_key, #KEYS do
           if redis.call('EXISTS', KEYS[i]) == 0 then
-            redis.call('SET', KEYS[i], 'r|' .. ARGV[1] .. '|' .. per .. '|' .. per_a .. '|' .. ARGV[8], 'EX', tonumber(ARGV[7]))
+            redis.call('SET', KEYS[i], 'r|' .. day .. '|' .. per .. '|' .. per_a .. '|' .. table_key, 'EX', tonumber(row_ttl_s))
           end
         end
-        redis.call('HINCRBY', KEYS[1], 'reserved', need)
-        redis.call('HINCRBY', KEYS[2], 'reserved', need)
-        redis.call('HINCRBY', KEYS[1], 'actions_reserved', need_a)
-        redis.call('HINCRBY', KEYS[2], 'actions_reserved', need_a)
+        redis.call('HINCRBY', day_hash, 'reserved', need)
+        redis.call('HINCRBY', month_hash, 'reserved', need)
+        redis.call('HINCRBY', day_hash, 'actions_reserved', need_a)
+        redis.call('HINCRBY', month_hash, 'actions_reserved', need_a)
         local alert = 0
-        if day_used + need >= daily * tonumber(ARGV[6]) then
-          alert = redis.call('HSETNX', KEYS[1], 'alerted', '1')
+        if day_used + need >= daily * tonumber(alert_share) then
+          alert = redis.call('HSETNX', day_hash, 'alerted', '1')
         end
         return { 1, need, day_used + need, daily, alert, need_a, 0 }
-        """;
+        """);
 
-    // KEYS: 1 row key, 2 day hash, 3 month hash. ARGV: 1 the day the caller read from the row key ('' if none),
-    // 2 table, 3 actual milli, 4 actual actions, 5 ttl s, 6 credits unknown (1|0), 7 max milli, 8 max actions.
+    // read_day: the day the caller read from the row key ('' if none); credits_unknown: 1|0.
     // → { SettlementResult code, reserved milli, reserved actions }
-    public const string Settle = ParseRow + "\n" + """
-        local state, day, milli, actions, tbl = parse(redis.call('GET', KEYS[1]))
+    public static readonly RedisScript Settle = new(
+        "settle a row",
+        ["row_key", "day_hash", "month_hash"],
+        ["read_day", "table_key", "actual_milli", "actual_actions", "ttl_s", "credits_unknown", "max_milli", "max_actions"],
+        ParseRow + "\n" + """
+        local state, day, milli, actions, tbl = parse(redis.call('GET', row_key))
         if not state then return { -2, 0, 0 } end
         if state == 's' then return { 0, milli, actions } end
         if state ~= 'r' then return { -2, 0, 0 } end
-        if tbl ~= '' and tbl ~= ARGV[2] then return { -3, milli, actions } end
-        if ARGV[6] == '1' then return { 2, milli, actions } end
-        local actual, actual_a = tonumber(ARGV[3]), tonumber(ARGV[4])
-        if actual < 0 or actual_a < 0 or actual > tonumber(ARGV[7]) or actual_a > tonumber(ARGV[8]) then return { -4, milli, actions } end
-        if day ~= ARGV[1] then return { -1, milli, actions } end
-        redis.call('HINCRBY', KEYS[2], 'reserved', 0 - milli)
-        redis.call('HINCRBY', KEYS[3], 'reserved', 0 - milli)
-        redis.call('HINCRBY', KEYS[2], 'actions_reserved', 0 - actions)
-        redis.call('HINCRBY', KEYS[3], 'actions_reserved', 0 - actions)
-        redis.call('HINCRBY', KEYS[2], 'spent', actual)
-        redis.call('HINCRBY', KEYS[3], 'spent', actual)
-        redis.call('HINCRBY', KEYS[2], 'actions_spent', actual_a)
-        redis.call('HINCRBY', KEYS[3], 'actions_spent', actual_a)
-        redis.call('SET', KEYS[1], 's|' .. day .. '|' .. actual .. '|' .. actual_a .. '|' .. tbl, 'EX', tonumber(ARGV[5]))
+        if tbl ~= '' and tbl ~= table_key then return { -3, milli, actions } end
+        if credits_unknown == '1' then return { 2, milli, actions } end
+        local actual, actual_a = tonumber(actual_milli), tonumber(actual_actions)
+        if actual < 0 or actual_a < 0 or actual > tonumber(max_milli) or actual_a > tonumber(max_actions) then return { -4, milli, actions } end
+        if day ~= read_day then return { -1, milli, actions } end
+        redis.call('HINCRBY', day_hash, 'reserved', 0 - milli)
+        redis.call('HINCRBY', month_hash, 'reserved', 0 - milli)
+        redis.call('HINCRBY', day_hash, 'actions_reserved', 0 - actions)
+        redis.call('HINCRBY', month_hash, 'actions_reserved', 0 - actions)
+        redis.call('HINCRBY', day_hash, 'spent', actual)
+        redis.call('HINCRBY', month_hash, 'spent', actual)
+        redis.call('HINCRBY', day_hash, 'actions_spent', actual_a)
+        redis.call('HINCRBY', month_hash, 'actions_spent', actual_a)
+        redis.call('SET', row_key, 's|' .. day .. '|' .. actual .. '|' .. actual_a .. '|' .. tbl, 'EX', tonumber(ttl_s))
         return { 1, milli, actions }
-        """;
+        """);
 
-    // KEYS: 1 day hash, 2 month hash, 3.. row keys. ARGV: 1 day. Releases rows still reserved on that day.
-    public const string Release = ParseRow + "\n" + """
+    // The row keys follow the named keys. Releases rows still reserved on that day. → milli released.
+    public static readonly RedisScript Release = new(
+        "release reserved rows",
+        ["day_hash", "month_hash"],
+        ["release_day"],
+        ParseRow + "\n" + """
         local released, released_a = 0, 0
-        for i = 3, #KEYS do
+        for i = first_rest_key, #KEYS do
           local state, day, milli, actions = parse(redis.call('GET', KEYS[i]))
-          if state == 'r' and day == ARGV[1] then
+          if state == 'r' and day == release_day then
             released = released + milli
             released_a = released_a + actions
             redis.call('DEL', KEYS[i])
           end
         end
-        redis.call('HINCRBY', KEYS[1], 'reserved', 0 - released)
-        redis.call('HINCRBY', KEYS[2], 'reserved', 0 - released)
-        redis.call('HINCRBY', KEYS[1], 'actions_reserved', 0 - released_a)
-        redis.call('HINCRBY', KEYS[2], 'actions_reserved', 0 - released_a)
+        redis.call('HINCRBY', day_hash, 'reserved', 0 - released)
+        redis.call('HINCRBY', month_hash, 'reserved', 0 - released)
+        redis.call('HINCRBY', day_hash, 'actions_reserved', 0 - released_a)
+        redis.call('HINCRBY', month_hash, 'actions_reserved', 0 - released_a)
         return released
-        """;
+        """);
 
-    // KEYS: 1 limits hash, 2 day hash. ARGV: 1 daily, 2 monthly (-1 none, '' unchanged), 3 default daily,
-    // 4 actions daily (-1 none, '' unchanged), 5 actions monthly (-1 none, '' unchanged), 6 default actions daily.
+    // Limits: -1 none, '' unchanged (daily is always given).
     // → { old daily, used, was exhausted and now has room (1|0) }
-    public const string ChangeLimit = """
-        local old = tonumber(redis.call('HGET', KEYS[1], 'daily') or ARGV[3])
-        redis.call('HSET', KEYS[1], 'daily', ARGV[1])
-        if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'monthly', ARGV[2]) end
-        if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'actions_daily', ARGV[4]) end
-        if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'actions_monthly', ARGV[5]) end
-        local v = redis.call('HMGET', KEYS[2], 'reserved', 'spent', 'exhausted', 'actions_reserved', 'actions_spent')
+    public static readonly RedisScript ChangeLimit = new(
+        "change the budget limits",
+        ["limits_hash", "day_hash"],
+        ["daily", "monthly", "default_daily", "actions_daily", "actions_monthly", "default_actions_daily"],
+        """
+        local old = tonumber(redis.call('HGET', limits_hash, 'daily') or default_daily)
+        redis.call('HSET', limits_hash, 'daily', daily)
+        if monthly ~= '' then redis.call('HSET', limits_hash, 'monthly', monthly) end
+        if actions_daily ~= '' then redis.call('HSET', limits_hash, 'actions_daily', actions_daily) end
+        if actions_monthly ~= '' then redis.call('HSET', limits_hash, 'actions_monthly', actions_monthly) end
+        local v = redis.call('HMGET', day_hash, 'reserved', 'spent', 'exhausted', 'actions_reserved', 'actions_spent')
         local used = (tonumber(v[1]) or 0) + (tonumber(v[2]) or 0)
         local a_used = (tonumber(v[4]) or 0) + (tonumber(v[5]) or 0)
-        local a_limit = tonumber(redis.call('HGET', KEYS[1], 'actions_daily') or ARGV[6])
+        local a_limit = tonumber(redis.call('HGET', limits_hash, 'actions_daily') or default_actions_daily)
         local freed = 0
-        if v[3] and used < tonumber(ARGV[1]) and (a_limit < 0 or a_used < a_limit) then
-          redis.call('HDEL', KEYS[2], 'exhausted')
+        if v[3] and used < tonumber(daily) and (a_limit < 0 or a_used < a_limit) then
+          redis.call('HDEL', day_hash, 'exhausted')
           freed = 1
         end
-        if tonumber(ARGV[1]) > old then redis.call('HDEL', KEYS[2], 'alerted') end
+        if tonumber(daily) > old then redis.call('HDEL', day_hash, 'alerted') end
         return { old, used, freed }
-        """;
+        """);
 
-    // KEYS: 1 hold hash of a table. ARGV: 1 field (meter[:provider]), 2 charged (milli or actions). Keeps the largest.
-    public const string Hold = """
-        local v = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
-        if tonumber(ARGV[2]) > v then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+    // field: meter[:provider]; charged: milli or Actions. Keeps the largest.
+    public static readonly RedisScript Hold = new(
+        "hold a table",
+        ["hold_hash"],
+        ["field", "charged"],
+        """
+        local v = tonumber(redis.call('HGET', hold_hash, field) or '-1')
+        if tonumber(charged) > v then redis.call('HSET', hold_hash, field, charged) end
         return 1
-        """;
+        """);
 }

@@ -16,99 +16,18 @@ public sealed record RowClaim(
 /// <summary>
 /// Per-row delivery state in Redis, one hash per job: a row is <c>sending</c> (owned by one delivery attempt, with a
 /// lease), then <c>sent</c>, or <c>unknown</c> after an ambiguous send (kept until a callback proves the send or its
-/// deadline passes). The rule is <see cref="ResendDecision"/>; the scripts execute it atomically.
+/// deadline passes). The rule is <see cref="ResendDecision"/>; <see cref="RowClaimsScripts"/> execute it atomically.
 /// </summary>
 public sealed class RowClaims(RedisKeyspace redis)
 {
-    // ARGV: 1 owner, 2 lease ms, 3 ttl s, 4.. row ids → one ClaimCode per row, then max busy ms, then max waiting ms.
-    private const string ClaimScript = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local out = {}
-        local busy, waiting = 0, 0
-        for i = 4, #ARGV do
-          local v = redis.call('HGET', KEYS[1], ARGV[i])
-          local code = 0
-          if v == 'sent' then
-            code = 1
-          elseif v then
-            local kind, holder, untl = string.match(v, '^(%a+)|([^|]*)|(%d+)$')
-            untl = tonumber(untl) or 0
-            if holder and (kind == 'sending' or kind == 'unknown') and redis.call('HEXISTS', KEYS[1], 'proof|' .. holder) == 1 then
-              code = 1
-              redis.call('HSET', KEYS[1], ARGV[i], 'sent')
-            elseif kind == 'sending' and holder ~= ARGV[1] and untl > now then
-              code = 2
-              busy = math.max(busy, untl - now)
-            elseif kind == 'unknown' and untl > now then
-              code = 3
-              waiting = math.max(waiting, untl - now)
-            end
-          end
-          if code == 0 then
-            redis.call('HSET', KEYS[1], ARGV[i], 'sending|' .. ARGV[1] .. '|' .. (now + tonumber(ARGV[2])))
-          end
-          out[#out + 1] = code
-        end
-        redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
-        out[#out + 1] = busy
-        out[#out + 1] = waiting
-        return out
-        """;
-
-    // ARGV: 1 owner, 2 lease ms (renew), -1 (release) or -2 (unknown until now + ARGV[3] ms), 3 deadline ms, 4.. rows.
-    // Touches only rows this owner still holds.
-    private const string ChangeOwnedScript = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local lease = tonumber(ARGV[2])
-        local n = 0
-        for i = 4, #ARGV do
-          local v = redis.call('HGET', KEYS[1], ARGV[i])
-          if v and string.match(v, '^sending|([^|]*)|') == ARGV[1] then
-            if lease == -1 then
-              redis.call('HDEL', KEYS[1], ARGV[i])
-            elseif lease == -2 then
-              redis.call('HSET', KEYS[1], ARGV[i], 'unknown|' .. ARGV[1] .. '|' .. (now + tonumber(ARGV[3])))
-            else
-              redis.call('HSET', KEYS[1], ARGV[i], 'sending|' .. ARGV[1] .. '|' .. (now + lease))
-            end
-            n = n + 1
-          end
-        end
-        return n
-        """;
-
-    private const string MarkSentScript = """
-        for i = 2, #ARGV do
-          redis.call('HSET', KEYS[1], ARGV[i], 'sent')
-        end
-        redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
-        return #ARGV - 1
-        """;
-
-    // ARGV: 1 row id. A callback for a row being sent or of an ambiguous send proves that whole send.
-    private const string ProveScript = """
-        local v = redis.call('HGET', KEYS[1], ARGV[1])
-        if not v then return 0 end
-        local holder = string.match(v, '^sending|([^|]*)|') or string.match(v, '^unknown|([^|]*)|')
-        if not holder then return 0 end
-        redis.call('HSET', KEYS[1], 'proof|' .. holder, '1')
-        return 1
-        """;
-
     public async Task<RowClaim> ClaimAsync(Guid jobId, string owner, IReadOnlyList<string> rowIds, TimeSpan lease, TimeSpan keepFor)
     {
-        var args = new RedisValue[rowIds.Count + 3];
-        args[0] = owner;
-        args[1] = (long)lease.TotalMilliseconds;
-        args[2] = (long)keepFor.TotalSeconds;
-        for (var i = 0; i < rowIds.Count; i++)
-        {
-            args[i + 3] = rowIds[i];
-        }
-
-        var codes = (long[])(await redis.Database.ScriptEvaluateAsync(ClaimScript, [Key(jobId)], args))!;
+        var reply = await RowClaimsScripts.Claim.EvaluateAsync(
+            redis.Database,
+            [("job", Key(jobId))],
+            [("owner", owner), ("lease_ms", (long)lease.TotalMilliseconds), ("ttl_s", (long)keepFor.TotalSeconds)],
+            restArgs: rowIds.Select(row => (RedisValue)row));
+        var codes = (long[])reply!;
         List<string> claimed = [], sent = [], busy = [], waiting = [];
         for (var i = 0; i < rowIds.Count; i++)
         {
@@ -131,19 +50,11 @@ public sealed class RowClaims(RedisKeyspace redis)
 
     /// <summary>A callback arrived for the row: the send it went in reached Clay.</summary>
     public async Task<bool> MarkProvedAsync(Guid jobId, string rowId) =>
-        (long)await redis.Database.ScriptEvaluateAsync(ProveScript, [Key(jobId)], [rowId]) == 1;
+        (long)await RowClaimsScripts.Prove.EvaluateAsync(redis.Database, [("job", Key(jobId))], [("row", rowId)]) == 1;
 
-    public async Task MarkSentAsync(Guid jobId, IReadOnlyList<string> rowIds, TimeSpan keepFor)
-    {
-        var args = new RedisValue[rowIds.Count + 1];
-        args[0] = (long)keepFor.TotalSeconds;
-        for (var i = 0; i < rowIds.Count; i++)
-        {
-            args[i + 1] = rowIds[i];
-        }
-
-        await redis.Database.ScriptEvaluateAsync(MarkSentScript, [Key(jobId)], args);
-    }
+    public Task MarkSentAsync(Guid jobId, IReadOnlyList<string> rowIds, TimeSpan keepFor) =>
+        RowClaimsScripts.MarkSent.EvaluateAsync(
+            redis.Database, [("job", Key(jobId))], [("ttl_s", (long)keepFor.TotalSeconds)], restArgs: rowIds.Select(row => (RedisValue)row));
 
     private async Task ChangeOwnedAsync(Guid jobId, string owner, IReadOnlyList<string> rowIds, long leaseMs, long deadlineMs)
     {
@@ -152,16 +63,11 @@ public sealed class RowClaims(RedisKeyspace redis)
             return;
         }
 
-        var args = new RedisValue[rowIds.Count + 3];
-        args[0] = owner;
-        args[1] = leaseMs;
-        args[2] = deadlineMs;
-        for (var i = 0; i < rowIds.Count; i++)
-        {
-            args[i + 3] = rowIds[i];
-        }
-
-        await redis.Database.ScriptEvaluateAsync(ChangeOwnedScript, [Key(jobId)], args);
+        await RowClaimsScripts.ChangeOwned.EvaluateAsync(
+            redis.Database,
+            [("job", Key(jobId))],
+            [("owner", owner), ("lease_ms", leaseMs), ("deadline_ms", deadlineMs)],
+            restArgs: rowIds.Select(row => (RedisValue)row));
     }
 
     private static RedisKey Key(Guid jobId) => $"delivery:job:{jobId:N}";

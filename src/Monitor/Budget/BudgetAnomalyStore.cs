@@ -22,18 +22,6 @@ public sealed class BudgetAnomalyStore(RedisKeyspace redis, IOptions<BudgetViewO
     private const string CountsKey = "budget:anomaly-counts";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // Atomic so two Monitors never lose a count or both report a table as new. → 1 when the table had no anomaly kept.
-    private static readonly LuaScript RecordScript = LuaScript.Prepare("""
-        local first = redis.call('ZADD', @tables, @at, @table)
-        redis.call('LPUSH', @list, @entry)
-        redis.call('LTRIM', @list, 0, tonumber(@keep) - 1)
-        redis.call('HINCRBY', @counts, @table, 1)
-        redis.call('EXPIRE', @list, @ttl)
-        redis.call('EXPIRE', @tables, @ttl)
-        redis.call('EXPIRE', @counts, @ttl)
-        return first
-        """);
-
     private IDatabase Database => redis.Database;
 
     private TimeSpan Ttl => TimeSpan.FromDays(options.Value.AnomalyDays);
@@ -43,17 +31,13 @@ public sealed class BudgetAnomalyStore(RedisKeyspace redis, IOptions<BudgetViewO
     {
         // The list of a table that went quiet expires by itself; the shared set and counts are pruned here.
         await PruneAsync();
-        var first = await Database.ScriptEvaluateAsync(RecordScript, new
-        {
-            tables = (RedisKey)TablesKey,
-            counts = (RedisKey)CountsKey,
-            list = (RedisKey)ListKey(anomaly.TableKey),
-            at = anomaly.At.ToUnixTimeMilliseconds(),
-            table = anomaly.TableKey,
-            entry = JsonSerializer.Serialize(anomaly, Json),
-            keep = options.Value.AnomaliesPerTable,
-            ttl = (long)Ttl.TotalSeconds,
-        });
+        var first = await BudgetAnomalyStoreScripts.Record.EvaluateAsync(
+            Database,
+            [("tables_key", TablesKey), ("counts_key", CountsKey), ("list_key", ListKey(anomaly.TableKey))],
+            [
+                ("at", anomaly.At.ToUnixTimeMilliseconds()), ("table_name", anomaly.TableKey), ("entry", JsonSerializer.Serialize(anomaly, Json)),
+                ("keep", options.Value.AnomaliesPerTable), ("ttl", (long)Ttl.TotalSeconds),
+            ]);
         return (long)first == 1;
     }
 

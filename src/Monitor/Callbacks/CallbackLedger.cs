@@ -50,78 +50,6 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     public const string RefusedKey = "callbacks:refused";
 
-    // KEYS: row lineage, callback mark of the old layout (read only), job progress, dirty set, parked callback, refused
-    // counter. ARGV: job ("" when the callback names none), table, outcome, credits, actions, now ms, retention ms,
-    // parked json, provider, notes, credits unknown (0/1), job in the compact form.
-    // The delivery checks are CallbackVerdict.OfDelivery, executed here so that nothing can slip between them and the
-    // settlement; the job and table of a refused callback are never written anywhere. The row's fields are the compact
-    // ones of RowFields; rows written before it (long names, a separate mark key) still read.
-    private const string RecordScript = """
-        local delivery = redis.call('HMGET', KEYS[1], 'j', 't', 'job', 'table')
-        local job, tbl = delivery[1] or delivery[3], delivery[2] or delivery[4]
-        if not job then
-          local again = redis.call('EXISTS', KEYS[5])
-          redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[7])
-          if again == 1 then return {4, 0} end
-          return {3, 0}
-        end
-        if ARGV[1] == '' then return {7, 0, job} end
-        if job ~= ARGV[1] and job ~= ARGV[12] then
-          redis.call('HINCRBY', KEYS[6], 'forged_other_job', 1)
-          return {5, 0}
-        end
-        if tbl ~= ARGV[2] then
-          redis.call('HINCRBY', KEYS[6], 'forged_other_table', 1)
-          return {6, 0}
-        end
-        local mark = redis.call('HGET', KEYS[1], 'm') or redis.call('GET', KEYS[2])
-        if mark then
-          redis.call('HINCRBY', KEYS[1], 'n', 1)
-          if mark == '0' or mark == 'pending' then
-            local f = redis.call('HMGET', KEYS[1], 'o', 'p', 'd', 'a', 'u', 'outcome', 'provider', 'dataCredits', 'actions', 'creditsUnknown')
-            return {2, 0, f[1] or f[6] or '', f[2] or f[7] or '', f[3] or f[8] or '0', f[4] or f[9] or '0', f[5] or f[10] or '0'}
-          end
-          return {1, 0}
-        end
-        redis.call('HSET', KEYS[1], 'm', '0', 'o', ARGV[3], 'd', ARGV[4], 'a', ARGV[5], 'k', ARGV[6], 'n', 1)
-        if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'p', ARGV[9]) end
-        if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'e', ARGV[10]) end
-        if ARGV[11] == '1' then redis.call('HSET', KEYS[1], 'u', '1') end
-        redis.call('HINCRBY', KEYS[3], ARGV[2] .. '|' .. ARGV[3], 1)
-        redis.call('HINCRBYFLOAT', KEYS[3], ARGV[2] .. '|credits', ARGV[4])
-        redis.call('HINCRBY', KEYS[3], ARGV[2] .. '|actions', ARGV[5])
-        redis.call('HSETNX', KEYS[3], '_first', ARGV[6])
-        local last = tonumber(redis.call('HGET', KEYS[3], '_last') or '0')
-        if tonumber(ARGV[6]) > last then redis.call('HSET', KEYS[3], '_last', ARGV[6]) end
-        redis.call('HINCRBY', KEYS[3], '_version', 1)
-        local pending = redis.call('HINCRBY', KEYS[3], '_pending', 1)
-        redis.call('PEXPIRE', KEYS[3], ARGV[7])
-        redis.call('SADD', KEYS[4], ARGV[1])
-        return {0, pending}
-        """;
-
-    // KEYS: row lineage, callback mark of the old layout. The mark moves from pending to published where it is.
-    private const string MarkPublishedScript = """
-        if redis.call('HEXISTS', KEYS[1], 'm') == 1 then redis.call('HSET', KEYS[1], 'm', '1') return 1 end
-        if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('SET', KEYS[2], 'published', 'KEEPTTL') return 1 end
-        return 0
-        """;
-
-    // Reads a job's counters and starts a new "rows since last flush" count.
-    private const string TakeProgressScript = """
-        local all = redis.call('HGETALL', KEYS[1])
-        if #all > 0 then redis.call('HSET', KEYS[1], '_pending', 0) end
-        return all
-        """;
-
-    // KEYS: job progress, dirty set. ARGV: job, the version that was published.
-    // The flag goes only if no callback counted since that version was read: a newer one keeps the job dirty.
-    private const string SettleScript = """
-        local version = redis.call('HGET', KEYS[1], '_version')
-        if version == false or version == ARGV[2] then redis.call('SREM', KEYS[2], ARGV[1]) return 1 end
-        return 0
-        """;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Settles the callback if its row's delivery record allows it (one Lua call), or parks or refuses it.</summary>
@@ -132,13 +60,18 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
         var parked = JsonSerializer.Serialize(new ParkedCallback(callback, tableKey, now), Json);
         // A job-less callback touches no job key before the delivery names its job (code 7).
         var keyJob = jobId ?? Guid.Empty;
-        var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
-            RecordScript,
-            [RowKey(callback.RowId), MarkKey(keyJob, callback.RowId), ProgressKey(keyJob), DirtyJobsKey, ParkedKey(callback.RowId), RefusedKey],
+        var result = (RedisResult[])(await CallbackLedgerScripts.Record.EvaluateAsync(
+            redis.Database,
             [
-                jobId?.ToString() ?? "", tableKey, callback.Status, callback.DataCredits.ToString(CultureInfo.InvariantCulture),
-                callback.Actions, now.ToUnixTimeMilliseconds(), retention, parked, callback.SuccessfulProvider ?? "",
-                string.Join("; ", callback.Notes ?? []), callback.CreditsUnknown ? 1 : 0, jobId?.ToString("N") ?? "",
+                ("row_key", RowKey(callback.RowId)), ("old_mark_key", MarkKey(keyJob, callback.RowId)), ("progress_key", ProgressKey(keyJob)),
+                ("dirty_key", DirtyJobsKey), ("parked_key", ParkedKey(callback.RowId)), ("refused_key", RefusedKey),
+            ],
+            [
+                ("callback_job", jobId?.ToString() ?? ""), ("table_key", tableKey), ("outcome", callback.Status),
+                ("credits", callback.DataCredits.ToString(CultureInfo.InvariantCulture)), ("actions", callback.Actions),
+                ("now_ms", now.ToUnixTimeMilliseconds()), ("retention_ms", retention), ("parked", parked),
+                ("provider", callback.SuccessfulProvider ?? ""), ("notes", string.Join("; ", callback.Notes ?? [])),
+                ("credits_unknown", callback.CreditsUnknown ? 1 : 0), ("callback_job_n", jobId?.ToString("N") ?? ""),
             ]))!;
         var record = (int)result[0] switch
         {
@@ -177,7 +110,10 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     /// <summary>The row event is on the broker: a later duplicate must not publish it again.</summary>
     public Task MarkPublished(ClayCallback callback, Guid jobId) =>
-        redis.Database.ScriptEvaluateAsync(MarkPublishedScript, [RowKey(callback.RowId), MarkKey(jobId, callback.RowId)]);
+        CallbackLedgerScripts.MarkPublished.EvaluateAsync(
+            redis.Database,
+            [("row_key", RowKey(callback.RowId)), ("old_mark_key", MarkKey(jobId, callback.RowId))],
+            []);
 
     /// <summary>
     /// The callback parked for a row that was not known when it arrived, if any. It stays parked until
@@ -205,7 +141,10 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     public async Task<JobCallbackCounters?> TakeProgress(Guid jobId)
     {
-        var flat = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(TakeProgressScript, [ProgressKey(jobId)]))!;
+        var flat = (RedisResult[])(await CallbackLedgerScripts.TakeProgress.EvaluateAsync(
+            redis.Database,
+            [("progress_key", ProgressKey(jobId))],
+            []))!;
         return flat.Length == 0 ? null : JobCallbackCounters.From(flat);
     }
 
@@ -213,7 +152,10 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
     public async Task<bool> SettleDirty(Guid jobId, JobCallbackCounters? published)
     {
         var version = published?.Version.ToString(CultureInfo.InvariantCulture) ?? "";
-        return (long)(await redis.Database.ScriptEvaluateAsync(SettleScript, [ProgressKey(jobId), DirtyJobsKey], [jobId.ToString(), version])) == 1;
+        return (long)(await CallbackLedgerScripts.SettleDirty.EvaluateAsync(
+            redis.Database,
+            [("progress_key", ProgressKey(jobId)), ("dirty_key", DirtyJobsKey)],
+            [("job", jobId.ToString()), ("published_version", version)])) == 1;
     }
 
     public static RedisKey RowKey(string rowId) => "row:" + rowId;

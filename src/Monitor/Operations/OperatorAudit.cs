@@ -49,37 +49,14 @@ public sealed partial class OperatorAudit(RedisKeyspace redis, IOptions<Operatio
     private const string Log = "audit:operator:log";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // Ids trimmed off the whole log lose their entry; a per-action list may still name them, and reads skip them.
-    private static readonly LuaScript AppendScript = LuaScript.Prepare("""
-        redis.call('HSET', @entries, @id, @entry)
-        redis.call('LPUSH', @log, @id)
-        redis.call('LPUSH', @actionLog, @id)
-        local keep = tonumber(@keep)
-        for _, old in ipairs(redis.call('LRANGE', @log, keep, -1)) do redis.call('HDEL', @entries, old) end
-        redis.call('LTRIM', @log, 0, keep - 1)
-        redis.call('LTRIM', @actionLog, 0, keep - 1)
-        return 1
-        """);
-
-    private static readonly LuaScript CompleteScript = LuaScript.Prepare("""
-        if redis.call('HEXISTS', @entries, @id) == 0 then return 0 end
-        redis.call('HSET', @entries, @id, @entry)
-        return 1
-        """);
-
     /// <summary>Writes the entry in state <c>started</c>; throws when Redis does not take it, and then the action must not run.</summary>
     public async Task<OperatorAction> BeginAsync(string who, string action, string target, object? before, object? intent, string? reason = null)
     {
         var entry = new OperatorAction(MassTransit.NewId.NextGuid(), clock.GetUtcNow(), who, action, target, Element(before), Element(intent), reason);
-        await redis.Database.ScriptEvaluateAsync(AppendScript, new
-        {
-            entries = (RedisKey)Entries,
-            log = (RedisKey)Log,
-            actionLog = (RedisKey)(Log + ":" + action),
-            id = entry.Id.ToString("N"),
-            entry = JsonSerializer.Serialize(entry, Json),
-            keep = options.Value.AuditEntries,
-        });
+        await OperatorAuditScripts.Append.EvaluateAsync(
+            redis.Database,
+            [("entries_key", Entries), ("log_key", Log), ("action_log_key", (Log + ":" + action))],
+            [("id", entry.Id.ToString("N")), ("entry", JsonSerializer.Serialize(entry, Json)), ("given_keep", options.Value.AuditEntries)]);
         return entry;
     }
 
@@ -109,12 +86,10 @@ public sealed partial class OperatorAudit(RedisKeyspace redis, IOptions<Operatio
             Detail = detail,
             CompletedAt = clock.GetUtcNow(),
         };
-        return (int)await redis.Database.ScriptEvaluateAsync(CompleteScript, new
-        {
-            entries = (RedisKey)Entries,
-            id = entry.Id.ToString("N"),
-            entry = JsonSerializer.Serialize(entry, Json),
-        }) == 1;
+        return (int)await OperatorAuditScripts.Complete.EvaluateAsync(
+            redis.Database,
+            [("entries_key", Entries)],
+            [("id", entry.Id.ToString("N")), ("entry", JsonSerializer.Serialize(entry, Json))]) == 1;
     }
 
     /// <summary>Newest first; only <paramref name="action"/> when given.</summary>

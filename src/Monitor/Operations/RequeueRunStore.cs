@@ -24,10 +24,6 @@ public sealed class RequeueRunStore(RedisKeyspace redis)
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private const string Renew = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
-
-    private const string Release = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-
     /// <returns>Null when the lock was taken; otherwise the id of the run that holds it.</returns>
     public async Task<string?> TryLockAsync(string queue, Guid runId)
     {
@@ -42,10 +38,16 @@ public sealed class RequeueRunStore(RedisKeyspace redis)
 
     /// <returns>False when the lock is no longer this run's (it expired and another run took the queue).</returns>
     public async Task<bool> RenewAsync(string queue, Guid runId) =>
-        (long)await redis.Database.ScriptEvaluateAsync(Renew, [LockKey(queue)], [runId.ToString(), (long)LockExpiry.TotalMilliseconds]) == 1;
+        (long)await RequeueRunStoreScripts.RenewLock.EvaluateAsync(
+            redis.Database,
+            [("lock_key", LockKey(queue))],
+            [("run", runId.ToString()), ("expiry_ms", (long)LockExpiry.TotalMilliseconds)]) == 1;
 
     public Task ReleaseAsync(string queue, Guid runId) =>
-        redis.Database.ScriptEvaluateAsync(Release, [LockKey(queue)], [runId.ToString()]);
+        RequeueRunStoreScripts.ReleaseLock.EvaluateAsync(
+            redis.Database,
+            [("lock_key", LockKey(queue))],
+            [("run", runId.ToString())]);
 
     public Task SaveAsync(RequeueRunStatus run) =>
         redis.Database.StringSetAsync(RunKey(run.RunId), JsonSerializer.Serialize(run, Json), Retention);

@@ -19,37 +19,6 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
     /// <summary>Meter <c>ClayBus.Monitor</c>: lost compare-and-set races (each becomes a retry of the message).</summary>
     public const string ConflictsInstrument = "claybus.saga.conflicts";
 
-    // KEYS: instance, marks. ARGV: expected version ('' = must not exist), new version, json, ttl in ms (0 = keep
-    // forever), then mark field/value pairs. A new instance starts with no marks.
-    private const string CompareAndSetScript = """
-        local current = redis.call('HGET', KEYS[1], 'v')
-        if ARGV[1] == '' then
-          if current then return 0 end
-          redis.call('DEL', KEYS[2])
-        elseif current ~= ARGV[1] then
-          return 0
-        end
-        redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
-        if #ARGV > 4 then
-          redis.call('HSET', KEYS[2], unpack(ARGV, 5))
-        end
-        if ARGV[4] ~= '0' then
-          redis.call('PEXPIRE', KEYS[1], ARGV[4])
-          redis.call('PEXPIRE', KEYS[2], ARGV[4])
-        else
-          redis.call('PERSIST', KEYS[1])
-          redis.call('PERSIST', KEYS[2])
-        end
-        return 1
-        """;
-
-    // One snapshot of the instance and the marks a message names: marks never run ahead of the version read.
-    private const string LoadWithMarksScript = """
-        local d = redis.call('HGET', KEYS[1], 'd')
-        if not d then return false end
-        return {d, unpack(redis.call('HMGET', KEYS[2], unpack(ARGV)))}
-        """;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly Counter<long> _conflicts = meters.Create("ClayBus.Monitor").CreateCounter<long>(ConflictsInstrument, "{conflict}", "Saga writes that lost a version race and were retried");
@@ -71,10 +40,11 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
             return plain;
         }
 
-        var reply = await redis.Database.ScriptEvaluateAsync(
-            LoadWithMarksScript,
-            [options.KeyFor(correlationId), options.MarksKeyFor(correlationId)],
-            [.. fields.Select(field => (RedisValue)field)]);
+        var reply = await RedisSagaStoreScripts.LoadWithMarks.EvaluateAsync(
+            redis.Database,
+            [("instance", options.KeyFor(correlationId)), ("marks", options.MarksKeyFor(correlationId))],
+            [],
+            restArgs: fields.Select(field => (RedisValue)field));
         if (reply.IsNull)
         {
             return null;
@@ -135,17 +105,11 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
         var expiry = options.IsFinished(instance) ? options.FinishedExpiry : options.OpenExpiry;
         var ttl = expiry is { } after ? (long)after.TotalMilliseconds : 0;
         var marks = (instance as ISagaMarks)?.PendingMarks ?? new Dictionary<string, string>();
-        var arguments = new List<RedisValue>(4 + (marks.Count * 2)) { expected, instance.Version, JsonSerializer.Serialize(instance, Json), ttl };
-        foreach (var (field, mark) in marks)
-        {
-            arguments.Add(field);
-            arguments.Add(mark);
-        }
-
-        var written = (int)await redis.Database.ScriptEvaluateAsync(
-            CompareAndSetScript,
-            [options.KeyFor(instance.CorrelationId), options.MarksKeyFor(instance.CorrelationId)],
-            [.. arguments]);
+        var written = (int)await RedisSagaStoreScripts.CompareAndSet.EvaluateAsync(
+            redis.Database,
+            [("instance", options.KeyFor(instance.CorrelationId)), ("marks", options.MarksKeyFor(instance.CorrelationId))],
+            [("expected", expected), ("version", instance.Version), ("json", JsonSerializer.Serialize(instance, Json)), ("ttl_ms", ttl)],
+            restArgs: marks.SelectMany(pair => new RedisValue[] { pair.Key, pair.Value }));
         if (written == 0)
         {
             _conflicts.Add(1, new KeyValuePair<string, object?>("saga", typeof(TSaga).Name));

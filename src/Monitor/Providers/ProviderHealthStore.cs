@@ -20,70 +20,15 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
     /// <summary>Where outcomes of providers past <see cref="ProviderHealthOptions.MaxProviders"/> are counted.</summary>
     public const string Other = "other";
 
-    // Push, trim and count in one step: two instances recording at once must not both read a half-trimmed list.
-    // Names come from callbacks: past the cap of known names a new one is counted under 'other' (its own window), so
-    // a garbled or forged name cannot add keys and metric series without bound.
-    private static readonly LuaScript RecordScript = LuaScript.Prepare("""
-        local window, provider = @window, @provider
-        if redis.call('SISMEMBER', @known, provider) == 0 and redis.call('SCARD', @known) >= tonumber(@max) then
-          window, provider = @otherWindow, 'other'
-        end
-        redis.call('LPUSH', window, @outcome)
-        redis.call('LTRIM', window, 0, tonumber(@size) - 1)
-        redis.call('SADD', @known, provider)
-        local items = redis.call('LRANGE', window, 0, -1)
-        local ones = 0
-        for _, v in ipairs(items) do if v == '1' then ones = ones + 1 end end
-        return { #items, ones, provider }
-        """);
-
-    // Envoy's max_ejection_percent, enforced across instances: the count and the add are one atomic step. A provider
-    // that recovered since the caller read the degraded marks is not ejected again: nothing would ever restore it.
-    private static readonly LuaScript EjectScript = LuaScript.Prepare("""
-        if redis.call('HEXISTS', @degraded, @provider) == 0 then return -2 end
-        if redis.call('ZSCORE', @ejected, @provider) then return 0 end
-        if redis.call('ZCARD', @ejected) >= tonumber(@max) then return -1 end
-        redis.call('ZADD', @ejected, @score, @provider)
-        return 1
-        """);
-
-    // Ejected providers in ejection order, dropping any that is no longer degraded (an ejection left by an older
-    // Monitor's race, or by a crash between clearing the mark and the ejection).
-    private static readonly LuaScript EjectedScript = LuaScript.Prepare("""
-        local result = {}
-        for _, provider in ipairs(redis.call('ZRANGE', @ejected, 0, -1)) do
-          if redis.call('HEXISTS', @degraded, provider) == 1 then
-            table.insert(result, provider)
-          else
-            redis.call('ZREM', @ejected, provider)
-          end
-        end
-        return result
-        """);
-
-    private static readonly LuaScript SetRouteScript = LuaScript.Prepare("""
-        local old = redis.call('HGET', @routes, @table)
-        if old == false then old = '' end
-        if old == @route then return 0 end
-        redis.call('HSET', @routes, @table, @route)
-        return 1
-        """);
-
     private IDatabase Database => redis.Database;
 
     /// <returns>The provider's window, and the name it was counted under (<see cref="Other"/> past the cap).</returns>
     public async Task<(string Provider, ProviderWindow Window)> RecordAsync(string provider, bool success, int windowSize, int maxProviders)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RecordScript, new
-        {
-            window = (RedisKey)WindowKey(provider),
-            otherWindow = (RedisKey)WindowKey(Other),
-            known = (RedisKey)Known,
-            outcome = success ? "1" : "0",
-            size = windowSize,
-            provider,
-            max = maxProviders,
-        }))!;
+        var result = (RedisResult[])(await ProviderHealthStoreScripts.Record.EvaluateAsync(
+            Database,
+            [("window_key", WindowKey(provider)), ("other_window_key", WindowKey(Other)), ("known_key", Known)],
+            [("outcome", success ? "1" : "0"), ("size", windowSize), ("given_provider", provider), ("max", maxProviders)]))!;
         return ((string)result[2]!, new ProviderWindow((int)result[0], (int)result[1]));
     }
 
@@ -101,14 +46,10 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
 
     public async Task<EjectionResult> TryEjectAsync(string provider, int maxEjected, DateTimeOffset at)
     {
-        var result = (int)await Database.ScriptEvaluateAsync(EjectScript, new
-        {
-            ejected = (RedisKey)Ejected,
-            degraded = (RedisKey)Degraded,
-            provider,
-            max = maxEjected,
-            score = at.ToUnixTimeMilliseconds(),
-        });
+        var result = (int)await ProviderHealthStoreScripts.Eject.EvaluateAsync(
+            Database,
+            [("ejected_key", Ejected), ("degraded_key", Degraded)],
+            [("provider", provider), ("max", maxEjected), ("score", at.ToUnixTimeMilliseconds())]);
         return result switch
         {
             1 => EjectionResult.Ejected,
@@ -128,14 +69,20 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
     }
 
     public async Task<IReadOnlyList<string>> EjectedInOrderAsync() =>
-        ((RedisResult[])(await Database.ScriptEvaluateAsync(EjectedScript, new { ejected = (RedisKey)Ejected, degraded = (RedisKey)Degraded }))!)
+        ((RedisResult[])(await ProviderHealthStoreScripts.Ejected.EvaluateAsync(
+            Database,
+            [("ejected_key", Ejected), ("degraded_key", Degraded)],
+            []))!)
             .Select(value => value.ToString()).ToList();
 
     public async Task<int> KnownCountAsync() => (int)await Database.SetLengthAsync(Known);
 
     /// <summary>True for the one caller that changed the table's route (null = the table itself).</summary>
     public async Task<bool> TrySetRouteAsync(string table, string? route) =>
-        (int)await Database.ScriptEvaluateAsync(SetRouteScript, new { routes = (RedisKey)Routes, table, route = route ?? "" }) == 1;
+        (int)await ProviderHealthStoreScripts.SetRoute.EvaluateAsync(
+            Database,
+            [("routes_key", Routes)],
+            [("table_name", table), ("route", route ?? "")]) == 1;
 
     public async Task<IReadOnlyDictionary<string, string>> RoutesAsync() =>
         (await Database.HashGetAllAsync(Routes))

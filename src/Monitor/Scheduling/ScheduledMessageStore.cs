@@ -15,27 +15,6 @@ public sealed class ScheduledMessageStore(RedisKeyspace redis)
 {
     private const string DueKey = "scheduler:due";
 
-    // ARGV: now ms, lease ms, max tokens. Returns the claimed tokens; their score is now + lease.
-    private const string ClaimScript = """
-        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-        local leased = tonumber(ARGV[1]) + tonumber(ARGV[2])
-        for _, token in ipairs(due) do
-          redis.call('ZADD', KEYS[1], leased, token)
-        end
-        return due
-        """;
-
-    // Removes the token only if it still carries our lease (a reschedule under the same token replaced it).
-    private const string CompleteScript = """
-        local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-        if score and tonumber(score) == tonumber(ARGV[2]) then
-          redis.call('ZREM', KEYS[1], ARGV[1])
-          redis.call('DEL', KEYS[2])
-          return 1
-        end
-        return 0
-        """;
-
     public async Task Add(Guid token, DateTimeOffset due, ScheduledMessageRecord record)
     {
         var fields = new List<HashEntry>
@@ -68,7 +47,10 @@ public sealed class ScheduledMessageStore(RedisKeyspace redis)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var leaseMs = (long)lease.TotalMilliseconds;
-        var claimed = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(ClaimScript, [DueKey], [nowMs, leaseMs, max]))!;
+        var claimed = (RedisResult[])(await ScheduledMessageStoreScripts.Claim.EvaluateAsync(
+            redis.Database,
+            [("due_key", DueKey)],
+            [("now_ms", nowMs), ("lease_ms", leaseMs), ("max", max)]))!;
         return ([.. claimed.Select(token => Guid.Parse((string)token!))], nowMs + leaseMs);
     }
 
@@ -92,7 +74,10 @@ public sealed class ScheduledMessageStore(RedisKeyspace redis)
     }
 
     public async Task<bool> Complete(Guid token, long lease) =>
-        (int)await redis.Database.ScriptEvaluateAsync(CompleteScript, [DueKey, RecordKey(token)], [Token(token), lease]) == 1;
+        (int)await ScheduledMessageStoreScripts.Complete.EvaluateAsync(
+            redis.Database,
+            [("due_key", DueKey), ("record_key", RecordKey(token))],
+            [("token", Token(token)), ("lease", lease)]) == 1;
 
     /// <summary>Messages waiting (scheduled or leased), for health and tests.</summary>
     public Task<long> Count() => redis.Database.SortedSetLengthAsync(DueKey);

@@ -35,41 +35,6 @@ public sealed class DeadLetterIndexStore(RedisKeyspace redis, IOptions<StatusOpt
     private const string Prefix = "dead-letters:index:";
     private const string Other = "(other)";
 
-    private static readonly LuaScript RecordScript = LuaScript.Prepare("""
-        if not redis.call('SET', @seen, '1', 'NX', 'EX', @ttl) then return 0 end
-        if redis.call('HSETNX', @group, 'first', @at) == 1 then
-            redis.call('HSET', @group, 'queue', @queue, 'type', @type, 'cause', @cause, 'last', @at)
-        elseif tonumber(redis.call('HGET', @group, 'last') or '0') < tonumber(@at) then
-            redis.call('HSET', @group, 'last', @at)
-        end
-        redis.call('HINCRBY', @group, 'count', 1)
-        local cap = tonumber(@cap)
-        local function bump(prefix, name, distinct)
-            local field = prefix .. name
-            if redis.call('HEXISTS', @group, field) == 0 then
-                if tonumber(redis.call('HGET', @group, distinct) or '0') >= cap then
-                    field = prefix .. @other
-                else
-                    redis.call('HINCRBY', @group, distinct, 1)
-                end
-            end
-            redis.call('HINCRBY', @group, field, 1)
-        end
-        if @table ~= '' then bump('t:', @table, 'tables') end
-        if @job ~= '' then bump('j:', @job, 'jobs') end
-        if @messageId ~= '' then
-            redis.call('LPUSH', @samples, @messageId)
-            redis.call('LTRIM', @samples, 0, tonumber(@sampleSize) - 1)
-            redis.call('EXPIRE', @samples, @ttl)
-        end
-        redis.call('SADD', @queueGroups, @id)
-        redis.call('SADD', @queues, @queue)
-        redis.call('EXPIRE', @group, @ttl)
-        redis.call('EXPIRE', @queueGroups, @ttl)
-        redis.call('EXPIRE', @queues, @ttl)
-        return 1
-        """);
-
     private static RedisKey Queues => Prefix + "queues";
 
     private long Ttl => (long)TimeSpan.FromDays(options.Value.DeadLetterRetentionDays).TotalSeconds;
@@ -78,26 +43,17 @@ public sealed class DeadLetterIndexStore(RedisKeyspace redis, IOptions<StatusOpt
     public async Task<bool> RecordAsync(DeadLetterFault fault)
     {
         var id = DeadLetterGrouping.GroupId(fault.Queue, fault.ExceptionType, fault.Cause);
-        return (int)await redis.Database.ScriptEvaluateAsync(RecordScript, new
-        {
-            seen = (RedisKey)(Prefix + "seen:" + fault.FaultId.ToString("N")),
-            group = GroupKey(id),
-            samples = SamplesKey(id),
-            queueGroups = QueueKey(fault.Queue),
-            queues = Queues,
-            id,
-            queue = fault.Queue,
-            type = fault.ExceptionType,
-            cause = fault.Cause,
-            at = fault.At.ToUnixTimeMilliseconds(),
-            table = fault.Table ?? "",
-            job = fault.Job ?? "",
-            messageId = fault.MessageId ?? "",
-            other = Other,
-            cap = DistinctCap,
-            sampleSize = SampleSize,
-            ttl = Ttl,
-        }) == 1;
+        return (int)await DeadLetterIndexStoreScripts.Record.EvaluateAsync(
+            redis.Database,
+            [
+                ("seen_key", Prefix + "seen:" + fault.FaultId.ToString("N")), ("group_key", GroupKey(id)), ("samples_key", SamplesKey(id)),
+                ("queue_groups_key", QueueKey(fault.Queue)), ("queues_key", Queues),
+            ],
+            [
+                ("id", id), ("queue", fault.Queue), ("type_name", fault.ExceptionType), ("cause", fault.Cause),
+                ("at", fault.At.ToUnixTimeMilliseconds()), ("table_name", fault.Table ?? ""), ("job", fault.Job ?? ""),
+                ("message_id", fault.MessageId ?? ""), ("other", Other), ("given_cap", DistinctCap), ("sample_size", SampleSize), ("ttl", Ttl),
+            ]) == 1;
     }
 
     /// <summary>Every indexed group of <paramref name="queue"/>.</summary>

@@ -26,74 +26,32 @@ public sealed class EnricherPauseStore(RedisKeyspace redis)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly LuaScript PauseScript = LuaScript.Prepare("""
-        local resumed = redis.call('ZSCORE', @resumed, @member)
-        if resumed and tonumber(resumed) >= tonumber(@at) then return 0 end
-        local paused = redis.call('ZSCORE', @paused, @member)
-        if paused and tonumber(paused) > tonumber(@at) then return 0 end
-        redis.call('ZADD', @paused, @at, @member)
-        redis.call('HSET', @details, @member, @json)
-        return 1
-        """);
-
-    private static readonly LuaScript ResumeScript = LuaScript.Prepare("""
-        local resumed = redis.call('ZSCORE', @resumed, @member)
-        if not resumed or tonumber(resumed) < tonumber(@at) then redis.call('ZADD', @resumed, @at, @member) end
-        local paused = redis.call('ZSCORE', @paused, @member)
-        if paused and tonumber(paused) <= tonumber(@at) then
-          redis.call('ZREM', @paused, @member)
-          redis.call('HDEL', @details, @member)
-          return 1
-        end
-        return 0
-        """);
-
-    // Drops what is older than the cutoff (pauses, their details, remembered resumes), then returns the rest.
-    private static readonly LuaScript ReadScript = LuaScript.Prepare("""
-        local stale = redis.call('ZRANGEBYSCORE', @paused, '-inf', '(' .. @cutoff)
-        for _, member in ipairs(stale) do redis.call('HDEL', @details, member) end
-        redis.call('ZREMRANGEBYSCORE', @paused, '-inf', '(' .. @cutoff)
-        redis.call('ZREMRANGEBYSCORE', @resumed, '-inf', '(' .. @cutoff)
-        local members = redis.call('ZRANGE', @paused, 0, -1)
-        if #members == 0 then return {} end
-        return redis.call('HMGET', @details, unpack(members))
-        """);
-
     private IDatabase Database => redis.Database;
 
     /// <returns><c>false</c> when a newer pause or a later resume of the same instance and reason was already seen.</returns>
     public async Task<bool> PausedAsync(EnricherPause pause) =>
-        (long)await Database.ScriptEvaluateAsync(PauseScript, new
-        {
-            paused = (RedisKey)Paused,
-            details = (RedisKey)Details,
-            resumed = (RedisKey)Resumed,
-            member = Member(pause.Instance, pause.Reason),
-            at = pause.Since.ToUnixTimeMilliseconds(),
-            json = JsonSerializer.Serialize(pause, Json),
-        }) == 1;
+        (long)await EnricherPauseStoreScripts.Pause.EvaluateAsync(
+            Database,
+            [("paused_key", Paused), ("details_key", Details), ("resumed_key", Resumed)],
+            [
+                ("member", Member(pause.Instance, pause.Reason)), ("at", pause.Since.ToUnixTimeMilliseconds()),
+                ("json", JsonSerializer.Serialize(pause, Json)),
+            ]) == 1;
 
     /// <returns><c>true</c> when a pause was removed.</returns>
     public async Task<bool> ResumedAsync(string instance, PauseReason reason, DateTimeOffset at) =>
-        (long)await Database.ScriptEvaluateAsync(ResumeScript, new
-        {
-            paused = (RedisKey)Paused,
-            details = (RedisKey)Details,
-            resumed = (RedisKey)Resumed,
-            member = Member(instance, reason),
-            at = at.ToUnixTimeMilliseconds(),
-        }) == 1;
+        (long)await EnricherPauseStoreScripts.Resume.EvaluateAsync(
+            Database,
+            [("paused_key", Paused), ("details_key", Details), ("resumed_key", Resumed)],
+            [("member", Member(instance, reason)), ("at", at.ToUnixTimeMilliseconds())]) == 1;
 
     /// <summary>The pauses not older than <paramref name="staleAfter"/>, oldest first.</summary>
     public async Task<IReadOnlyList<EnricherPause>> ReadAsync(DateTimeOffset now, TimeSpan staleAfter)
     {
-        var values = (RedisResult[])(await Database.ScriptEvaluateAsync(ReadScript, new
-        {
-            paused = (RedisKey)Paused,
-            details = (RedisKey)Details,
-            resumed = (RedisKey)Resumed,
-            cutoff = (now - staleAfter).ToUnixTimeMilliseconds(),
-        }))!;
+        var values = (RedisResult[])(await EnricherPauseStoreScripts.Read.EvaluateAsync(
+            Database,
+            [("paused_key", Paused), ("details_key", Details), ("resumed_key", Resumed)],
+            [("cutoff", (now - staleAfter).ToUnixTimeMilliseconds())]))!;
         return [.. values
             .Where(value => !value.IsNull)
             .Select(value => JsonSerializer.Deserialize<EnricherPause>((string)value!, Json)!)];

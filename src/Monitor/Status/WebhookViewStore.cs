@@ -13,39 +13,18 @@ public sealed class WebhookViewStore(RedisKeyspace redis)
 {
     private const string Tables = "webhooks:tables";
 
-    // BatchDelivered arrives out of order across Enricher instances: the count of the same webhook only grows, and
-    // an older delivery through an earlier webhook must not undo a rotation.
-    private static readonly LuaScript UsageScript = LuaScript.Prepare("""
-        redis.call('SADD', @tables, @table)
-        local webhook = redis.call('HGET', @key, 'webhook')
-        local at = tonumber(redis.call('HGET', @key, 'at') or '0')
-        if webhook == @webhook then
-          local used = tonumber(redis.call('HGET', @key, 'used') or '0')
-          if tonumber(@used) > used then redis.call('HSET', @key, 'used', @used) end
-          if tonumber(@at) > at then redis.call('HSET', @key, 'at', @at) end
-          redis.call('HSET', @key, 'cap', @cap)
-          return 1
-        end
-        if webhook and tonumber(@at) < at then return 0 end
-        redis.call('HSET', @key, 'webhook', @webhook, 'used', @used, 'cap', @cap, 'at', @at, 'low', '0', 'exhausted', '0')
-        return 1
-        """);
-
     private IDatabase Database => redis.Database;
 
     public async Task RecordDeliveryAsync(string table, string webhook, long used, long? cap, int sent, Guid batchId, DateTimeOffset at)
     {
         var ms = at.ToUnixTimeMilliseconds();
-        await Database.ScriptEvaluateAsync(UsageScript, new
-        {
-            tables = (RedisKey)Tables,
-            key = (RedisKey)TableKey(table),
-            table,
-            webhook,
-            used,
-            cap = cap?.ToString(CultureInfo.InvariantCulture) ?? "",
-            at = ms,
-        });
+        await WebhookViewStoreScripts.Usage.EvaluateAsync(
+            Database,
+            [("tables_key", Tables), ("key", TableKey(table))],
+            [
+                ("table_name", table), ("given_webhook", webhook), ("given_used", used), ("cap", cap?.ToString(CultureInfo.InvariantCulture) ?? ""),
+                ("given_at", ms),
+            ]);
         if (sent > 0)
         {
             // The batch id makes a redelivered BatchDelivered count once.
@@ -63,16 +42,13 @@ public sealed class WebhookViewStore(RedisKeyspace redis)
     {
         await Database.SetAddAsync(Tables, table);
         await Database.HashIncrementAsync(TableKey(table), "rotations");
-        await Database.ScriptEvaluateAsync(UsageScript, new
-        {
-            tables = (RedisKey)Tables,
-            key = (RedisKey)TableKey(table),
-            table,
-            webhook = toWebhook,
-            used = 0L,
-            cap = (await Database.HashGetAsync(TableKey(table), "cap")).ToString(),
-            at = at.ToUnixTimeMilliseconds(),
-        });
+        await WebhookViewStoreScripts.Usage.EvaluateAsync(
+            Database,
+            [("tables_key", Tables), ("key", TableKey(table))],
+            [
+                ("table_name", table), ("given_webhook", toWebhook), ("given_used", 0L),
+                ("cap", (await Database.HashGetAsync(TableKey(table), "cap")).ToString()), ("given_at", at.ToUnixTimeMilliseconds()),
+            ]);
     }
 
     public async Task<IReadOnlyList<(WebhookUsage Usage, long SentInWindow)>> ReadAsync(DateTimeOffset now, TimeSpan window)

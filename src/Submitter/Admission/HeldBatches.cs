@@ -19,15 +19,6 @@ public sealed class HeldBatches(RedisKeyspace redis, IOptions<AdmissionOptions> 
     /// <summary>Held only because the ledger did not answer: retried as soon as it does (<see cref="HeldBatchRetry"/>).</summary>
     internal const string UnansweredKey = "submitter:held:unanswered";
 
-    // KEYS: 1 the list to push to, 2 held, 3 unanswered. ARGV: 1 the cap, 2.. the batches.
-    // All or none: a step that would pass the cap pushes nothing, so a refused job leaves no part of itself held.
-    private const string HoldScript = """
-        local waiting = redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3])
-        if waiting + #ARGV - 1 > tonumber(ARGV[1]) then return -1 - waiting end
-        for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
-        return #ARGV - 1
-        """;
-
     // The reset consumer and the held-batch retry both release: one at a time in this process.
     private readonly SemaphoreSlim _release = new(1, 1);
 
@@ -41,8 +32,11 @@ public sealed class HeldBatches(RedisKeyspace redis, IOptions<AdmissionOptions> 
         }
 
         var cap = options.Value.MaxHeldBatches;
-        RedisValue[] values = [cap, .. batches.Select(batch => (RedisValue)JsonSerializer.SerializeToUtf8Bytes(batch))];
-        var pushed = (long)await redis.Database.ScriptEvaluateAsync(HoldScript, [ledgerUnanswered ? UnansweredKey : HeldKey, HeldKey, UnansweredKey], values);
+        var pushed = (long)await HeldBatchesScripts.Hold.EvaluateAsync(
+            redis.Database,
+            [("list", ledgerUnanswered ? UnansweredKey : HeldKey), ("held", HeldKey), ("unanswered", UnansweredKey)],
+            [("cap", cap)],
+            restArgs: batches.Select(batch => (RedisValue)JsonSerializer.SerializeToUtf8Bytes(batch)));
         if (pushed < 0)
         {
             throw new HeldBatchesFullException(cap, -1 - pushed, batches.Count);

@@ -41,32 +41,12 @@ public sealed record IdempotencyClaim(string Scope, string Key, string? BodyHash
 /// </summary>
 public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> options)
 {
-    private static readonly LuaScript BeginScript = LuaScript.Prepare("""
-        if redis.call('EXISTS', @key) == 0 then
-            redis.call('HSET', @key, 'state', 'running', 'body', @body)
-            redis.call('PEXPIRE', @key, @leaseMs)
-            return {'new', ''}
-        end
-        local found = redis.call('HMGET', @key, 'state', 'body', 'report')
-        if @body ~= '' and found[2] and found[2] ~= '' and found[2] ~= @body then return {'conflict', ''} end
-        if found[1] == 'done' then return {'done', found[3] or ''} end
-        return {'running', ''}
-        """);
-
-    // Renews the lease only while the key still says running: a finished job's stored report keeps its own TTL.
-    private static readonly LuaScript RenewScript = LuaScript.Prepare("""
-        if redis.call('HGET', @key, 'state') == 'running' then return redis.call('PEXPIRE', @key, @leaseMs) end
-        return 0
-        """);
-
     public async Task<(IdempotencyState State, string? Report)> BeginAsync(IdempotencyClaim claim)
     {
-        var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(BeginScript, new
-        {
-            key = claim.RedisKey,
-            body = claim.BodyHash ?? "",
-            leaseMs = (long)Lease.TotalMilliseconds,
-        }))!;
+        var result = (RedisResult[])(await JobIdempotencyScripts.Begin.EvaluateAsync(
+            redis.Database,
+            [("key", claim.RedisKey)],
+            [("body", claim.BodyHash ?? ""), ("lease_ms", (long)Lease.TotalMilliseconds)]))!;
         return result[0].ToString() switch
         {
             "new" => (IdempotencyState.New, null),
@@ -86,7 +66,10 @@ public sealed class JobIdempotency(RedisKeyspace redis, IOptions<DedupeOptions> 
             {
                 try
                 {
-                    await redis.Database.ScriptEvaluateAsync(RenewScript, new { key = claim.RedisKey, leaseMs = (long)Lease.TotalMilliseconds });
+                    await JobIdempotencyScripts.Renew.EvaluateAsync(
+                        redis.Database,
+                        [("key", claim.RedisKey)],
+                        [("lease_ms", (long)Lease.TotalMilliseconds)]);
                 }
                 catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
                 {

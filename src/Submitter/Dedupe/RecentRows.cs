@@ -16,86 +16,6 @@ namespace ClayBus.Submitter.Dedupe;
 /// </summary>
 public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> options)
 {
-    // Field q: '<claimant>|<until s>' while claimed, 's|<sent at s>' once sent. The hash lives as long as its longest
-    // use: a claim or a commit only ever lengthens its TTL (the Monitor's lineage retention may be longer).
-    private const string Mark = """
-        local function live(key, old, now, window)
-          local q = redis.call('HGET', key, 'q')
-          if q then
-            local who, at = string.match(q, '^(.*)|(%d+)$')
-            if who == 's' then
-              if tonumber(at) + window > now then return 'sent:' end
-            elseif who and tonumber(at) > now then
-              return who
-            end
-            return nil
-          end
-          local v = redis.call('GET', old)
-          if v then return v end
-          return nil
-        end
-        local function hold(key, value, ttl)
-          redis.call('HSET', key, 'q', value)
-          if redis.call('TTL', key) < ttl then redis.call('EXPIRE', key, ttl) end
-        end
-        """;
-
-    // KEYS: pairs (row hash, mark of the old layout). ARGV[1] = this run's claimant '<job>:<run>', ARGV[2] = '<job>:'
-    // (any run of the job), ARGV[3] = the claim's TTL, ARGV[4] = the prefixed name of failed-run markers (a claimant is
-    // appended), ARGV[5] = the window in seconds.
-    // 1 = new, or claimed by an earlier run of this job (a retry with the same idempotency key) or by a run that
-    // failed; 2 = this run claimed it already (a duplicate inside the job); 0 = sent, or claimed by another live job.
-    private const string ClaimLua = Mark + "\n" + """
-        local now = tonumber(redis.call('TIME')[1])
-        local pending, window = tonumber(ARGV[3]), tonumber(ARGV[5])
-        local result = {}
-        for i = 1, #KEYS, 2 do
-          local holder = live(KEYS[i], KEYS[i + 1], now, window)
-          local code = 0
-          if not holder then
-            code = 1
-          elseif holder == ARGV[1] then
-            code = 2
-          elseif string.sub(holder, 1, #ARGV[2]) == ARGV[2]
-              or (string.sub(holder, 1, 5) ~= 'sent:' and redis.call('EXISTS', ARGV[4] .. holder) == 1) then
-            code = 1
-          end
-          if code == 1 then hold(KEYS[i], ARGV[1] .. '|' .. (now + pending), pending) end
-          result[#result + 1] = code
-        end
-        return result
-        """;
-
-    // One command a batch rather than one write a row. ARGV[1] = the window in seconds.
-    private const string CommitLua = Mark + "\n" + """
-        local now = tonumber(redis.call('TIME')[1])
-        for _, key in ipairs(KEYS) do hold(key, 's|' .. now, tonumber(ARGV[1])) end
-        return #KEYS
-        """;
-
-    // ARGV[1] = the claimant. Frees only rows this run still holds; the hash goes with its last field.
-    private const string ReleaseScript = """
-        local released = 0
-        for _, key in ipairs(KEYS) do
-          local q = redis.call('HGET', key, 'q')
-          if q and string.sub(q, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then
-            redis.call('HDEL', key, 'q')
-            released = released + 1
-          end
-        end
-        return released
-        """;
-
-    // KEYS: pairs as for a claim. ARGV[1] = the window in seconds. 1 = sent or claimed.
-    private const string SeenLua = Mark + "\n" + """
-        local now = tonumber(redis.call('TIME')[1])
-        local result = {}
-        for i = 1, #KEYS, 2 do
-          result[#result + 1] = live(KEYS[i], KEYS[i + 1], now, tonumber(ARGV[1])) and 1 or 0
-        end
-        return result
-        """;
-
     public bool Enabled => options.Value.WindowDays > 0;
 
     private const string FailedRunPrefix = "submitter:failed-run:";
@@ -125,7 +45,14 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
             return Enumerable.Repeat(RowClaim.Claimed, rowIds.Count).ToArray();
         }
 
-        var result = await redis.Database.ScriptEvaluateAsync(ClaimLua, Pairs(rowIds), [Claimant(jobId, runId), Short(jobId) + ":", options.Value.PendingClaimSeconds, redis.Prefix + FailedRunPrefix, WindowSeconds]);
+        var result = await RecentRowsScripts.Claim.EvaluateAsync(
+            redis.Database,
+            [],
+            [
+                ("claimant", Claimant(jobId, runId)), ("job_prefix", Short(jobId) + ":"), ("pending_ttl", options.Value.PendingClaimSeconds),
+                ("failed_prefix", redis.Prefix + FailedRunPrefix), ("window_s", WindowSeconds),
+            ],
+            Pairs(rowIds));
         return ((RedisResult[])result!).Select(value => (RowClaim)(int)value).ToArray();
     }
 
@@ -138,7 +65,7 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
         }
 
         // All chunks at once, pipelined on the connection, as the reads were before they became a script.
-        var chunks = await Task.WhenAll(rowIds.Chunk(500).Select(chunk => redis.Database.ScriptEvaluateAsync(SeenLua, Pairs(chunk), [WindowSeconds])));
+        var chunks = await Task.WhenAll(rowIds.Chunk(500).Select(chunk => RecentRowsScripts.Seen.EvaluateAsync(redis.Database, [], [("window_s", WindowSeconds)], Pairs(chunk))));
         return [.. chunks.SelectMany(result => (RedisResult[])result!).Select(value => (int)value == 1)];
     }
 
@@ -155,7 +82,7 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
 
         foreach (var chunk in rowIds.Select(KeyOf).Chunk(1000))
         {
-            await redis.Database.ScriptEvaluateAsync(CommitLua, chunk, [WindowSeconds]);
+            await RecentRowsScripts.Commit.EvaluateAsync(redis.Database, [], [("window_s", WindowSeconds)], chunk);
         }
     }
 
@@ -179,7 +106,7 @@ public sealed class RecentRows(RedisKeyspace redis, IOptions<DedupeOptions> opti
 
         foreach (var chunk in rowIds.Chunk(1000))
         {
-            await redis.Database.ScriptEvaluateAsync(ReleaseScript, chunk.Select(KeyOf).ToArray(), [claimant]);
+            await RecentRowsScripts.Release.EvaluateAsync(redis.Database, [], [("claimant", claimant)], chunk.Select(KeyOf));
         }
     }
 }
