@@ -30,7 +30,7 @@ public sealed record JobView(
     public int RowsHeld => Tables.Sum(table => table.RowsHeld);
 }
 
-/// <summary>Every accepted row ends as exactly one of enriched, no data, error or dead-lettered (the Monitor's JobLedger).</summary>
+/// <summary>Every accepted row ends as exactly one of enriched, no data, error or dead-lettered (the Monitor's JobFigures).</summary>
 public sealed record TableView(
     string TableKey,
     int RowsAccepted,

@@ -7,7 +7,7 @@ public static class JobPhaseRules
 {
     public static JobPhase Next(JobState job)
     {
-        var accounted = JobLedger.RowsAccountedFor(job);
+        var accounted = JobFigures.RowsAccountedFor(job);
         if (job.SubmissionKnown && accounted >= job.RowsAccepted)
         {
             var failed = job.RowsFailed + job.RowsDeadLettered;
@@ -32,7 +32,7 @@ public static class JobPhaseRules
 
     /// <summary>Stuck: rows outstanding (held rows wait for the budget, they are not stuck) and no progress for <paramref name="stuckAfter"/>.</summary>
     public static bool IsStuck(JobState job, DateTimeOffset now, TimeSpan stuckAfter) =>
-        JobLedger.RowsOutstanding(job) > 0 && now - job.LastProgressAt >= stuckAfter;
+        JobFigures.RowsOutstanding(job) > 0 && now - job.LastProgressAt >= stuckAfter;
 
     /// <summary>When to look again: a stuck timeout measured from the last progress, never sooner than a second from now.</summary>
     public static TimeSpan NextCheckIn(JobState job, DateTimeOffset now, TimeSpan stuckAfter)
@@ -67,9 +67,9 @@ public static class JobPhaseRules
         }
 
         var sent = job.RowsDelivered + job.RowsDeadLettered;
-        if (job.SubmissionKnown && sent < job.RowsAccepted - JobLedger.RowsHeld(job))
+        if (job.SubmissionKnown && sent < job.RowsAccepted - JobFigures.RowsHeld(job))
         {
-            return $"batches not delivered: {sent} of {job.RowsAccepted - JobLedger.RowsHeld(job)} rows sent; the Enricher may be paused (budget, Clay down) or deliver-batch is backed up";
+            return $"batches not delivered: {sent} of {job.RowsAccepted - JobFigures.RowsHeld(job)} rows sent; the Enricher may be paused (budget, Clay down) or deliver-batch is backed up";
         }
 
         if (job.LastCallbackAt is null)
@@ -78,7 +78,7 @@ public static class JobPhaseRules
         }
 
         var quiet = now - job.LastCallbackAt.Value;
-        return $"Clay backlog: {JobLedger.RowsAccountedFor(job)} rows called back, none for {quiet.TotalMinutes:F0} min while {JobLedger.RowsOutstanding(job)} are outstanding";
+        return $"Clay backlog: {JobFigures.RowsAccountedFor(job)} rows called back, none for {quiet.TotalMinutes:F0} min while {JobFigures.RowsOutstanding(job)} are outstanding";
     }
 
     /// <summary>The latest block of a job's table that still explains its waiting rows.</summary>

@@ -107,7 +107,7 @@ public class JobState : SagaStateMachineInstance, ISagaVersion, ISagaMarks
     public int RowsDelivered => Tables.Values.Sum(t => t.RowsDelivered);
 
     [JsonIgnore]
-    public int RowsDeadLettered => Tables.Values.Sum(JobLedger.RowsDeadLettered);
+    public int RowsDeadLettered => Tables.Values.Sum(JobFigures.RowsDeadLettered);
 
     [JsonIgnore]
     public int RowsEnriched => Tables.Values.Sum(t => t.RowsEnriched);
@@ -135,7 +135,7 @@ public class JobState : SagaStateMachineInstance, ISagaVersion, ISagaMarks
     void ISagaMarks.MarksLoaded(IReadOnlyDictionary<string, string> marks)
     {
         Batches.Loaded(marks);
-        JobLedger.MoveOldBatchSets(this);
+        JobFigures.MoveOldBatchSets(this);
     }
 
     void ISagaMarks.MarksWritten() => Batches.Written();
@@ -160,7 +160,7 @@ public class TableFigures
 
     public int BatchesDeadLettered { get; set; }
 
-    /// <summary>Dead-lettered rows as the faults counted them; <see cref="JobLedger.RowsDeadLettered"/> is what remains.</summary>
+    /// <summary>Dead-lettered rows as the faults counted them; <see cref="JobFigures.RowsDeadLettered"/> is what remains.</summary>
     public int RowsDeadLettered { get; set; }
 
     /// <summary>Rows of dead-lettered batches that reached Clay after a requeue.</summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Monitor.Jobs;
 
 /// <summary>
-/// A job from submission to its last callback. Transitions only: the figures are <see cref="JobLedger"/>'s, the
+/// A job from submission to its last callback. Transitions only: the figures are <see cref="JobFigures"/>'s, the
 /// phase and stuck decisions <see cref="JobPhaseRules"/>'s. Any event may be the first (JobSubmitted is published
 /// after the batches), and every event is explicit in every state, so late and repeated ones never fault.
 /// </summary>
@@ -37,19 +37,19 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         });
 
         Initially(
-            FollowFigures(Open(When(JobSubmitted)).Then(c => JobLedger.Submitted(c.Saga, c.Message))),
-            FollowFigures(Open(When(BatchDelivered)).Then(c => JobLedger.Delivered(c.Saga, c.Message))),
-            FollowFigures(Open(When(BatchDeadLettered)).Then(c => JobLedger.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp))),
-            FollowFigures(Open(When(JobProgressed)).Then(c => JobLedger.Progress(c.Saga, c.Message))),
-            FollowFigures(Open(When(HeldBatchesReleased)).Then(c => JobLedger.Released(c.Saga, c.Message))),
+            FollowFigures(Open(When(JobSubmitted)).Then(c => JobFigures.Submitted(c.Saga, c.Message))),
+            FollowFigures(Open(When(BatchDelivered)).Then(c => JobFigures.Delivered(c.Saga, c.Message))),
+            FollowFigures(Open(When(BatchDeadLettered)).Then(c => JobFigures.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp))),
+            FollowFigures(Open(When(JobProgressed)).Then(c => JobFigures.Progress(c.Saga, c.Message))),
+            FollowFigures(Open(When(HeldBatchesReleased)).Then(c => JobFigures.Released(c.Saga, c.Message))),
             Open(When(CancelJob)).Then(c => Cancel(c.Saga, c.Message, clock.GetUtcNow())).TransitionTo(Cancelled));
 
         During(Submitted, Delivering, Enriching, Stuck,
-            FollowFigures(When(JobSubmitted).Then(c => JobLedger.Submitted(c.Saga, c.Message))),
-            FollowFigures(When(BatchDelivered).Then(c => JobLedger.Delivered(c.Saga, c.Message))),
-            FollowFigures(When(BatchDeadLettered).Then(c => JobLedger.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp))),
-            FollowFigures(When(JobProgressed).Then(c => JobLedger.Progress(c.Saga, c.Message))),
-            FollowFigures(When(HeldBatchesReleased).Then(c => JobLedger.Released(c.Saga, c.Message))),
+            FollowFigures(When(JobSubmitted).Then(c => JobFigures.Submitted(c.Saga, c.Message))),
+            FollowFigures(When(BatchDelivered).Then(c => JobFigures.Delivered(c.Saga, c.Message))),
+            FollowFigures(When(BatchDeadLettered).Then(c => JobFigures.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp))),
+            FollowFigures(When(JobProgressed).Then(c => JobFigures.Progress(c.Saga, c.Message))),
+            FollowFigures(When(HeldBatchesReleased).Then(c => JobFigures.Released(c.Saga, c.Message))),
             When(CancelJob).Then(c => Cancel(c.Saga, c.Message, clock.GetUtcNow())).TransitionTo(Cancelled));
 
         During(Submitted, Delivering, Enriching,
@@ -73,18 +73,18 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
             Ignore(JobSubmitted),
             Reopen(
                 When(BatchDelivered),
-                c => JobLedger.IsNew(c.Saga, c.Message),
-                c => JobLedger.Delivered(c.Saga, c.Message),
+                c => JobFigures.IsNew(c.Saga, c.Message),
+                c => JobFigures.Delivered(c.Saga, c.Message),
                 c => JobEpisodes.DeliveredReason(c.Message.BatchId, c.Message.TableKey)),
             Reopen(
                 When(BatchDeadLettered),
-                c => JobLedger.IsNew(c.Saga, c.Message.Message),
-                c => JobLedger.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp),
+                c => JobFigures.IsNew(c.Saga, c.Message.Message),
+                c => JobFigures.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp),
                 c => JobEpisodes.DeadLetteredReason(c.Message.Message.BatchId, c.Message.Message.TableKey)),
             Reopen(
                 When(JobProgressed),
-                c => JobLedger.IsNew(c.Saga, c.Message),
-                c => JobLedger.Progress(c.Saga, c.Message),
+                c => JobFigures.IsNew(c.Saga, c.Message),
+                c => JobFigures.Progress(c.Saga, c.Message),
                 _ => JobEpisodes.ProgressReason),
             Ignore(HeldBatchesReleased),
             Ignore(CancelJob),
@@ -92,10 +92,10 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
         // A cancelled job still records what Clay does with rows already sent: their credits are real.
         During(Cancelled,
-            When(JobSubmitted).Then(c => JobLedger.Submitted(c.Saga, c.Message)),
-            When(BatchDelivered).Then(c => JobLedger.Delivered(c.Saga, c.Message)),
-            When(BatchDeadLettered).Then(c => JobLedger.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp)),
-            When(JobProgressed).Then(c => JobLedger.Progress(c.Saga, c.Message)),
+            When(JobSubmitted).Then(c => JobFigures.Submitted(c.Saga, c.Message)),
+            When(BatchDelivered).Then(c => JobFigures.Delivered(c.Saga, c.Message)),
+            When(BatchDeadLettered).Then(c => JobFigures.DeadLettered(c.Saga, c.Message.Message, c.Message.Timestamp)),
+            When(JobProgressed).Then(c => JobFigures.Progress(c.Saga, c.Message)),
             Ignore(HeldBatchesReleased),
             Ignore(CancelJob),
             Ignore(StuckCheck.Received));
@@ -107,12 +107,12 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
             .Then(_ => metrics.JobStuck())
             .Publish(c => new JobStuck(
                 c.Saga.CorrelationId,
-                JobLedger.RowsOutstanding(c.Saga),
+                JobFigures.RowsOutstanding(c.Saga),
                 c.Saga.LikelyCause ?? "unknown",
                 c.Saga.LastProgressAt,
                 c.Saga.LastStuckAt ?? clock.GetUtcNow())));
         WhenLeave(Stuck, x => x
-            .Then(c => JobLedger.LeftStuck(c.Saga, clock.GetUtcNow()))
+            .Then(c => JobFigures.LeftStuck(c.Saga, clock.GetUtcNow()))
             .Schedule(StuckCheck, c => new StuckCheckDue(c.Saga.CorrelationId), c => stuckAfter));
         WhenEnter(Cancelled, x => x
             .Unschedule(StuckCheck)
@@ -136,7 +136,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         EventActivityBinder<JobState, T> Open<T>(EventActivityBinder<JobState, T> binder)
             where T : class =>
             binder
-                .Then(c => JobLedger.Open(c.Saga, clock.GetUtcNow()))
+                .Then(c => JobFigures.Open(c.Saga, clock.GetUtcNow()))
                 .Schedule(StuckCheck, c => new StuckCheckDue(c.Saga.CorrelationId), c => stuckAfter);
     }
 
@@ -183,7 +183,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
             .Then(c => c.Saga.CompletedAt ??= clock.GetUtcNow())
             .Then(c => JobEpisodes.Finished(c.Saga, c.Saga.CompletedAt ?? clock.GetUtcNow()))
             .Unschedule(StuckCheck)
-            .Publish(c => JobLedger.Summary(c.Saga, Enum.Parse<JobPhase>(c.Saga.CurrentState), c.Saga.CompletedAt ?? clock.GetUtcNow()));
+            .Publish(c => JobFigures.Summary(c.Saga, Enum.Parse<JobPhase>(c.Saga.CurrentState), c.Saga.CompletedAt ?? clock.GetUtcNow()));
 
     private static void Cancel(JobState job, CancelJob cancel, DateTimeOffset now)
     {

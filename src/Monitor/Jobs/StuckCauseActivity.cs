@@ -13,7 +13,7 @@ public sealed class StuckCauseActivity(ITableBlockReader blocks, TimeProvider cl
         var job = context.Saga;
         var evidence = await blocks.ReadAsync(job.Tables.Keys);
         var now = clock.GetUtcNow();
-        JobLedger.BecameStuck(job, now, JobPhaseRules.LikelyCause(job, now, evidence));
+        JobFigures.BecameStuck(job, now, JobPhaseRules.LikelyCause(job, now, evidence));
         await next.Execute(context);
     }
 

@@ -38,15 +38,15 @@ public class JobBatchBookSpecs
     {
         var job = new JobMessages(Guid.NewGuid());
         var first = new JobState();
-        JobLedger.Delivered(first, job.Delivered(0));
+        JobFigures.Delivered(first, job.Delivered(0));
         var stored = ((ISagaMarks)first).PendingMarks.ToDictionary();
 
         var reloaded = new JobState();
         ((ISagaMarks)reloaded).MarksLoaded(stored);
 
-        Assert.False(JobLedger.IsNew(reloaded, job.Delivered(0)));
-        Assert.False(JobLedger.Delivered(reloaded, job.Delivered(0)));
-        Assert.False(JobLedger.DeadLettered(reloaded, job.Batch(0), DateTimeOffset.UtcNow));
+        Assert.False(JobFigures.IsNew(reloaded, job.Delivered(0)));
+        Assert.False(JobFigures.Delivered(reloaded, job.Delivered(0)));
+        Assert.False(JobFigures.DeadLettered(reloaded, job.Batch(0), DateTimeOffset.UtcNow));
         Assert.Equal(0, reloaded.RowsDelivered);
     }
 
@@ -55,11 +55,11 @@ public class JobBatchBookSpecs
     {
         var job = new JobMessages(Guid.NewGuid(), rows: 6, rowsPerBatch: 3);
         var first = new JobState();
-        JobLedger.DeadLettered(first, job.Batch(0), DateTimeOffset.UtcNow);
+        JobFigures.DeadLettered(first, job.Batch(0), DateTimeOffset.UtcNow);
         var reloaded = JsonSerializer.Deserialize<JobState>(JsonSerializer.Serialize(first, Json), Json)!;
         ((ISagaMarks)reloaded).MarksLoaded(((ISagaMarks)first).PendingMarks.ToDictionary());
 
-        Assert.True(JobLedger.Delivered(reloaded, job.Delivered(0)));
+        Assert.True(JobFigures.Delivered(reloaded, job.Delivered(0)));
 
         var table = reloaded.Tables[job.Table];
         Assert.Equal((3, 0, 0, 3), (table.RowsDelivered, table.RowsDeadLettered, table.BatchesDeadLettered, table.RowsRequeued));
@@ -80,8 +80,8 @@ public class JobBatchBookSpecs
 
         ((ISagaMarks)state).MarksLoaded(new Dictionary<string, string>());
 
-        Assert.False(JobLedger.Delivered(state, job.Delivered(0)));
-        Assert.True(JobLedger.Delivered(state, job.Delivered(1)));
+        Assert.False(JobFigures.Delivered(state, job.Delivered(0)));
+        Assert.True(JobFigures.Delivered(state, job.Delivered(1)));
         var table = state.Tables[job.Table];
         Assert.Equal((4, 0, 2), (table.RowsDelivered, table.RowsDeadLettered, table.RowsRequeued));
         Assert.Equal(2, ((ISagaMarks)state).PendingMarks.Count);
@@ -93,10 +93,10 @@ public class JobBatchBookSpecs
         var jobId = Guid.NewGuid();
         var rows = Enumerable.Range(0, 50).Select(i => $"row-{i}").ToList();
         var state = new JobState { CorrelationId = jobId, CurrentState = "Delivering" };
-        JobLedger.Open(state, DateTimeOffset.UtcNow);
+        JobFigures.Open(state, DateTimeOffset.UtcNow);
         for (var batch = 0; batch < batches; batch++)
         {
-            JobLedger.Delivered(state, new BatchDelivered(jobId, Guid.NewGuid(), "people", rows, [], "…abc123", batch, 50_000, 100m, DateTimeOffset.UtcNow));
+            JobFigures.Delivered(state, new BatchDelivered(jobId, Guid.NewGuid(), "people", rows, [], "…abc123", batch, 50_000, 100m, DateTimeOffset.UtcNow));
             ((ISagaMarks)state).MarksWritten();
         }
 

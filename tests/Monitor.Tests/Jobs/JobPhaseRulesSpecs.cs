@@ -10,15 +10,15 @@ public class JobPhaseRulesSpecs
     private readonly JobState _state = new() { CurrentState = "Delivering" };
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
 
-    public JobPhaseRulesSpecs() => JobLedger.Open(_state, DateTimeOffset.UtcNow.AddHours(-2));
+    public JobPhaseRulesSpecs() => JobFigures.Open(_state, DateTimeOffset.UtcNow.AddHours(-2));
 
     [Fact]
     public void Should_complete_with_failures_when_every_row_is_accounted_for_and_some_failed()
     {
-        JobLedger.Submitted(_state, _job.Submitted());
-        JobLedger.Delivered(_state, _job.Delivered(0));
-        JobLedger.Delivered(_state, _job.Delivered(1));
-        JobLedger.Progress(_state, _job.Progress(enriched: 3, noData: 1));
+        JobFigures.Submitted(_state, _job.Submitted());
+        JobFigures.Delivered(_state, _job.Delivered(0));
+        JobFigures.Delivered(_state, _job.Delivered(1));
+        JobFigures.Progress(_state, _job.Progress(enriched: 3, noData: 1));
 
         Assert.Equal(JobPhase.CompletedWithFailures, JobPhaseRules.Next(_state));
     }
@@ -26,12 +26,12 @@ public class JobPhaseRulesSpecs
     [Fact]
     public void Should_be_enriching_once_every_row_is_sent_and_completed_when_all_called_back()
     {
-        JobLedger.Submitted(_state, _job.Submitted());
-        JobLedger.Delivered(_state, _job.Delivered(0));
-        JobLedger.Delivered(_state, _job.Delivered(1));
+        JobFigures.Submitted(_state, _job.Submitted());
+        JobFigures.Delivered(_state, _job.Delivered(0));
+        JobFigures.Delivered(_state, _job.Delivered(1));
         Assert.Equal(JobPhase.Enriching, JobPhaseRules.Next(_state));
 
-        JobLedger.Progress(_state, _job.Progress(enriched: 4));
+        JobFigures.Progress(_state, _job.Progress(enriched: 4));
         Assert.Equal(JobPhase.Completed, JobPhaseRules.Next(_state));
     }
 
@@ -57,9 +57,9 @@ public class JobPhaseRulesSpecs
     [Fact]
     public void Should_suspect_a_silently_exhausted_webhook_when_a_delivery_reached_its_cap()
     {
-        JobLedger.Submitted(_state, _job.Submitted());
-        JobLedger.Delivered(_state, _job.Delivered(0, webhookUsed: 50_000, webhookCap: 50_000));
-        JobLedger.Delivered(_state, _job.Delivered(1, webhookUsed: 50_000, webhookCap: 50_000));
+        JobFigures.Submitted(_state, _job.Submitted());
+        JobFigures.Delivered(_state, _job.Delivered(0, webhookUsed: 50_000, webhookCap: 50_000));
+        JobFigures.Delivered(_state, _job.Delivered(1, webhookUsed: 50_000, webhookCap: 50_000));
 
         Assert.StartsWith("webhook possibly exhausted silently", JobPhaseRules.LikelyCause(_state, _now), StringComparison.Ordinal);
     }
@@ -82,7 +82,7 @@ public class JobPhaseRulesSpecs
 
         Assert.Equal(JobPhase.Stuck, JobPhaseRules.Next(_state));
 
-        JobLedger.Progress(_state, _job.Progress(enriched: 1));
+        JobFigures.Progress(_state, _job.Progress(enriched: 1));
         Assert.Equal(JobPhase.Enriching, JobPhaseRules.Next(_state));
     }
 
@@ -90,26 +90,26 @@ public class JobPhaseRulesSpecs
     public void Should_keep_the_first_stuck_time_and_hold_a_second_episode_until_something_moves()
     {
         Deliver(_now.AddHours(-1));
-        JobLedger.BecameStuck(_state, _now.AddMinutes(-20), "first");
+        JobFigures.BecameStuck(_state, _now.AddMinutes(-20), "first");
         _state.CurrentState = nameof(JobPhase.Stuck);
-        JobLedger.LeftStuck(_state, _now.AddMinutes(-15));
+        JobFigures.LeftStuck(_state, _now.AddMinutes(-15));
         _state.LastProgressAt = _now.AddMinutes(-15);
-        JobLedger.BecameStuck(_state, _now.AddMinutes(-1), "second");
+        JobFigures.BecameStuck(_state, _now.AddMinutes(-1), "second");
 
         // Progress came after the first episode began, not after the second: the job stays stuck.
         Assert.Equal(JobPhase.Stuck, JobPhaseRules.Next(_state));
         Assert.Equal((_now.AddMinutes(-20), _now.AddMinutes(-1), _now.AddMinutes(-15), 2), (_state.StuckAt, _state.LastStuckAt, _state.RecoveredAt, _state.StuckEpisodes));
         Assert.Equal("second", _state.LikelyCause);
 
-        JobLedger.Progress(_state, _job.Progress(enriched: 1));
+        JobFigures.Progress(_state, _job.Progress(enriched: 1));
         Assert.Equal(JobPhase.Enriching, JobPhaseRules.Next(_state));
     }
 
     private void Deliver(DateTimeOffset at)
     {
-        JobLedger.Submitted(_state, _job.Submitted());
-        JobLedger.Delivered(_state, _job.Delivered(0) with { DeliveredAt = at });
-        JobLedger.Delivered(_state, _job.Delivered(1) with { DeliveredAt = at });
+        JobFigures.Submitted(_state, _job.Submitted());
+        JobFigures.Delivered(_state, _job.Delivered(0) with { DeliveredAt = at });
+        JobFigures.Delivered(_state, _job.Delivered(1) with { DeliveredAt = at });
         _state.LastProgressAt = at;
     }
 }

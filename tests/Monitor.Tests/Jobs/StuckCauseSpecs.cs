@@ -11,14 +11,14 @@ public class StuckCauseSpecs
 
     public StuckCauseSpecs()
     {
-        JobLedger.Open(_state, _now.AddHours(-2));
-        JobLedger.Submitted(_state, _job.Submitted());
+        JobFigures.Open(_state, _now.AddHours(-2));
+        JobFigures.Submitted(_state, _job.Submitted());
     }
 
     [Fact]
     public void Should_name_a_full_table_whose_rows_wait()
     {
-        JobLedger.Delivered(_state, _job.Delivered(0, at: _now.AddMinutes(-50)));
+        JobFigures.Delivered(_state, _job.Delivered(0, at: _now.AddMinutes(-50)));
         var full = Block(TableBlockKind.TableFull, _now.AddMinutes(-45), "45000 rows sent of 45000");
 
         var cause = JobPhaseRules.LikelyCause(_state, _now, [full]);
@@ -43,7 +43,7 @@ public class StuckCauseSpecs
     public void Should_not_blame_a_block_the_table_has_delivered_since()
     {
         var full = Block(TableBlockKind.TableFull, _now.AddMinutes(-50), "45000 rows sent of 45000");
-        JobLedger.Delivered(_state, _job.Delivered(0, at: _now.AddMinutes(-45)));
+        JobFigures.Delivered(_state, _job.Delivered(0, at: _now.AddMinutes(-45)));
 
         Assert.StartsWith("batches not delivered", JobPhaseRules.LikelyCause(_state, _now, [full]), StringComparison.Ordinal);
     }
@@ -51,8 +51,8 @@ public class StuckCauseSpecs
     [Fact]
     public void Should_not_blame_a_block_of_another_table_or_a_table_with_nothing_left_to_send()
     {
-        JobLedger.Delivered(_state, _job.Delivered(0, at: _now.AddMinutes(-50)));
-        JobLedger.Delivered(_state, _job.Delivered(1, at: _now.AddMinutes(-50)));
+        JobFigures.Delivered(_state, _job.Delivered(0, at: _now.AddMinutes(-50)));
+        JobFigures.Delivered(_state, _job.Delivered(1, at: _now.AddMinutes(-50)));
         var other = new TableBlock("companies", TableBlockKind.TableFull, _now.AddMinutes(-40), "45000 rows sent of 45000");
         var late = Block(TableBlockKind.TableFull, _now.AddMinutes(-40), "45000 rows sent of 45000");
 
@@ -63,8 +63,8 @@ public class StuckCauseSpecs
     public void Should_suspect_a_silently_exhausted_webhook_at_the_rotation_point()
     {
         // The Enricher rotates at 45,000 of 50,000: a job never sees a webhook past 90% of its cap.
-        JobLedger.Delivered(_state, _job.Delivered(0, webhookUsed: 45_000, webhookCap: 50_000, at: _now.AddMinutes(-50)));
-        JobLedger.Delivered(_state, _job.Delivered(1, webhookUsed: 44_990, webhookCap: 50_000, at: _now.AddMinutes(-50)));
+        JobFigures.Delivered(_state, _job.Delivered(0, webhookUsed: 45_000, webhookCap: 50_000, at: _now.AddMinutes(-50)));
+        JobFigures.Delivered(_state, _job.Delivered(1, webhookUsed: 44_990, webhookCap: 50_000, at: _now.AddMinutes(-50)));
 
         Assert.StartsWith("webhook possibly exhausted silently", JobPhaseRules.LikelyCause(_state, _now), StringComparison.Ordinal);
     }
@@ -72,8 +72,8 @@ public class StuckCauseSpecs
     [Fact]
     public void Should_not_suspect_a_webhook_well_below_the_rotation_point()
     {
-        JobLedger.Delivered(_state, _job.Delivered(0, webhookUsed: 40_000, webhookCap: 50_000, at: _now.AddMinutes(-50)));
-        JobLedger.Delivered(_state, _job.Delivered(1, webhookUsed: 40_002, webhookCap: 50_000, at: _now.AddMinutes(-50)));
+        JobFigures.Delivered(_state, _job.Delivered(0, webhookUsed: 40_000, webhookCap: 50_000, at: _now.AddMinutes(-50)));
+        JobFigures.Delivered(_state, _job.Delivered(1, webhookUsed: 40_002, webhookCap: 50_000, at: _now.AddMinutes(-50)));
 
         Assert.StartsWith("callback column misconfigured", JobPhaseRules.LikelyCause(_state, _now), StringComparison.Ordinal);
     }

@@ -4,7 +4,7 @@ using ClayBus.Monitor.Jobs;
 namespace ClayBus.Monitor.Tests.Jobs;
 
 /// <summary>A dead-lettered batch that is requeued and reaches Clay: its rows are counted once, in any event order.</summary>
-public class JobRequeueLedgerSpecs
+public class JobRequeueFiguresSpecs
 {
     private readonly JobMessages _job = new(Guid.NewGuid(), rows: 4, rowsPerBatch: 2);
 
@@ -28,11 +28,11 @@ public class JobRequeueLedgerSpecs
         foreach (var step in order.Split(','))
         {
             Apply(job, step);
-            Assert.True(JobLedger.RowsAccountedFor(job) <= job.RowsAccepted, $"after {step}: {JobLedger.RowsAccountedFor(job)} rows accounted for of {job.RowsAccepted}");
+            Assert.True(JobFigures.RowsAccountedFor(job) <= job.RowsAccepted, $"after {step}: {JobFigures.RowsAccountedFor(job)} rows accounted for of {job.RowsAccepted}");
         }
 
         Assert.Equal((4, 4, 0, 0), (job.RowsDelivered, job.RowsEnriched, job.RowsFailed, job.RowsDeadLettered));
-        Assert.Equal(4, JobLedger.RowsAccountedFor(job));
+        Assert.Equal(4, JobFigures.RowsAccountedFor(job));
         Assert.Equal(8m, job.CreditsReserved);
         Assert.Equal(JobPhase.Completed, JobPhaseRules.Next(job));
     }
@@ -41,15 +41,15 @@ public class JobRequeueLedgerSpecs
     public void Should_move_a_requeued_batch_from_dead_lettered_to_delivered()
     {
         var job = Started();
-        JobLedger.DeadLettered(job, _job.Batch(1), DateTimeOffset.UtcNow);
+        JobFigures.DeadLettered(job, _job.Batch(1), DateTimeOffset.UtcNow);
         Assert.Equal(JobPhase.CompletedWithFailures, JobPhaseRules.Next(job));
 
-        Assert.True(JobLedger.IsNew(job, _job.Delivered(1)));
-        Assert.True(JobLedger.Delivered(job, _job.Delivered(1)));
+        Assert.True(JobFigures.IsNew(job, _job.Delivered(1)));
+        Assert.True(JobFigures.Delivered(job, _job.Delivered(1)));
 
         var table = job.Tables[_job.Table];
         Assert.Equal((4, 2, 0, 0, 2), (table.RowsDelivered, table.BatchesDelivered, table.RowsDeadLettered, table.BatchesDeadLettered, table.RowsRequeued));
-        Assert.Equal(2, JobLedger.RowsOutstanding(job));
+        Assert.Equal(2, JobFigures.RowsOutstanding(job));
         Assert.Equal(JobPhase.Enriching, JobPhaseRules.Next(job));
     }
 
@@ -57,10 +57,10 @@ public class JobRequeueLedgerSpecs
     public void Should_ignore_a_fault_for_a_batch_clay_already_has()
     {
         var job = Started();
-        JobLedger.Delivered(job, _job.Delivered(1));
+        JobFigures.Delivered(job, _job.Delivered(1));
 
-        Assert.False(JobLedger.IsNew(job, _job.Batch(1)));
-        Assert.False(JobLedger.DeadLettered(job, _job.Batch(1), DateTimeOffset.UtcNow));
+        Assert.False(JobFigures.IsNew(job, _job.Batch(1)));
+        Assert.False(JobFigures.DeadLettered(job, _job.Batch(1), DateTimeOffset.UtcNow));
         Assert.Equal((4, 0), (job.RowsDelivered, job.RowsDeadLettered));
     }
 
@@ -68,12 +68,12 @@ public class JobRequeueLedgerSpecs
     public void Should_take_callbacks_ahead_of_the_delivery_out_of_the_dead_letters()
     {
         var job = Started();
-        JobLedger.DeadLettered(job, _job.Batch(1), DateTimeOffset.UtcNow);
-        JobLedger.Progress(job, _job.Progress(enriched: 3));
+        JobFigures.DeadLettered(job, _job.Batch(1), DateTimeOffset.UtcNow);
+        JobFigures.Progress(job, _job.Progress(enriched: 3));
 
         // One of batch 1's rows called back before its BatchDelivered: it is enriched, no longer dead-lettered.
         Assert.Equal((3, 1), (job.RowsEnriched, job.RowsDeadLettered));
-        Assert.Equal(4, JobLedger.RowsAccountedFor(job));
+        Assert.Equal(4, JobFigures.RowsAccountedFor(job));
     }
 
     [Fact]
@@ -81,19 +81,19 @@ public class JobRequeueLedgerSpecs
     {
         var job = Started();
 
-        Assert.False(JobLedger.IsNew(job, _job.Progress(enriched: 2)));
-        Assert.False(JobLedger.IsNew(job, _job.Progress(enriched: 1)));
-        Assert.True(JobLedger.IsNew(job, _job.Progress(enriched: 2, error: 1)));
+        Assert.False(JobFigures.IsNew(job, _job.Progress(enriched: 2)));
+        Assert.False(JobFigures.IsNew(job, _job.Progress(enriched: 1)));
+        Assert.True(JobFigures.IsNew(job, _job.Progress(enriched: 2, error: 1)));
     }
 
     /// <summary>Submitted, batch 0 delivered and both its rows enriched; batch 1 is the one that goes astray.</summary>
     private JobState Started()
     {
         var job = new JobState { CurrentState = "Enriching" };
-        JobLedger.Open(job, DateTimeOffset.UtcNow.AddMinutes(-5));
-        JobLedger.Submitted(job, _job.Submitted());
-        JobLedger.Delivered(job, _job.Delivered(0));
-        JobLedger.Progress(job, _job.Progress(enriched: 2));
+        JobFigures.Open(job, DateTimeOffset.UtcNow.AddMinutes(-5));
+        JobFigures.Submitted(job, _job.Submitted());
+        JobFigures.Delivered(job, _job.Delivered(0));
+        JobFigures.Progress(job, _job.Progress(enriched: 2));
         return job;
     }
 
@@ -102,13 +102,13 @@ public class JobRequeueLedgerSpecs
         switch (step)
         {
             case "fault":
-                JobLedger.DeadLettered(job, _job.Batch(1), DateTimeOffset.UtcNow);
+                JobFigures.DeadLettered(job, _job.Batch(1), DateTimeOffset.UtcNow);
                 break;
             case "delivered":
-                JobLedger.Delivered(job, _job.Delivered(1));
+                JobFigures.Delivered(job, _job.Delivered(1));
                 break;
             case "progress":
-                JobLedger.Progress(job, _job.Progress(enriched: 4));
+                JobFigures.Progress(job, _job.Progress(enriched: 4));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(step), step, "unknown step");

@@ -8,7 +8,7 @@ namespace ClayBus.Monitor.Jobs;
 /// The job's figures: how each event changes them. Pure, so it is tested without a bus. Every method is idempotent
 /// (counted batches are marked in <see cref="JobBatchBook"/>, callback counters are absolute), because events come late, twice and out of order.
 /// </summary>
-public static class JobLedger
+public static class JobFigures
 {
     public static void Open(JobState job, DateTimeOffset now)
     {
