@@ -8,7 +8,7 @@ namespace ClayBus.Enricher.Credits;
 /// Starts each budget day at local midnight of the configured zone: publishes <c>BudgetReset</c> once across every
 /// instance (a Redis flag per day). Paused instances see the new day's room at their next probe and resume.
 /// </summary>
-public sealed class BudgetDayWatcher(CreditLedger ledger, IBus bus, TimeProvider time, IOptionsMonitor<BudgetOptions> options, ILogger<BudgetDayWatcher> logger)
+public sealed class BudgetDayWatcher(CreditStore ledger, IBus bus, TimeProvider time, IOptionsMonitor<BudgetOptions> options, ILogger<BudgetDayWatcher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);

@@ -7,7 +7,7 @@ namespace ClayBus.Enricher.Credits;
 /// The operator's new limit: kept in Redis for every instance. A raise (or room in an exhausted budget) publishes
 /// <see cref="BudgetReset"/>, so paused deliveries resume and held jobs are released.
 /// </summary>
-public sealed class ChangeBudgetLimitConsumer(CreditLedger ledger, TimeProvider time, ILogger<ChangeBudgetLimitConsumer> logger) : IConsumer<ChangeBudgetLimit>
+public sealed class ChangeBudgetLimitConsumer(CreditStore ledger, TimeProvider time, ILogger<ChangeBudgetLimitConsumer> logger) : IConsumer<ChangeBudgetLimit>
 {
     public async Task Consume(ConsumeContext<ChangeBudgetLimit> context)
     {

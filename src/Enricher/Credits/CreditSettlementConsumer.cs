@@ -14,7 +14,7 @@ namespace ClayBus.Enricher.Credits;
 /// proves that Clay stored the request its row went in, which ends the wait of an ambiguous send.
 /// </summary>
 public sealed class CreditSettlementConsumer(
-    CreditLedger ledger, TableHolds holds, RowClaims claims, DeliveryMetrics metrics, TimeProvider time, ILogger<CreditSettlementConsumer> logger)
+    CreditStore ledger, TableHolds holds, RowClaims claims, DeliveryMetrics metrics, TimeProvider time, ILogger<CreditSettlementConsumer> logger)
     : IConsumer<RowEnriched>, IConsumer<RowEnrichmentFailed>
 {
     public Task Consume(ConsumeContext<RowEnriched> context)

@@ -8,7 +8,7 @@ public static class CreditsSetup
     public static IHostApplicationBuilder AddCreditLedger(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<BudgetOptions>(BudgetOptions.Section);
-        builder.Services.AddSingleton<CreditLedger>();
+        builder.Services.AddSingleton<CreditStore>();
         builder.Services.AddSingleton<TableHolds>();
         builder.Services.AddHostedService<BudgetDayWatcher>();
         return builder;

@@ -15,7 +15,7 @@ public enum BudgetRefusal
 
 /// <summary>
 /// Whether a reservation fits: it must fit every limit of both meters, or nothing is held. The Lua in
-/// <see cref="CreditLedgerScripts.Reserve"/> executes the same rule atomically (parity-tested).
+/// <see cref="CreditStoreScripts.Reserve"/> executes the same rule atomically (parity-tested).
 /// </summary>
 public static class ReservationDecision
 {

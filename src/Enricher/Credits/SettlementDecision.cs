@@ -33,7 +33,7 @@ public sealed record SettlementOutcome(SettlementResult Result, bool CreditsOver
 /// <summary>
 /// Settles a callback against its row's reservation: only a row reserved for this job and table moves money; the
 /// charge replaces the reservation (the rest is released); a charge above it is still booked and flagged. The Lua in
-/// <see cref="CreditLedgerScripts.Settle"/> executes the same rule atomically (parity-tested).
+/// <see cref="CreditStoreScripts.Settle"/> executes the same rule atomically (parity-tested).
 /// </summary>
 public static class SettlementDecision
 {

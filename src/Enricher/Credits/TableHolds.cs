@@ -18,7 +18,7 @@ public sealed class TableHolds(RedisKeyspace redis)
     {
         var field = meter == Meters.Actions ? Meters.Actions : $"{Meters.DataCredits}:{provider}";
         var amount = meter == Meters.Actions ? (long)charged : (long)decimal.Round(charged * Milli, MidpointRounding.AwayFromZero);
-        await CreditLedgerScripts.Hold.EvaluateAsync(redis.Database, [("hold_hash", HoldKey(tableKey))], [("field", field), ("charged", amount)]);
+        await CreditStoreScripts.Hold.EvaluateAsync(redis.Database, [("hold_hash", HoldKey(tableKey))], [("field", field), ("charged", amount)]);
         await redis.Database.SetAddAsync(HeldKey, tableKey);
     }
 

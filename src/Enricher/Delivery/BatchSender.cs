@@ -26,7 +26,7 @@ public sealed record BatchOutcome(List<string> Sent, List<string> Skipped, Webho
 /// </summary>
 public sealed class BatchSender(
     RowClaims claims,
-    CreditLedger ledger,
+    CreditStore ledger,
     TableHolds holds,
     IOptionsMonitor<TablesOptions> tables,
     WebhookPool webhooks,

@@ -14,7 +14,7 @@ namespace ClayBus.Enricher.Pausing;
 /// </summary>
 public sealed class PauseSupervisor(
     DeliveryPause pause,
-    CreditLedger ledger,
+    CreditStore ledger,
     IBus bus,
     TimeProvider time,
     IOptionsMonitor<DeliveryOptions> options,

@@ -11,9 +11,9 @@ public static class RedisKeyOwners
     /// <summary>Key pattern (<c>*</c> = any run of characters) → its bound and owner.</summary>
     public static readonly IReadOnlyList<(string Pattern, string Owner)> Owned =
     [
-        ("credits:limits", "Enricher CreditLedger: one hash, the limits set at run time"),
-        ("credits:day:*", "Enricher CreditLedger: one ~200 B hash a budget day, the spend record (73 KB a year)"),
-        ("credits:month:*", "Enricher CreditLedger: one ~200 B hash a budget month"),
+        ("credits:limits", "Enricher CreditStore: one hash, the limits set at run time"),
+        ("credits:day:*", "Enricher CreditStore: one ~200 B hash a budget day, the spend record (73 KB a year)"),
+        ("credits:month:*", "Enricher CreditStore: one ~200 B hash a budget month"),
         ("credits:held-tables", "Enricher TableHolds: one entry per configured table, removed on release"),
         ("credits:hold:*", "Enricher TableHolds: one hash per held table, deleted on release"),
         ("tables:*", "Enricher WebhookPool: row count and flags per configured table (Clay's 50,000-row cap must never be forgotten)"),

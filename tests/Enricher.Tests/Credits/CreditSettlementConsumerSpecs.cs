@@ -23,7 +23,7 @@ public sealed class CreditSettlementConsumerSpecs(InfrastructureFixture infrastr
     public async Task Should_move_no_money_for_forged_callbacks_and_settle_the_real_one_once()
     {
         await using var provider = await StartAsync(new DateTimeOffset(2032, 1, 10, 12, 0, 0, TimeSpan.Zero));
-        var (harness, ledger) = (provider.GetRequiredService<ITestHarness>(), provider.GetRequiredService<CreditLedger>());
+        var (harness, ledger) = (provider.GetRequiredService<ITestHarness>(), provider.GetRequiredService<CreditStore>());
         var job = Guid.NewGuid();
         await ledger.ReserveAsync(job, Table, ["a", "b"], new RowPrice(5, 4));
         var before = await ledger.StatusAsync();
@@ -53,7 +53,7 @@ public sealed class CreditSettlementConsumerSpecs(InfrastructureFixture infrastr
     public async Task Should_book_a_charge_above_the_reservation_raise_an_anomaly_and_hold_the_table_until_its_price_list_covers_it()
     {
         await using var provider = await StartAsync(new DateTimeOffset(2032, 2, 10, 12, 0, 0, TimeSpan.Zero));
-        var (harness, ledger, holds) = (provider.GetRequiredService<ITestHarness>(), provider.GetRequiredService<CreditLedger>(), provider.GetRequiredService<TableHolds>());
+        var (harness, ledger, holds) = (provider.GetRequiredService<ITestHarness>(), provider.GetRequiredService<CreditStore>(), provider.GetRequiredService<TableHolds>());
         var job = Guid.NewGuid();
         await ledger.ReserveAsync(job, Table, ["a"], new RowPrice(5, 4));
 
@@ -78,7 +78,7 @@ public sealed class CreditSettlementConsumerSpecs(InfrastructureFixture infrastr
     public async Task Should_prove_an_ambiguous_send_with_one_callback_of_its_rows()
     {
         await using var provider = await StartAsync(new DateTimeOffset(2032, 3, 10, 12, 0, 0, TimeSpan.Zero));
-        var (harness, ledger, claims) = (provider.GetRequiredService<ITestHarness>(), provider.GetRequiredService<CreditLedger>(), provider.GetRequiredService<RowClaims>());
+        var (harness, ledger, claims) = (provider.GetRequiredService<ITestHarness>(), provider.GetRequiredService<CreditStore>(), provider.GetRequiredService<RowClaims>());
         var job = Guid.NewGuid();
         await claims.ClaimAsync(job, "send-1", ["a", "b", "c"], TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
         await ledger.ReserveAsync(job, Table, ["a", "b", "c"], new RowPrice(5, 4));
@@ -120,7 +120,7 @@ public sealed class CreditSettlementConsumerSpecs(InfrastructureFixture infrastr
             .AddSingleton(redis)
             .AddSingleton<TimeProvider>(new FakeTimeProvider(now))
             .AddSingleton<IOptionsMonitor<BudgetOptions>>(new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 1000 }))
-            .AddSingleton<CreditLedger>()
+            .AddSingleton<CreditStore>()
             .AddSingleton<TableHolds>()
             .AddSingleton<RowClaims>()
             .AddSingleton<DeliveryMetrics>()

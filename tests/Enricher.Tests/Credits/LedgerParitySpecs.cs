@@ -44,7 +44,7 @@ public sealed class LedgerParitySpecs(InfrastructureFixture infrastructure) : IC
             Actions = new ActionsBudgetOptions { DailyLimit = c[5] < 0 ? null : c[5], MonthlyLimit = c[7] < 0 ? null : c[7] },
         };
         var redis = await Keyspaces.ConnectAsync(infrastructure);
-        var ledger = new CreditLedger(redis, new TestOptionsMonitor<BudgetOptions>(options), time);
+        var ledger = new CreditStore(redis, new TestOptionsMonitor<BudgetOptions>(options), time);
         var day = ledger.Today;
         await redis.Database.HashSetAsync($"credits:day:{BudgetCalendar.DayKey(day)}", [new("reserved", c[0]), new("actions_reserved", c[4])]);
         await redis.Database.HashSetAsync($"credits:month:{BudgetCalendar.MonthKey(day)}", [new("reserved", c[2]), new("actions_reserved", c[6])]);
@@ -78,7 +78,7 @@ public sealed class LedgerParitySpecs(InfrastructureFixture infrastructure) : IC
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 7, 1 + Random.Shared.Next(0, 28), 12, 0, 0, TimeSpan.Zero));
         var redis = await Keyspaces.ConnectAsync(infrastructure);
-        var ledger = new CreditLedger(redis, new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 1000 }), time);
+        var ledger = new CreditStore(redis, new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 1000 }), time);
         var job = Guid.NewGuid();
         var value = stored?.Replace("{day}", BudgetCalendar.DayKey(ledger.Today), StringComparison.Ordinal);
         if (value is not null)

@@ -7,14 +7,14 @@ namespace ClayBus.Enricher.Tests.Credits;
 
 /// <summary>Each test uses a time zone and day of its own, so the ledgers of different tests never meet.</summary>
 [Trait("Category", "Integration")]
-public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
+public sealed class CreditStoreSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     [Fact]
     public async Task Should_never_reserve_past_the_limit_across_three_instances()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 1, 10, 12, 0, 0, TimeSpan.Zero));
         var options = new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 100, TimeZone = "UTC" });
-        var ledgers = (await Keyspaces.ConnectAsync(infrastructure, 3)).Select(redis => new CreditLedger(redis, options, time)).ToArray();
+        var ledgers = (await Keyspaces.ConnectAsync(infrastructure, 3)).Select(redis => new CreditStore(redis, options, time)).ToArray();
         var job = Guid.NewGuid();
 
         // 60 rows of 3 credits race for a budget of 100: exactly 33 fit.
@@ -32,7 +32,7 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
     public async Task Should_settle_each_row_once_and_release_rows_never_sent()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 2, 10, 12, 0, 0, TimeSpan.Zero));
-        var ledger = new CreditLedger(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 1000 }), time);
+        var ledger = new CreditStore(await Keyspaces.ConnectAsync(infrastructure), new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 1000 }), time);
         var job = Guid.NewGuid();
 
         var reserved = await ledger.ReserveAsync(job, "t", ["a", "b", "c"], new RowPrice(6, 1));
@@ -56,7 +56,7 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
     {
         // 23:59:30 in New York is 04:59:30 UTC the next day (winter time).
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 3, 3, 4, 59, 30, TimeSpan.Zero));
-        var ledger = new CreditLedger(
+        var ledger = new CreditStore(
             await Keyspaces.ConnectAsync(infrastructure),
             new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 10, TimeZone = "America/New_York" }),
             time);
@@ -81,7 +81,7 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 4, 10, 12, 0, 0, TimeSpan.Zero));
         var redis = await Keyspaces.ConnectAsync(infrastructure);
-        var ledger = new CreditLedger(redis, new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 10 }), time);
+        var ledger = new CreditStore(redis, new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 10 }), time);
         var job = Guid.NewGuid();
         await ledger.ReserveAsync(job, "t", ["a"], new RowPrice(10, 1));
         var refused = await ledger.ReserveAsync(job, "t", ["b"], new RowPrice(10, 1));
@@ -104,7 +104,7 @@ public sealed class CreditLedgerSpecs(InfrastructureFixture infrastructure) : IC
     public async Task Should_hold_the_monthly_limit_too()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 5, 10, 12, 0, 0, TimeSpan.Zero));
-        var ledger = new CreditLedger(
+        var ledger = new CreditStore(
             await Keyspaces.ConnectAsync(infrastructure),
             new TestOptionsMonitor<BudgetOptions>(new BudgetOptions { DailyLimit = 100, MonthlyLimit = 15 }),
             time);

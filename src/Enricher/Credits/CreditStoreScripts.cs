@@ -9,7 +9,7 @@ namespace ClayBus.Enricher.Credits;
 /// <c>s</c> (settled), which makes every step idempotent per row. The rules are <see cref="ReservationDecision"/> and
 /// <see cref="SettlementDecision"/>: these scripts only execute them atomically.
 /// </summary>
-public static class CreditLedgerScripts
+public static class CreditStoreScripts
 {
     // Reads a row value; rows reserved before the Actions meter have neither Actions nor a table.
     private const string ParseRow = """

@@ -27,7 +27,7 @@ public sealed record Settlement(SettlementOutcome Outcome, decimal ReservedCredi
 /// case (its table's price list) before sending it, by one atomic script per step, so together they never pass a
 /// daily or monthly limit of either meter. Callbacks settle each row to its actual charge; rows never sent are released.
 /// </summary>
-public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOptions> options, TimeProvider time)
+public sealed class CreditStore(RedisKeyspace redis, IOptionsMonitor<BudgetOptions> options, TimeProvider time)
 {
     private const decimal Milli = 1000m;
 
@@ -39,7 +39,7 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
     {
         var o = options.CurrentValue;
         var day = Today;
-        var reply = await CreditLedgerScripts.Reserve.EvaluateAsync(
+        var reply = await CreditStoreScripts.Reserve.EvaluateAsync(
             redis.Database,
             [("day_hash", DayKey(day)), ("month_hash", MonthKey(day)), ("limits_hash", LimitsKey)],
             [
@@ -63,7 +63,7 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
             return;
         }
 
-        await CreditLedgerScripts.Release.EvaluateAsync(
+        await CreditStoreScripts.Release.EvaluateAsync(
             redis.Database, [("day_hash", DayKey(day)), ("month_hash", MonthKey(day))], [("release_day", BudgetCalendar.DayKey(day))], rowIds.Select(row => RowKey(jobId, row)));
     }
 
@@ -82,7 +82,7 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
             var current = (string?)await redis.Database.StringGetAsync(rowKey);
             var dayText = current?.Split('|') is [_, var d, ..] ? d : "";
             var day = dayText.Length > 0 ? DateOnly.ParseExact(dayText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : Today;
-            var r = (long[])(await CreditLedgerScripts.Settle.EvaluateAsync(
+            var r = (long[])(await CreditStoreScripts.Settle.EvaluateAsync(
                 redis.Database,
                 [("row_key", rowKey), ("day_hash", DayKey(day)), ("month_hash", MonthKey(day))],
                 [
@@ -148,7 +148,7 @@ public sealed class CreditLedger(RedisKeyspace redis, IOptionsMonitor<BudgetOpti
     public async Task<(decimal OldDailyLimit, bool Freed)> ChangeLimitAsync(decimal dailyLimit, decimal? monthlyLimit, long? actionsDaily = null, long? actionsMonthly = null)
     {
         var o = options.CurrentValue;
-        var r = (long[])(await CreditLedgerScripts.ChangeLimit.EvaluateAsync(
+        var r = (long[])(await CreditStoreScripts.ChangeLimit.EvaluateAsync(
             redis.Database,
             [("limits_hash", LimitsKey), ("day_hash", DayKey(Today))],
             [
