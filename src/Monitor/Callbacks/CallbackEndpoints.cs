@@ -44,7 +44,7 @@ public static partial class CallbackEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapCallbackStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/status/callbacks", async (CallbackLedger ledger) => Results.Ok(new CallbackStatus(await ledger.Refused())))
+        endpoints.MapGet("/status/callbacks", async (CallbackStore ledger) => Results.Ok(new CallbackStatus(await ledger.Refused())))
             .RequireAuthorization(ApiRoles.Read);
         return endpoints;
     }
@@ -54,7 +54,7 @@ public static partial class CallbackEndpoints
         HttpContext http,
         IOptionsMonitor<CallbackOptions> options,
         IOptions<JobTrackingOptions> tracking,
-        CallbackLedger ledger,
+        CallbackStore ledger,
         RedisKeyspace redis,
         JobProgressSignal progress,
         IPublishEndpoint publisher,

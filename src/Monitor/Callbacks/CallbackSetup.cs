@@ -8,7 +8,7 @@ public static class CallbackSetup
     public static IHostApplicationBuilder AddCallbacks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<CallbackOptions>(CallbackOptions.Section);
-        builder.Services.AddSingleton<CallbackLedger>();
+        builder.Services.AddSingleton<CallbackStore>();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<MonitorMetrics>();
         return builder;

@@ -19,7 +19,7 @@ public sealed record DeliveryRecord(Guid JobId, string TableKey);
 
 /// <summary>
 /// Whether a callback may settle its row: only the job and table the row was sent to, and only plausible amounts.
-/// <see cref="CallbackLedger"/>'s Lua executes <see cref="OfDelivery"/> atomically with the settlement; the amounts are
+/// <see cref="CallbackStore"/>'s Lua executes <see cref="OfDelivery"/> atomically with the settlement; the amounts are
 /// judged here before Redis is asked.
 /// </summary>
 public sealed class CallbackVerdict(decimal maxDataCreditsPerRow, int maxActionsPerRow)

@@ -32,7 +32,7 @@ public sealed class JobProgressSignal : IDisposable
 /// The saga then sees a few messages per second per job instead of one per row, so it never fights itself.
 /// </summary>
 public sealed partial class JobProgressAggregator(
-    CallbackLedger ledger,
+    CallbackStore ledger,
     JobProgressSignal signal,
     IBus bus,
     IOptions<JobTrackingOptions> options,
@@ -63,7 +63,7 @@ public sealed partial class JobProgressAggregator(
 
     /// <summary>
     /// Publishes progress for every job with new callbacks. A job stays flagged until its progress is published
-    /// (see <see cref="CallbackLedger.DirtyJobs"/>), so a failed publish is simply tried again next round.
+    /// (see <see cref="CallbackStore.DirtyJobs"/>), so a failed publish is simply tried again next round.
     /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace ClayBus.Monitor.Lineage;
 /// </summary>
 public sealed partial class BatchDeliveredConsumer(
     RowLineageStore lineage,
-    CallbackLedger ledger,
+    CallbackStore ledger,
     MonitorMetrics metrics,
     ILogger<BatchDeliveredConsumer> logger) : IConsumer<BatchDelivered>, IConsumer<RowsSentUnconfirmed>
 {

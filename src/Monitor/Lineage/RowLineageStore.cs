@@ -26,7 +26,7 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
         var writes = new List<Task>();
         foreach (var rowId in delivered.SentRowIds)
         {
-            writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), Where(delivered,
+            writes.Add(batch.HashSetAsync(CallbackStore.RowKey(rowId), Where(delivered,
                 new HashEntry(RowFields.SentAt, sentAt),
                 new HashEntry(RowFields.CreditsReserved, perRow.ToString(CultureInfo.InvariantCulture)))));
             writes.AddRange(Keep(batch, rowId, retention));
@@ -35,8 +35,8 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
         // Skipped rows were sent by an earlier delivery of the batch: keep that one's time if it was recorded.
         foreach (var rowId in delivered.SkippedRowIds)
         {
-            writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), Where(delivered)));
-            writes.Add(batch.HashSetAsync(CallbackLedger.RowKey(rowId), RowFields.SentAt, sentAt, When.NotExists));
+            writes.Add(batch.HashSetAsync(CallbackStore.RowKey(rowId), Where(delivered)));
+            writes.Add(batch.HashSetAsync(CallbackStore.RowKey(rowId), RowFields.SentAt, sentAt, When.NotExists));
             writes.AddRange(Keep(batch, rowId, retention));
         }
 
@@ -52,7 +52,7 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
         var writes = new List<Task>();
         foreach (var row in batch.Rows)
         {
-            writes.Add(write.HashSetAsync(CallbackLedger.RowKey(row.RowId),
+            writes.Add(write.HashSetAsync(CallbackStore.RowKey(row.RowId),
             [
                 new HashEntry(RowFields.Job, batch.JobId.ToString("N")),
                 new HashEntry(RowFields.Table, batch.TableKey),
@@ -71,7 +71,7 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
     /// <returns>The row's lineage fields; <c>null</c> before its delivery or callback (the Submitter's mark alone is no lineage).</returns>
     public async Task<IReadOnlyDictionary<string, string>?> Read(string rowId)
     {
-        var entries = await redis.Database.HashGetAllAsync(CallbackLedger.RowKey(rowId));
+        var entries = await redis.Database.HashGetAllAsync(CallbackStore.RowKey(rowId));
         var row = entries.Where(entry => entry.Name != SubmitterMark).ToDictionary(entry => (string)entry.Name!, entry => (string)entry.Value!);
         return row.Count == 0 ? null : row;
     }
@@ -80,8 +80,8 @@ public sealed class RowLineageStore(RedisKeyspace redis, IOptions<CallbackOption
     // hash has none, and otherwise only ever lengthened.
     private static IEnumerable<Task> Keep(IBatch batch, string rowId, TimeSpan retention) =>
     [
-        batch.KeyExpireAsync(CallbackLedger.RowKey(rowId), retention, ExpireWhen.HasNoExpiry),
-        batch.KeyExpireAsync(CallbackLedger.RowKey(rowId), retention, ExpireWhen.GreaterThanCurrentExpiry),
+        batch.KeyExpireAsync(CallbackStore.RowKey(rowId), retention, ExpireWhen.HasNoExpiry),
+        batch.KeyExpireAsync(CallbackStore.RowKey(rowId), retention, ExpireWhen.GreaterThanCurrentExpiry),
     ];
 
     private static HashEntry[] Where(BatchDelivered delivered, params HashEntry[] more) =>

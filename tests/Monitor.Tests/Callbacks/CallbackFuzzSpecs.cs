@@ -96,7 +96,7 @@ public sealed class CallbackFuzzSpecs(InfrastructureFixture infrastructure, ITes
         }
 
         // Every refusal counted, by reason, in the counter the status API shows.
-        var refused = await _monitor.Services.GetRequiredService<CallbackLedger>().Refused();
+        var refused = await _monitor.Services.GetRequiredService<CallbackStore>().Refused();
         Assert.Equal(cases.Count(c => c.Expect == FuzzExpect.ForgedOtherJob), refused.GetValueOrDefault("forged_other_job"));
         Assert.Equal(cases.Count(c => c.Expect == FuzzExpect.ForgedOtherTable), refused.GetValueOrDefault("forged_other_table"));
         Assert.Equal(cases.Count(c => c.Expect == FuzzExpect.RejectedAmount), refused.GetValueOrDefault("rejected_amount"));

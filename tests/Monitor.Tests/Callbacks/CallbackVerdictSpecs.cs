@@ -10,7 +10,7 @@ public class CallbackVerdictSpecs
     private static readonly DeliveryRecord Delivered = new(Job, "people");
     private readonly CallbackVerdict _verdict = new(maxDataCreditsPerRow: 1_000, maxActionsPerRow: 100);
 
-    /// <summary>The delivery cases, shared with <see cref="CallbackLedgerVerdictSpecs"/>, which runs them through the Lua.</summary>
+    /// <summary>The delivery cases, shared with <see cref="CallbackStoreVerdictSpecs"/>, which runs them through the Lua.</summary>
     public static TheoryData<string, string, bool, CallbackVerdictKind> DeliveryCases => new()
     {
         { "same", "people", true, CallbackVerdictKind.Settle },

@@ -9,13 +9,13 @@ namespace ClayBus.Monitor.Tests.Callbacks;
 
 /// <summary>The ledger's Lua executes <see cref="CallbackVerdict.OfDelivery"/>: the same cases, against the real Redis.</summary>
 [Trait("Category", "Integration")]
-public sealed class CallbackLedgerVerdictSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
+public sealed class CallbackStoreVerdictSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private readonly RedisKeyspace _redis = new(
         infrastructure.Redis.Connection,
         Options.Create(new RedisOptions { KeyPrefix = infrastructure.Redis.Prefix + Guid.NewGuid().ToString("N")[..8] + ":" }));
 
-    private CallbackLedger Ledger => new(_redis, Options.Create(new CallbackOptions()));
+    private CallbackStore Ledger => new(_redis, Options.Create(new CallbackOptions()));
 
     [Theory]
     [MemberData(nameof(CallbackVerdictSpecs.DeliveryCases), MemberType = typeof(CallbackVerdictSpecs))]
@@ -25,7 +25,7 @@ public sealed class CallbackLedgerVerdictSpecs(InfrastructureFixture infrastruct
         var rowId = "row-" + Guid.NewGuid().ToString("N");
         if (delivered)
         {
-            await _redis.Database.HashSetAsync(CallbackLedger.RowKey(rowId), [new("job", deliveredJob.ToString()), new("table", "people")]);
+            await _redis.Database.HashSetAsync(CallbackStore.RowKey(rowId), [new("job", deliveredJob.ToString()), new("table", "people")]);
         }
 
         var named = CallbackVerdictSpecs.JobNamed(job, deliveredJob);
@@ -48,7 +48,7 @@ public sealed class CallbackLedgerVerdictSpecs(InfrastructureFixture infrastruct
             var other => throw new Xunit.Sdk.XunitException($"unexpected {other}"),
         });
         var progress = await Ledger.TakeProgress(deliveredJob);
-        var row = await _redis.Database.HashGetAllAsync(CallbackLedger.RowKey(rowId));
+        var row = await _redis.Database.HashGetAllAsync(CallbackStore.RowKey(rowId));
         if (expected == CallbackVerdictKind.Settle)
         {
             Assert.Equal(1, progress!.Tables["people"].Enriched);
@@ -75,7 +75,7 @@ public sealed class CallbackLedgerVerdictSpecs(InfrastructureFixture infrastruct
     {
         var jobId = Guid.NewGuid();
         var rowId = "row-" + Guid.NewGuid().ToString("N");
-        await _redis.Database.HashSetAsync(CallbackLedger.RowKey(rowId), [new("job", jobId.ToString()), new("table", "people")]);
+        await _redis.Database.HashSetAsync(CallbackStore.RowKey(rowId), [new("job", jobId.ToString()), new("table", "people")]);
         var callback = new ClayCallback(rowId, jobId, ClayCallback.Enriched, "apollo", [], 2m, 3);
 
         Assert.Equal(CallbackRecord.New, (await Ledger.Record(callback, jobId, "people", DateTimeOffset.UtcNow)).Record);

@@ -16,13 +16,13 @@ namespace ClayBus.Monitor.Tests.Callbacks;
 /// until it is settled, a job's progress flag until its progress is on the broker.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class CallbackLedgerSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
+public sealed class CallbackStoreSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     private readonly RedisKeyspace _redis = new(
         infrastructure.Redis.Connection,
         Options.Create(new RedisOptions { KeyPrefix = infrastructure.Redis.Prefix + Guid.NewGuid().ToString("N")[..8] + ":" }));
 
-    private CallbackLedger Ledger => new(_redis, Options.Create(new CallbackOptions()));
+    private CallbackStore Ledger => new(_redis, Options.Create(new CallbackOptions()));
 
     [Fact]
     public async Task Should_keep_a_parked_callback_until_it_is_settled()
@@ -105,7 +105,7 @@ public sealed class CallbackLedgerSpecs(InfrastructureFixture infrastructure) : 
         new(rowId, jobId, ClayCallback.Enriched, "apollo", [new ProviderOutcome("apollo", ProviderResult.Hit, 1m)], 1m, 1);
 
     private Task KnowRowAsync(string rowId, Guid jobId) =>
-        _redis.Database.HashSetAsync(CallbackLedger.RowKey(rowId), [new("job", jobId.ToString()), new("table", "inbound")]);
+        _redis.Database.HashSetAsync(CallbackStore.RowKey(rowId), [new("job", jobId.ToString()), new("table", "inbound")]);
 
     private async Task RecordAsync(Guid jobId, string rowId)
     {

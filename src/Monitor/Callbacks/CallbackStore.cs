@@ -33,7 +33,7 @@ public enum CallbackRecord
     JobFromDelivery,
 }
 
-/// <summary>What <see cref="CallbackLedger.Record"/> did.</summary>
+/// <summary>What <see cref="CallbackStore.Record"/> did.</summary>
 /// <param name="PendingRows">When new: rows the job gathered since its last progress message.</param>
 /// <param name="DeliveredJob">The job of the row's delivery record, when the ledger read it.</param>
 /// <param name="Settled">For <see cref="CallbackRecord.DuplicateUnpublished"/>: the row as its first callback settled it.</param>
@@ -44,7 +44,7 @@ public readonly record struct CallbackRecording(CallbackRecord Record, long Pend
 /// and writes its outcome in the row's lineage hash (<c>row:{row}</c>, idempotent), bumps the job's absolute counters
 /// (<c>progress:{job}</c>) and flags the job for the progress aggregator (<c>progress:dirty</c>).
 /// </summary>
-public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions> options)
+public sealed class CallbackStore(RedisKeyspace redis, IOptions<CallbackOptions> options)
 {
     public const string DirtyJobsKey = "progress:dirty";
 
@@ -60,7 +60,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
         var parked = JsonSerializer.Serialize(new ParkedCallback(callback, tableKey, now), Json);
         // A job-less callback touches no job key before the delivery names its job (code 7).
         var keyJob = jobId ?? Guid.Empty;
-        var result = (RedisResult[])(await CallbackLedgerScripts.Record.EvaluateAsync(
+        var result = (RedisResult[])(await CallbackStoreScripts.Record.EvaluateAsync(
             redis.Database,
             [
                 ("row_key", RowKey(callback.RowId)), ("old_mark_key", MarkKey(keyJob, callback.RowId)), ("progress_key", ProgressKey(keyJob)),
@@ -110,7 +110,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     /// <summary>The row event is on the broker: a later duplicate must not publish it again.</summary>
     public Task MarkPublished(ClayCallback callback, Guid jobId) =>
-        CallbackLedgerScripts.MarkPublished.EvaluateAsync(
+        CallbackStoreScripts.MarkPublished.EvaluateAsync(
             redis.Database,
             [("row_key", RowKey(callback.RowId)), ("old_mark_key", MarkKey(jobId, callback.RowId))],
             []);
@@ -141,7 +141,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     public async Task<JobCallbackCounters?> TakeProgress(Guid jobId)
     {
-        var flat = (RedisResult[])(await CallbackLedgerScripts.TakeProgress.EvaluateAsync(
+        var flat = (RedisResult[])(await CallbackStoreScripts.TakeProgress.EvaluateAsync(
             redis.Database,
             [("progress_key", ProgressKey(jobId))],
             []))!;
@@ -152,7 +152,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
     public async Task<bool> SettleDirty(Guid jobId, JobCallbackCounters? published)
     {
         var version = published?.Version.ToString(CultureInfo.InvariantCulture) ?? "";
-        return (long)(await CallbackLedgerScripts.SettleDirty.EvaluateAsync(
+        return (long)(await CallbackStoreScripts.SettleDirty.EvaluateAsync(
             redis.Database,
             [("progress_key", ProgressKey(jobId)), ("dirty_key", DirtyJobsKey)],
             [("job", jobId.ToString()), ("published_version", version)])) == 1;

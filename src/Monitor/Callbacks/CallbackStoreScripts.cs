@@ -2,8 +2,8 @@ using ClayBus.ServiceDefaults.Redis;
 
 namespace ClayBus.Monitor.Callbacks;
 
-/// <summary><see cref="CallbackLedger"/>'s atomic steps, with named keys and arguments.</summary>
-public static class CallbackLedgerScripts
+/// <summary><see cref="CallbackStore"/>'s atomic steps, with named keys and arguments.</summary>
+public static class CallbackStoreScripts
 {
     // old_mark_key: the callback mark of the old layout (read only); callback_job: "" when the callback names none;
     // callback_job_n: the same job in the compact form; parked: the callback as JSON; credits_unknown: 0/1.
