@@ -35,7 +35,7 @@ public static partial class BudgetHoldEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ListHolds(LedgerReader ledger, BudgetAnomalyStore anomalies, CancellationToken cancellationToken)
+    private static async Task<IResult> ListHolds(BudgetStatusClient ledger, BudgetAnomalyStore anomalies, CancellationToken cancellationToken)
     {
         var status = await ledger.ReadAsync(cancellationToken);
         if (status is null)
@@ -55,7 +55,7 @@ public static partial class BudgetHoldEndpoints
     private static async Task<IResult> ReleaseHold(
         string table,
         HttpContext http,
-        LedgerReader ledger,
+        BudgetStatusClient ledger,
         BudgetAnomalyStore anomalies,
         OperatorAudit audit,
         IPublishEndpoint publish,

@@ -33,7 +33,7 @@ public static class BudgetLimitEndpoints
     private static async Task<IResult> ChangeLimit(
         BudgetLimitChange? body,
         HttpContext http,
-        LedgerReader ledger,
+        BudgetStatusClient ledger,
         BudgetViewStore store,
         OperatorAudit audit,
         IPublishEndpoint publish,

@@ -41,7 +41,7 @@ public sealed record ForecastReport(
         new(forecast.PerHour, forecast.Outlook, forecast.LimitReachedAt, forecast.ProjectedAtReset, forecast.NextResetAt, forecast.Samples, windowMinutes, samples, forecast.Projection);
 }
 
-public sealed class BudgetReporter(LedgerReader ledger, BudgetViewStore store, BudgetAnomalyStore anomalies, IOptions<BudgetViewOptions> options, TimeProvider clock)
+public sealed class BudgetReporter(BudgetStatusClient ledger, BudgetViewStore store, BudgetAnomalyStore anomalies, IOptions<BudgetViewOptions> options, TimeProvider clock)
 {
     private const int AnomaliesShown = 3;
 

@@ -14,7 +14,7 @@ public static class BudgetViewSetup
         builder.Services.AddSingleton<BudgetViewStore>();
         builder.Services.AddSingleton<BudgetAnomalyStore>();
         builder.Services.AddSingleton<BudgetAnomalyMetrics>();
-        builder.Services.AddScoped<LedgerReader>();
+        builder.Services.AddScoped<BudgetStatusClient>();
         builder.Services.AddScoped<BudgetReporter>();
         builder.Services.AddHostedService<BurnSampler>();
         return builder;

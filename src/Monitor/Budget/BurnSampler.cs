@@ -19,7 +19,7 @@ public sealed class BurnSampler(IServiceScopeFactory scopes, IOptions<BudgetView
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<LedgerReader>().ReadAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<BudgetStatusClient>().ReadAsync(stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

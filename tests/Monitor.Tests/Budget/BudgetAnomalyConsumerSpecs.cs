@@ -83,7 +83,7 @@ public sealed class BudgetAnomalyConsumerSpecs(InfrastructureFixture infrastruct
             .AddSingleton<BudgetViewStore>()
             .AddSingleton<BudgetAnomalyStore>()
             .AddSingleton<BudgetAnomalyMetrics>()
-            .AddScoped<LedgerReader>()
+            .AddScoped<BudgetStatusClient>()
             .AddScoped<BudgetReporter>()
             .AddMassTransitTestHarness(x =>
             {

@@ -8,12 +8,12 @@ namespace ClayBus.Monitor.Budget;
 /// Asks the Enricher's credit ledger for today's figures, with a short timeout: a status page must answer
 /// "unknown" quickly rather than hang when no Enricher runs. Every answer is also a burn-rate sample.
 /// </summary>
-public sealed class LedgerReader(
+public sealed class BudgetStatusClient(
     IRequestClient<GetBudgetStatus> client,
     BudgetViewStore store,
     IOptions<BudgetViewOptions> options,
     TimeProvider clock,
-    ILogger<LedgerReader> logger)
+    ILogger<BudgetStatusClient> logger)
 {
     public async Task<BudgetStatus?> ReadAsync(CancellationToken cancellationToken)
     {
