@@ -12,7 +12,7 @@ public static class LineageSetup
 
     public static IBusRegistrationConfigurator AddLineage(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<BatchDeliveredConsumer, BatchDeliveredConsumerDefinition>();
+        bus.AddConsumer<RowLineageConsumer, RowLineageConsumerDefinition>();
         bus.AddConsumer<DeliverBatchFaultConsumer, DeliverBatchFaultConsumerDefinition>();
         return bus;
     }

@@ -35,7 +35,7 @@ public static class StatusSetup
 
     public static IBusRegistrationConfigurator AddStatusConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<BatchDeliveredConsumer, BatchDeliveredConsumerDefinition>();
+        bus.AddConsumer<WebhookUsageConsumer, WebhookUsageConsumerDefinition>();
         bus.AddConsumer<WebhookRotatedConsumer, WebhookRotatedConsumerDefinition>();
         bus.AddConsumer<WebhookCapacityLowConsumer, WebhookCapacityLowConsumerDefinition>();
         bus.AddConsumer<WebhookPoolExhaustedConsumer, WebhookPoolExhaustedConsumerDefinition>();

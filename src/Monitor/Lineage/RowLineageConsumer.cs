@@ -10,11 +10,11 @@ namespace ClayBus.Monitor.Lineage;
 /// Records where each delivered row went, then settles callbacks that raced ahead of their delivery: a fast Clay
 /// can call back before this event is consumed, and such callbacks wait parked (counted nowhere) until now.
 /// </summary>
-public sealed partial class BatchDeliveredConsumer(
+public sealed partial class RowLineageConsumer(
     RowLineageStore lineage,
     CallbackStore ledger,
     MonitorMetrics metrics,
-    ILogger<BatchDeliveredConsumer> logger) : IConsumer<BatchDelivered>, IConsumer<RowsSentUnconfirmed>
+    ILogger<RowLineageConsumer> logger) : IConsumer<BatchDelivered>, IConsumer<RowsSentUnconfirmed>
 {
     public Task Consume(ConsumeContext<BatchDelivered> context) => RecordAsync(context, context.Message);
 
@@ -62,11 +62,11 @@ public sealed partial class BatchDeliveredConsumer(
 }
 
 /// <summary>Lineage has its own queue, apart from the job saga's and any other view of the same events.</summary>
-public sealed class BatchDeliveredConsumerDefinition : ConsumerDefinition<BatchDeliveredConsumer>
+public sealed class RowLineageConsumerDefinition : ConsumerDefinition<RowLineageConsumer>
 {
-    public BatchDeliveredConsumerDefinition() => EndpointName = "row-lineage";
+    public RowLineageConsumerDefinition() => EndpointName = "row-lineage";
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<BatchDeliveredConsumer> consumerConfigurator, IRegistrationContext context) =>
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RowLineageConsumer> consumerConfigurator, IRegistrationContext context) =>
         endpointConfigurator.UseMessageRetry(retry =>
         {
             retry.IgnoreRedisOutages();

@@ -5,7 +5,7 @@ using MassTransit;
 namespace ClayBus.Monitor.Status;
 
 /// <summary>Webhook usage for the status API (each delivery reports the webhook's lifetime count), and the job index.</summary>
-public sealed class BatchDeliveredConsumer(WebhookViewStore store, JobIndex jobs) : IConsumer<BatchDelivered>
+public sealed class WebhookUsageConsumer(WebhookViewStore store, JobIndex jobs) : IConsumer<BatchDelivered>
 {
     public async Task Consume(ConsumeContext<BatchDelivered> context)
     {
@@ -16,14 +16,14 @@ public sealed class BatchDeliveredConsumer(WebhookViewStore store, JobIndex jobs
     }
 }
 
-public sealed class BatchDeliveredConsumerDefinition : ConsumerDefinition<BatchDeliveredConsumer>
+public sealed class WebhookUsageConsumerDefinition : ConsumerDefinition<WebhookUsageConsumer>
 {
-    public BatchDeliveredConsumerDefinition()
+    public WebhookUsageConsumerDefinition()
     {
         EndpointName = StatusSetup.WebhookEndpointName;
     }
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<BatchDeliveredConsumer> consumerConfigurator, IRegistrationContext context) =>
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<WebhookUsageConsumer> consumerConfigurator, IRegistrationContext context) =>
         endpointConfigurator.UseMessageRetry(retry =>
         {
             retry.IgnoreRedisOutages();
