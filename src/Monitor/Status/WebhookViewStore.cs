@@ -5,13 +5,17 @@ using StackExchange.Redis;
 namespace ClayBus.Monitor.Status;
 
 /// <summary>
-/// Each table's current webhook as the Enricher's events describe it. Keys: <c>webhooks:tables</c> (set),
-/// <c>webhooks:table:{table}</c> (hash: webhook, used, cap, rotations, low, exhausted, at),
-/// <c>webhooks:sent:{table}</c> (sorted set of records sent per delivery, for the rate; trimmed to the window).
+/// Each table's current webhook as the Enricher's events describe it. Keys: <c>webhook-view:tables</c> (set),
+/// <c>webhook-view:table:{table}</c> (hash: webhook, used, cap, rotations, low, exhausted, at),
+/// <c>webhook-view:sent:{table}</c> (sorted set of records sent per delivery, for the rate; trimmed to the window).
 /// </summary>
 public sealed class WebhookViewStore(RedisKeyspace redis)
 {
-    private const string Tables = "webhooks:tables";
+    private const string Tables = "webhook-view:tables";
+
+    // The view's keys before it had a prefix of its own (it shared webhooks: with the Enricher's WebhookPool): read
+    // for a table until its next event writes the new hash, so an upgrade loses no view.
+    private const string OldTables = "webhooks:tables";
 
     private IDatabase Database => redis.Database;
 
@@ -54,9 +58,16 @@ public sealed class WebhookViewStore(RedisKeyspace redis)
     public async Task<IReadOnlyList<(WebhookUsage Usage, long SentInWindow)>> ReadAsync(DateTimeOffset now, TimeSpan window)
     {
         var result = new List<(WebhookUsage, long)>();
-        foreach (var table in (await Database.SetMembersAsync(Tables)).Select(t => t.ToString()).Order(StringComparer.Ordinal))
+        var tables = (await Database.SetMembersAsync(Tables)).Concat(await Database.SetMembersAsync(OldTables)).Select(t => t.ToString());
+        foreach (var table in tables.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var fields = (await Database.HashGetAllAsync(TableKey(table))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
+            var entries = await Database.HashGetAllAsync(TableKey(table));
+            if (entries.Length == 0)
+            {
+                entries = await Database.HashGetAllAsync(OldTableKey(table));
+            }
+
+            var fields = entries.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
             var from = (now - window).ToUnixTimeMilliseconds();
             await Database.SortedSetRemoveRangeByScoreAsync(SentKey(table), double.NegativeInfinity, from, Exclude.Stop);
             var sent = (await Database.SortedSetRangeByScoreAsync(SentKey(table), from, double.PositiveInfinity))
@@ -79,7 +90,9 @@ public sealed class WebhookViewStore(RedisKeyspace redis)
     private static long? Long(Dictionary<string, string> fields, string name) =>
         fields.TryGetValue(name, out var value) && long.TryParse(value, CultureInfo.InvariantCulture, out var number) ? number : null;
 
-    private static string TableKey(string table) => "webhooks:table:" + table;
+    private static string TableKey(string table) => "webhook-view:table:" + table;
 
-    private static string SentKey(string table) => "webhooks:sent:" + table;
+    private static string OldTableKey(string table) => "webhooks:table:" + table;
+
+    private static string SentKey(string table) => "webhook-view:sent:" + table;
 }
