@@ -15,6 +15,7 @@ public static class OperationsSetup
         builder.Services.AddSingleton<RequeueBroker>();
         builder.Services.AddSingleton<RequeueRunStore>();
         builder.Services.AddSingleton<RequeueRunner>();
+        builder.Services.AddScoped<RequeueRunStart>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<RequeueRunner>());
         builder.Services.AddHttpClient<DeadLetterMover>((provider, http) => RabbitManagementClient.Configure(
             http,

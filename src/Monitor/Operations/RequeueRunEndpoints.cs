@@ -1,7 +1,5 @@
-using ClayBus.Monitor.Status;
 using ClayBus.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RabbitMQ.Client.Exceptions;
 
 namespace ClayBus.Monitor.Operations;
 
@@ -34,16 +32,7 @@ public static class RequeueRunEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> StartAsync(
-        RequeueRunRequest? body,
-        HttpContext http,
-        DeadLetterReader reader,
-        RequeueBroker broker,
-        RequeueRunStore store,
-        RequeueRunner runner,
-        OperatorAudit audit,
-        TimeProvider clock,
-        ILogger<RequeueRunner> logger)
+    private static async Task<IResult> StartAsync(RequeueRunRequest? body, HttpContext http, RequeueRunStart start)
     {
         var (plan, errors) = RequeuePlan.From(body);
         if (plan is null)
@@ -51,107 +40,13 @@ public static class RequeueRunEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var queue = plan.Queue;
-        if (plan.Group is { } group)
+        var outcome = await start.StartAsync(plan, http.User.Identity!.Name!, http.RequestAborted);
+        return outcome switch
         {
-            var report = await reader.ReadAsync(http.RequestAborted);
-            if (!report.Available)
-            {
-                return TypedResults.Problem(statusCode: 503, title: "Dead letters not readable", detail: report.Error + ": the group cannot be checked; retry later");
-            }
-
-            if (report.Groups.FirstOrDefault(known => known.Id == group && (queue is null || known.Queue == queue)) is not { } found)
-            {
-                return TypedResults.Problem(
-                    statusCode: 404,
-                    title: "Group not known",
-                    detail: $"group {group} is not among the failure groups{(queue is null ? "" : " of " + queue)} in GET /status/dead-letters (claybus dlq list): it may have been requeued already, or the id is mistyped");
-            }
-
-            queue = found.Queue;
-        }
-
-        var destination = DeadLetterGrouping.SourceOf(queue!);
-        long depth;
-        try
-        {
-            await using var connection = await broker.ConnectAsync("requeue-check", http.RequestAborted);
-            if (await RequeueBroker.DepthAsync(connection, queue!, http.RequestAborted) is not { } ready)
-            {
-                return TypedResults.Problem(statusCode: 404, title: "Queue not found", detail: $"queue '{queue}' does not exist in vhost '{broker.VirtualHost}': see GET /status/dead-letters for the _error queues");
-            }
-
-            if (await RequeueBroker.DepthAsync(connection, destination, http.RequestAborted) is null)
-            {
-                return TypedResults.Problem(statusCode: 409, title: "Source queue missing", detail: $"the source queue '{destination}' does not exist, so nothing would consume the moved messages: start the service that owns it first");
-            }
-
-            depth = ready;
-        }
-        catch (BrokerUnreachableException)
-        {
-            return TypedResults.Problem(statusCode: 503, title: "Broker not reachable", detail: "the broker did not answer: nothing was moved; retry later");
-        }
-
-        if (depth == 0)
-        {
-            // A no-op is not an operator action: no run, no audit entry.
-            return TypedResults.Ok(new RequeueRunStatus(
-                Guid.Empty, queue!, destination, plan.Group, plan.RatePerSecond, plan.Canary, (int)plan.CanaryWait.TotalSeconds,
-                RequeueRunState.Completed, 0, 0, 0, "the queue is empty: nothing to requeue", http.User.Identity!.Name!, clock.GetUtcNow(), clock.GetUtcNow(), clock.GetUtcNow()));
-        }
-
-        var runId = MassTransit.NewId.NextGuid();
-        string? holder;
-        try
-        {
-            holder = await store.TryLockAsync(queue!, runId);
-        }
-        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
-        {
-            return RedisDown();
-        }
-
-        if (holder is not null)
-        {
-            return TypedResults.Problem(
-                statusCode: 409,
-                title: "A requeue is already running",
-                detail: $"run {holder} is requeueing {queue}: follow it with GET /dead-letters/requeues/{holder}, and start another once it ends",
-                extensions: new Dictionary<string, object?> { ["runId"] = holder });
-        }
-
-        var who = http.User.Identity!.Name!;
-        var now = clock.GetUtcNow();
-        var run = new RequeueRunStatus(
-            runId, queue!, destination, plan.Group, plan.RatePerSecond, plan.Canary, (int)plan.CanaryWait.TotalSeconds,
-            RequeueRunState.Running, 0, 0, 0, null, who, now, null, now);
-        OperatorAction entry;
-        try
-        {
-            await store.SaveAsync(run);
-            entry = await audit.BeginAsync(
-                who,
-                OperatorAudit.RequeueDeadLetters,
-                queue!,
-                new { queue, messages = depth, group = plan.Group },
-                new { queue = destination, runId, ratePerSecond = plan.RatePerSecond, canary = plan.Canary, canaryWaitSeconds = run.CanaryWaitSeconds },
-                $"paced requeue run {runId}");
-        }
-        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
-        {
-            // Not started: an unaudited run must not move anything. The lock expires by itself if this release fails too.
-            await store.ReleaseAsync(queue!, runId).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return RedisDown();
-        }
-
-        runner.Start(run, plan, entry);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("{Operator} started requeue run {RunId} of {Queue} (group {Group}) at {Rate}/s", who, runId, queue, plan.Group ?? "all", plan.RatePerSecond);
-        }
-
-        return TypedResults.Accepted($"/dead-letters/requeues/{runId}", run);
+            { Refusal: { } refusal } => Problem(refusal),
+            { Started: true, Run: { } run } => TypedResults.Accepted($"/dead-letters/requeues/{run.RunId}", run),
+            _ => TypedResults.Ok(outcome.Run),
+        };
     }
 
     private static async Task<IResult> FindAsync(Guid runId, RequeueRunStore store, TimeProvider clock)
@@ -177,6 +72,12 @@ public static class RequeueRunEndpoints
             : TypedResults.Ok(run);
     }
 
-    private static ProblemHttpResult RedisDown() =>
-        TypedResults.Problem(statusCode: 503, title: "Run state not reachable", detail: "Redis, which holds the requeue runs, did not answer: retry in a few seconds (a running run carries on)");
+    private static ProblemHttpResult RedisDown() => Problem(RequeueRunStart.RedisDown);
+
+    private static ProblemHttpResult Problem(RequeueRefusal refusal) =>
+        TypedResults.Problem(
+            statusCode: refusal.Status,
+            title: refusal.Title,
+            detail: refusal.Detail,
+            extensions: refusal.HolderRunId is { } holder ? new Dictionary<string, object?> { ["runId"] = holder } : null);
 }
