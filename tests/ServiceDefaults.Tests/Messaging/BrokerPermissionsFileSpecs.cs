@@ -31,7 +31,9 @@ public sealed class BrokerPermissionsFileSpecs
     [InlineData("monitor", "ClayBus.Contracts.Credits:ReleaseTableHold", true)]
     [InlineData("monitor", "ClayBus.Contracts.Tracking:CancelJob", true)]
     [InlineData("monitor", "ClayBus.Contracts.Submission:SubmitJob", false)]
-    [InlineData("monitor", "submit-job", false)]
+    [InlineData("monitor", "amq.default", true)] // the dead-letter requeue publishes to the queue by name
+    [InlineData("enricher", "amq.default", false)]
+    [InlineData("submitter", "amq.default", false)]
     public async Task Should_let_each_service_write_only_what_it_publishes(string user, string name, bool permitted)
     {
         var permissions = (await BrokerUserPermissions.ReadAsync())[user];
@@ -43,15 +45,16 @@ public sealed class BrokerPermissionsFileSpecs
     [InlineData("submitter")]
     [InlineData("enricher")]
     [InlineData("monitor")]
-    public async Task Should_read_no_queue_of_another_service(string user)
+    public async Task Should_read_no_queue_of_another_service_but_the_Monitor_dead_letters(string user)
     {
         var file = await BrokerUserPermissions.ReadAsync();
-        string[] queues = ["submit-job", "deliver-batch", "deliver-batch-high", "change-budget-limit", "job-state", "scheduler", "monitor-budget"];
+        string[] queues = ["submit-job", "deliver-batch", "deliver-batch-high", "deliver-batch_error", "change-budget-limit", "job-state", "scheduler", "monitor-budget"];
         var own = new Dictionary<string, string[]>
         {
             ["submitter"] = ["submit-job"],
-            ["enricher"] = ["deliver-batch", "deliver-batch-high", "change-budget-limit"],
-            ["monitor"] = ["job-state", "scheduler", "monitor-budget"],
+            ["enricher"] = ["deliver-batch", "deliver-batch-high", "deliver-batch_error", "change-budget-limit"],
+            // Every service's dead letters too: the status API peeks at them and the requeue moves them back.
+            ["monitor"] = ["deliver-batch_error", "job-state", "scheduler", "monitor-budget"],
         }[user];
 
         var readable = queues.Where(queue => Regex.IsMatch(queue, file[user].Read, RegexOptions.None, TimeSpan.FromSeconds(1)));
