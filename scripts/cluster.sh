@@ -85,19 +85,23 @@ rabbit_up() {
   node_ctl 1 set_permissions -p "$RABBIT_VHOST" "$RABBIT_USER" ".*" ".*" ".*"
   limited_users
   # deliver-batch keeps its priorities, so it stays classic: mirrored to every node, it outlives the node it lives on.
-  node_ctl 1 set_policy -p "$RABBIT_VHOST" --apply-to queues --priority 1 deliver-batch-mirrored '^deliver-batch$' \
+  # Its -high and -low paths are quorum queues when the services run with QuorumQueues, classic (and mirrored) without.
+  node_ctl 1 set_policy -p "$RABBIT_VHOST" --apply-to queues --priority 1 deliver-batch-mirrored '^deliver-batch(-high|-low)?$' \
     '{"ha-mode":"all","ha-sync-mode":"automatic"}' >/dev/null
 }
 
 limited_users() { # the users of deploy/rabbitmq/permissions, as infra.sh makes them on the single node
-  local user configure write read variable password
-  while read -r user configure write read; do
+  local user configure write read tags variable password
+  # fd 3: rabbitmqctl reads standard input and would swallow the lines after the first user.
+  while read -r -u 3 user configure write read tags; do
     case $user in "" | "#"*) continue ;; esac
     variable="CLAYBUS_RABBITMQ_$(printf '%s' "$user" | tr '[:lower:]-' '[:upper:]_')_PASSWORD"
     password="${!variable:-dev-only-$user-password}"
     node_ctl 1 list_users | awk '{print $1}' | grep -qx "$user" || node_ctl 1 add_user "$user" "$password" >/dev/null
+    # shellcheck disable=SC2046 # tags are one word each
+    node_ctl 1 set_user_tags "$user" $([ "${tags:--}" = - ] || printf '%s' "$tags" | tr ',' ' ') >/dev/null
     node_ctl 1 set_permissions -p "$RABBIT_VHOST" "$user" "$configure" "$write" "$read" >/dev/null
-  done <deploy/rabbitmq/permissions
+  done 3<deploy/rabbitmq/permissions
 }
 
 redis_running() { [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]; }

@@ -90,20 +90,25 @@ rabbit_up() {
   wait_for "RabbitMQ management API (http://localhost:15672)" management_answers
 }
 
-# limited_users <rabbitmqctl command...>: the users of deploy/rabbitmq/permissions (upstream publishers) with exactly
-# their permissions. Development passwords, as for the claybus user; CLAYBUS_RABBITMQ_<USER>_PASSWORD overrides.
+# limited_users <rabbitmqctl command...>: the users of deploy/rabbitmq/permissions (each service's, upstream
+# publishers') with exactly their permissions and tags. Development passwords, as for the claybus user;
+# CLAYBUS_RABBITMQ_<USER>_PASSWORD overrides.
 limited_users() {
-  local user configure write read variable password
-  while read -r user configure write read; do
+  local user configure write read tags variable password
+  # fd 3: rabbitmqctl reads standard input and would swallow the lines after the first user.
+  while read -r -u 3 user configure write read tags; do
     case $user in "" | "#"*) continue ;; esac
     variable="CLAYBUS_RABBITMQ_$(printf '%s' "$user" | tr '[:lower:]-' '[:upper:]_')_PASSWORD"
     password="${!variable:-dev-only-$user-password}"
     "$@" list_users | awk '{print $1}' | grep -qx "$user" || "$@" add_user "$user" "$password" >/dev/null
-    "$@" set_user_tags "$user" >/dev/null
+    # shellcheck disable=SC2086 # tags are one word each
+    "$@" set_user_tags "$user" $(user_tags "$tags") >/dev/null
     "$@" set_permissions -p "$RABBIT_VHOST" "$user" "$configure" "$write" "$read" >/dev/null
-    log "RabbitMQ user $user: configure '$configure', write '$write', read '$read'"
-  done <"$(dirname "$0")/../deploy/rabbitmq/permissions"
+    log "RabbitMQ user $user (tags: ${tags:--}): permissions of deploy/rabbitmq/permissions"
+  done 3<"$(dirname "$0")/../deploy/rabbitmq/permissions"
 }
+
+user_tags() { [ "${1:--}" = - ] || printf '%s' "$1" | tr ',' ' '; } # the file's tags column, as arguments
 
 redis_up() {
   if redis_answers; then

@@ -37,9 +37,10 @@ public class ClusterFixture : InfrastructureFixture
         Rabbit = await RabbitMqTestVhost.CreateAsync(Purpose, ManagementPorts[0]);
         Redis = await RedisTestKeyspace.CreateAsync(Purpose, $"{SentinelEndpoints},serviceName={SentinelService}");
         // deliver-batch keeps its priorities, so it stays classic: mirrored to every node, it outlives the node it lives on.
+        // Its -high and -low paths are quorum queues here (QuorumQueues); the pattern covers them when they are classic.
         using var policy = await Rabbit.Management.PutAsJsonAsync(
             $"policies/{Rabbit.EscapedName}/deliver-batch-mirrored",
-            new { pattern = "^deliver-batch$", definition = new Dictionary<string, object> { ["ha-mode"] = "all", ["ha-sync-mode"] = "automatic" }, priority = 1, apply_to = "queues" });
+            new { pattern = "^deliver-batch(-high|-low)?$", definition = new Dictionary<string, object> { ["ha-mode"] = "all", ["ha-sync-mode"] = "automatic" }, priority = 1, apply_to = "queues" });
         policy.EnsureSuccessStatusCode();
     }
 }

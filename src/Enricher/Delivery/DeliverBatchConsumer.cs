@@ -210,12 +210,14 @@ public sealed class DeliverBatchConsumer(
 
     /// <summary>
     /// Puts the batch back in the queue with its priority and acknowledges this copy: neither a fault nor a retry.
-    /// Published before the acknowledgement, so a crash in between leaves two copies, which row claims make harmless.
+    /// Sent before the acknowledgement, so a crash in between leaves two copies, which row claims make harmless.
+    /// Sent to the deliver-batch exchange, not published: the Enricher's broker user may not publish DeliverBatch.
     /// </summary>
     private async Task DeferAsync(ConsumeContext<DeliverBatch> context, bool countsAsClayOutage)
     {
         var deferrals = ClayDeferrals(context) + (countsAsClayOutage ? 1 : 0);
-        await context.Publish(context.Message, publish =>
+        var queue = await context.GetSendEndpoint(DeliveryQueues.ReturnAddress);
+        await queue.Send(context.Message, publish =>
         {
             publish.SetPriority((byte)Math.Clamp((int)context.Message.Priority, 0, 10));
             publish.Headers.Set(ClayDeferralsHeader, deferrals);

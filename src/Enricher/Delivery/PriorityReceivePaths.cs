@@ -22,6 +22,14 @@ public static class DeliveryQueues
         _ => DeliverBatchConsumerDefinition.QueueName,
     };
 
+    /// <summary>
+    /// Where a batch goes back (deferred, or parked without the scheduler): the exchange of <c>deliver-batch</c>, the
+    /// queue the DeliverBatch type exchange feeds. Sent there, because the Enricher's broker user may write its own
+    /// endpoints but not publish DeliverBatch (deploy/rabbitmq/permissions); never <c>queue:</c>, which would
+    /// declare the queue without its x-max-priority.
+    /// </summary>
+    public static readonly Uri ReturnAddress = new($"exchange:{DeliverBatchConsumerDefinition.QueueName}");
+
     public static bool IsDeliveryQueue(string queue) => queue is High or Low or DeliverBatchConsumerDefinition.QueueName;
 }
 

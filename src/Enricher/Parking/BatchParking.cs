@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Delivery;
+using ClayBus.Enricher.Delivery;
 using MassTransit;
 using MassTransit.Scheduling;
 using Microsoft.Extensions.Options;
@@ -69,7 +70,8 @@ public sealed class BatchParking(IBus bus, IOptionsMonitor<ParkingOptions> optio
             logger.ParkFailed(batch.BatchId, exception.GetType().Name);
             var wait = until - time.GetUtcNow();
             await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, context.CancellationToken);
-            await context.Publish(batch, publish =>
+            var queue = await context.GetSendEndpoint(DeliveryQueues.ReturnAddress);
+            await queue.Send(batch, publish =>
             {
                 publish.SetPriority(priority);
                 foreach (var (key, value) in headers)

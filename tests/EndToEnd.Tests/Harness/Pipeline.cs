@@ -25,6 +25,7 @@ public sealed class Pipeline : IAsyncDisposable
     private readonly CancellationTokenSource _supervision = new();
     private readonly List<string> _supervisorRestarts = [];
     private Task _supervisor = Task.CompletedTask;
+    private BrokerUsers? _brokerUsers;
 
     private Pipeline(InfrastructureFixture infrastructure, PipelineSettings settings)
     {
@@ -64,6 +65,7 @@ public sealed class Pipeline : IAsyncDisposable
             .Append(CallbackSecret)
             .Append(DevApiKey)
             .Append(TestInfrastructure.RabbitPassword)
+            .Concat(_brokerUsers?.Passwords ?? [])
             .Concat(PasswordsIn(ServiceEnvironment([])));
 
     /// <summary>Every line every process of this run printed, including processes that were killed.</summary>
@@ -75,6 +77,8 @@ public sealed class Pipeline : IAsyncDisposable
     public static async Task<Pipeline> StartAsync(InfrastructureFixture infrastructure, PipelineSettings settings)
     {
         var pipeline = new Pipeline(infrastructure, settings);
+        // Each service as its own broker user, with exactly the permissions deploy/rabbitmq/permissions gives it.
+        pipeline._brokerUsers = await BrokerUsers.CreateAsync(infrastructure.Rabbit, "submitter", "enricher", "monitor");
         await pipeline.StartClaySimAsync();
         await pipeline.StartMonitorAsync();
         await pipeline.StartSubmitterAsync();
@@ -155,14 +159,14 @@ public sealed class Pipeline : IAsyncDisposable
         Monitor = ServiceProcess.Start("src/Monitor", ServiceEnvironment(new()
         {
             ["Callbacks__Secrets__0"] = CallbackSecret,
-        }), _monitorPort, "monitor");
+        }, "monitor"), _monitorPort, "monitor");
         MonitorHttp ??= Client(Monitor.BaseAddress, TimeSpan.FromSeconds(30));
         await Monitor.WaitReadyAsync();
     }
 
     public async Task StartSubmitterAsync()
     {
-        Submitter = ServiceProcess.Start("src/Submitter", ServiceEnvironment([]), _submitterPort, "submitter");
+        Submitter = ServiceProcess.Start("src/Submitter", ServiceEnvironment([], "submitter"), _submitterPort, "submitter");
         SubmitterHttp ??= Client(Submitter.BaseAddress, TimeSpan.FromMinutes(5));
         await Submitter.WaitReadyAsync();
     }
@@ -175,7 +179,7 @@ public sealed class Pipeline : IAsyncDisposable
             ["RateLimit__Burst"] = _settings.Burst.ToString(CultureInfo.InvariantCulture),
             ["Budget__DailyLimit"] = _settings.DailyCreditLimit.ToString(CultureInfo.InvariantCulture),
             ["Delivery__AmbiguousSendDeadlineSeconds"] = _settings.AmbiguousSendDeadlineSeconds.ToString(CultureInfo.InvariantCulture),
-        });
+        }, "enricher");
         foreach (var (key, value) in EnricherOverrides)
         {
             environment[key] = value;
@@ -319,6 +323,11 @@ public sealed class Pipeline : IAsyncDisposable
         ClaySimHttp?.Dispose();
         MonitorHttp?.Dispose();
         SubmitterHttp?.Dispose();
+        if (_brokerUsers is not null)
+        {
+            await _brokerUsers.DisposeAsync();
+        }
+
         SecretScan.AssertNoSecretIn(this);
     }
 
@@ -407,10 +416,11 @@ public sealed class Pipeline : IAsyncDisposable
         Assert.Equal(count, Enrichers.Count);
     }
 
-    private Dictionary<string, string?> ServiceEnvironment(Dictionary<string, string?> specific)
+    private Dictionary<string, string?> ServiceEnvironment(Dictionary<string, string?> specific, string? brokerUser = null)
     {
         var environment = new Dictionary<string, string?>(_infrastructure.Environment);
-        foreach (var (key, value) in _settings.Extra.Concat(specific))
+        var credentials = brokerUser is null || _brokerUsers is null ? [] : _brokerUsers.Environment(brokerUser);
+        foreach (var (key, value) in credentials.Concat(_settings.Extra).Concat(specific))
         {
             environment[key] = value;
         }

@@ -99,8 +99,7 @@ public sealed class UpstreamPermissionSpecs : IAsyncLifetime
 
     private static async Task<(string Configure, string Write, string Read)> UpstreamPermissionsAsync()
     {
-        var lines = await File.ReadAllLinesAsync(Path.Combine(ServiceProcess.RepositoryRoot, "deploy", "rabbitmq", "permissions"));
-        var fields = lines.Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Single(f => f.Length == 4 && f[0] == "upstream");
-        return (fields[1], fields[2], fields[3]);
+        var upstream = (await BrokerUserPermissions.ReadAsync())["upstream"];
+        return (upstream.Configure, upstream.Write, upstream.Read);
     }
 }
