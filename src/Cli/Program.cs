@@ -17,7 +17,7 @@ ICommand[] commands =
     new DeadLetterRequeueCommand(terminal),
     new BudgetHoldsCommand(terminal),
     new BudgetReleaseHoldCommand(terminal),
-    new PlanCommand(),
+    new PlanCommand(terminal),
 ];
 
 return await CommandRunner.RunAsync(commands, args, terminal);

@@ -64,7 +64,7 @@ public sealed class CliRun
             new DeadLetterRequeueCommand(_terminal, TimeSpan.FromMilliseconds(20)),
             new BudgetHoldsCommand(_terminal),
             new BudgetReleaseHoldCommand(_terminal),
-            new PlanCommand(),
+            new PlanCommand(_terminal),
         ];
         return CommandRunner.RunAsync(commands, args, _terminal, cancellationToken);
     }

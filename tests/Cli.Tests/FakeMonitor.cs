@@ -160,23 +160,37 @@ public static class Budgets
 {
     public static readonly DateOnly Today = new(2026, 11, 23);
 
-    public static BudgetReport Ok(decimal limit = 5_000m, decimal reserved = 300m, decimal spent = 1_200m, decimal? perHour = 900m)
+    public static BudgetReport Ok(decimal limit = 5_000m, decimal reserved = 300m, decimal spent = 1_200m, decimal? perHour = 900m, long? actionsLimit = null)
     {
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
         var reset = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
-        var ledger = new BudgetStatus(Today, "UTC", limit, reserved, spent, limit - reserved - spent, false, reset);
+        var ledger = new BudgetStatus(Today, "UTC", limit, reserved, spent, limit - reserved - spent, false, reset)
+        {
+            ActionsReserved = actionsLimit is null ? null : 20,
+            ActionsSpent = actionsLimit is null ? null : 480,
+            ActionsLimit = actionsLimit,
+            ActionsRemaining = actionsLimit - 500,
+        };
         var used = reserved + spent;
-        var projected = used + ((perHour ?? 0) * 12);
-        var reachedAt = perHour is > 0 && projected >= limit ? now + TimeSpan.FromHours((double)((limit - used) / perHour.Value)) : (DateTimeOffset?)null;
-        var outlook = perHour is null ? ForecastOutlook.Unknown : reachedAt is null ? ForecastOutlook.NotToday : ForecastOutlook.Today;
+        var forecast = Forecast(perHour, used, limit, now, reset);
+        var actions = actionsLimit is { } actionLimit ? Forecast(perHour / 10, 500m, actionLimit, now, reset) : null;
         return new BudgetReport(
             used / limit >= 0.8m ? "alert" : "ok",
             Today,
             "UTC",
             ledger,
             decimal.Round(used / limit, 4),
-            new ForecastReport(perHour, outlook, reachedAt, reachedAt is null ? projected : limit, reset, 12, 15, [new BurnSample(now.AddMinutes(-10), used - 150), new BurnSample(now, used)], []),
-            BudgetDayView.Fresh(Today));
+            forecast with { Text = ForecastWording.Of(forecast, "credits", limit, now, TimeZoneInfo.Utc) },
+            BudgetDayView.Fresh(Today),
+            ActionsForecast: actions is null ? null : actions with { Text = ForecastWording.Of(actions, "Actions", actionsLimit!.Value, now, TimeZoneInfo.Utc) });
+    }
+
+    private static ForecastReport Forecast(decimal? perHour, decimal used, decimal limit, DateTimeOffset now, DateTimeOffset reset)
+    {
+        var projected = used + ((perHour ?? 0) * 12);
+        var reachedAt = perHour is > 0 && projected >= limit ? now + TimeSpan.FromHours((double)((limit - used) / perHour.Value)) : (DateTimeOffset?)null;
+        var outlook = perHour is null ? ForecastOutlook.Unknown : reachedAt is null ? ForecastOutlook.NotToday : ForecastOutlook.Today;
+        return new ForecastReport(perHour, outlook, reachedAt, reachedAt is null ? projected : limit, reset, 12, 15, [new BurnSample(now.AddMinutes(-10), used - 150), new BurnSample(now, used)], []);
     }
 
     public static BudgetReport Unknown() =>

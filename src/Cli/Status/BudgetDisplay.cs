@@ -18,7 +18,8 @@ internal static class BudgetDisplay
         return $"Credits today ({budget.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}): {bar} [{color}]{Escape(budget.State)}[/]\n  {Escape(figures)}"
             + $"\n  {Escape(Actions(ledger))}"
             + (ledger.HeldTables is { Count: > 0 } held ? $"\n  [red]{Escape("Held (charged above their price list): " + string.Join(", ", held))}[/]" : "")
-            + (Forecast(budget, now) is { } forecast ? $"\n  [grey]{Escape(forecast)}[/]" : "");
+            + (Forecast(budget, now) is { } forecast ? $"\n  [grey]{Escape(forecast)}[/]" : "")
+            + (budget.ActionsForecast?.Text is { } actions ? $"\n  [grey]{Escape(actions)}[/]" : "");
     }
 
     /// <summary>Clay's second meter, and the month of both.</summary>
@@ -41,12 +42,17 @@ internal static class BudgetDisplay
         : string.Create(CultureInfo.InvariantCulture, $"budget {ledger.Spent + ledger.Reserved:N0}/{ledger.Limit:N0} today ({budget.State})")
             + (ledger.ActionsLimit is { } actions ? string.Create(CultureInfo.InvariantCulture, $", actions {(ledger.ActionsReserved ?? 0) + (ledger.ActionsSpent ?? 0):N0}/{actions:N0}") : "");
 
-    /// <summary>The Monitor's words for its own figures: the dashboard says the same from the same fields.</summary>
+    /// <summary>The Monitor's sentence, as the dashboard prints it; an older Monitor's fields are worded here.</summary>
     private static string? Forecast(BudgetView budget, DateTimeOffset now)
     {
         if (budget.Forecast is not { } forecast || budget.Ledger is not { } ledger)
         {
             return null;
+        }
+
+        if (forecast.Text is { } text)
+        {
+            return text;
         }
 
         var reset = When(ledger.NextResetAt, now);

@@ -50,7 +50,7 @@ public sealed record TableView(
     public int RowsFinished => RowsEnriched + RowsFailed + RowsDeadLettered;
 }
 
-public sealed record BudgetView(string State, DateOnly Day, string TimeZone, LedgerView? Ledger, decimal? UsedShare, ForecastView? Forecast);
+public sealed record BudgetView(string State, DateOnly Day, string TimeZone, LedgerView? Ledger, decimal? UsedShare, ForecastView? Forecast, ForecastView? ActionsForecast = null);
 
 public sealed record LedgerView(
     decimal Limit,
@@ -71,5 +71,6 @@ public sealed record LedgerView(
     long? ActionsMonthSpent = null,
     IReadOnlyList<string>? HeldTables = null);
 
-/// <summary>The Monitor's forecast of the credit meter; <see cref="Outlook"/> is unknown, reached, today or "not today".</summary>
-public sealed record ForecastView(decimal? PerHour, string? Outlook, DateTimeOffset? LimitReachedAt, decimal? ProjectedAtReset);
+/// <summary>The Monitor's forecast of one meter; <see cref="Outlook"/> is unknown, reached, today or "not today".</summary>
+/// <param name="Text">The Monitor's sentence, which the dashboard shows too; absent from Monitors older than it.</param>
+public sealed record ForecastView(decimal? PerHour, string? Outlook, DateTimeOffset? LimitReachedAt, decimal? ProjectedAtReset, string? Text = null);

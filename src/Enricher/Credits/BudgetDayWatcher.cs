@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Enricher.Credits;
 
 /// <summary>
-/// Starts each budget day at local midnight of the configured zone: publishes <c>BudgetReset</c> once across every
-/// instance (a Redis flag per day). Paused instances see the new day's room at their next probe and resume.
+/// Starts each budget day in the configured zone (<see cref="BudgetDayStart"/>): at the boundary while running, or at
+/// the first look after an Enricher starts on a new day; publishes <c>BudgetReset</c> once across every instance (a
+/// Redis flag per day). Paused instances see the new day's room at their next probe and resume.
 /// </summary>
 public sealed class BudgetDayWatcher(CreditStore ledger, IBus bus, TimeProvider time, IOptionsMonitor<BudgetOptions> options, ILogger<BudgetDayWatcher> logger)
     : BackgroundService
@@ -15,31 +16,36 @@ public sealed class BudgetDayWatcher(CreditStore ledger, IBus bus, TimeProvider 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var day = ledger.Today;
+        var start = new BudgetDayStart(ledger.Calendar, time.GetUtcNow());
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(Tick, time, stoppingToken);
-            var today = ledger.Today;
-            if (today == day)
+            if (start.Due(time.GetUtcNow()) is { } today)
             {
-                continue;
-            }
-
-            try
-            {
-                if (await ledger.TryMarkDayStartedAsync(today))
+                try
                 {
-                    var status = await ledger.StatusAsync();
-                    await bus.Publish(new BudgetReset(today, status.Limit, time.GetUtcNow()), stoppingToken);
-                    logger.DayBegan(today, options.CurrentValue.TimeZone, status.Limit);
-                }
+                    // Read before the claim: a winner that fails before recording leaves an older day, which still resets the next.
+                    var lastDay = await ledger.LastStartedDayAsync();
+                    if (await ledger.TryMarkDayStartedAsync(today))
+                    {
+                        if (start.PublishesReset(today, lastDay))
+                        {
+                            var status = await ledger.StatusAsync();
+                            await bus.Publish(new BudgetReset(today, status.Limit, time.GetUtcNow()), stoppingToken);
+                            logger.DayBegan(today, options.CurrentValue.TimeZone, status.Limit);
+                        }
 
-                day = today;
+                        await ledger.RecordDayStartedAsync(today);
+                    }
+
+                    start.Claimed(today);
+                }
+                catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    logger.LogWarning("Budget day {Day} began but Redis cannot be reached; trying again", today);
+                }
             }
-            catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
-            {
-                logger.LogWarning("Budget day {Day} began but Redis cannot be reached; trying again", today);
-            }
+
+            await Task.Delay(Tick, time, stoppingToken);
         }
     }
 }

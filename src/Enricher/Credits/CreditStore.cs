@@ -31,6 +31,8 @@ public sealed class CreditStore(RedisKeyspace redis, IOptionsMonitor<BudgetOptio
 {
     private const decimal Milli = 1000m;
 
+    private static readonly RedisKey LastDayKey = "credits:last-day";
+
     public BudgetCalendar Calendar => BudgetCalendar.For(options.CurrentValue.TimeZone);
 
     public DateOnly Today => Calendar.DayOf(time.GetUtcNow());
@@ -161,6 +163,12 @@ public sealed class CreditStore(RedisKeyspace redis, IOptionsMonitor<BudgetOptio
 
     /// <summary>Marks the start of <paramref name="day"/>; true for exactly one caller across every instance.</summary>
     public Task<bool> TryMarkDayStartedAsync(DateOnly day) => redis.Database.HashSetAsync(DayKey(day), "reset", "1", When.NotExists);
+
+    /// <summary>The last day whose start an instance claimed (<c>credits:last-day</c>); null before the first.</summary>
+    public async Task<DateOnly?> LastStartedDayAsync() =>
+        await redis.Database.StringGetAsync(LastDayKey) is { HasValue: true } day ? DateOnly.ParseExact(day.ToString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    public Task RecordDayStartedAsync(DateOnly day) => redis.Database.StringSetAsync(LastDayKey, BudgetCalendar.DayKey(day));
 
     /// <summary>Whether a reservation would fit today in both meters (used to decide when to resume).</summary>
     public async Task<bool> HasRoomForAsync(decimal credits, long actions = 0)

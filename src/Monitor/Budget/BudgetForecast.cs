@@ -21,7 +21,7 @@ public sealed record BurnRateRules(TimeSpan Window, TimeSpan HalfLife, TimeSpan 
 /// The forecast of one meter (credits today, or Actions) against its daily limit. The dashboard's dashed line is
 /// <see cref="Projection"/>, so the chart and the text say the same thing from the same numbers.
 /// </summary>
-/// <param name="PerHour">The decayed recent burn rate; null while there are fewer than two samples.</param>
+/// <param name="PerHour">The decayed recent burn rate (zero when nothing is pending); null while there are fewer than two samples.</param>
 /// <param name="Outlook">One of <see cref="ForecastOutlook"/>.</param>
 /// <param name="LimitReachedAt">When the limit is reached, only when that is before the reset (or now, when reached).</param>
 /// <param name="ProjectedAtReset">What is used at the reset at this rate (never above the limit: the ledger stops there).</param>
@@ -41,10 +41,12 @@ public sealed record BudgetForecast(
         decimal used,
         DateTimeOffset now,
         DateTimeOffset nextReset,
-        BurnRateRules rules)
+        BurnRateRules rules,
+        bool nothingPending = false)
     {
         var recent = samples.Where(s => s.At > now - rules.Window && s.At <= now).OrderBy(s => s.At).ToList();
-        var rate = Rate(recent, now, rules);
+        // Nothing reserved and no open job: nothing can burn, whatever the recent samples say.
+        var rate = nothingPending ? 0m : Rate(recent, now, rules);
         if (limit - used <= 0)
         {
             return new BudgetForecast(rate, ForecastOutlook.Reached, now, limit, nextReset, recent.Count, [new BurnSample(now, used), new BurnSample(nextReset, used)]);

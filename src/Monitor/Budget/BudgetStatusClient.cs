@@ -23,6 +23,11 @@ public sealed class BudgetStatusClient(
             var response = await client.GetResponse<BudgetStatus>(new GetBudgetStatus(clock.GetUtcNow()), cancellationToken, timeout);
             var status = response.Message;
             await store.AddSampleAsync(status.Day, new BurnSample(clock.GetUtcNow(), status.Reserved + status.Spent));
+            if (status.ActionsLimit is not null)
+            {
+                await store.AddSampleAsync(status.Day, new BurnSample(clock.GetUtcNow(), (status.ActionsReserved ?? 0) + (status.ActionsSpent ?? 0)), BurnMeter.Actions);
+            }
+
             return status;
         }
         catch (RequestTimeoutException)

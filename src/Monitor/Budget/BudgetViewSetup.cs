@@ -15,6 +15,7 @@ public static class BudgetViewSetup
         builder.Services.AddSingleton<BudgetAnomalyStore>();
         builder.Services.AddSingleton<BudgetAnomalyMetrics>();
         builder.Services.AddScoped<BudgetStatusClient>();
+        builder.Services.AddSingleton<PendingJobs>();
         builder.Services.AddScoped<BudgetReporter>();
         builder.Services.AddHostedService<BurnSampler>();
         return builder;

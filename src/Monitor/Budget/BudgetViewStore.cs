@@ -8,8 +8,8 @@ namespace ClayBus.Monitor.Budget;
 
 /// <summary>
 /// What the Monitor keeps about the budget, in Redis so every instance shows the same: <c>budget:view</c> (the day as
-/// seen through the ledger's events, JSON), <c>budget:burn:{day}</c> (sorted set of ledger samples for the forecast,
-/// kept two days) and <c>budget:audit</c> (list of limit changes, newest first).
+/// seen through the ledger's events, JSON), <c>budget:burn:{day}</c> and <c>budget:burn-actions:{day}</c> (sorted sets
+/// of the credit and Actions meters' samples for the forecasts, kept two days) and <c>budget:audit</c> (list of limit changes, newest first).
 /// </summary>
 public sealed class BudgetViewStore(RedisKeyspace redis, IOptions<BudgetViewOptions> options, TimeProvider clock)
 {
@@ -46,17 +46,17 @@ public sealed class BudgetViewStore(RedisKeyspace redis, IOptions<BudgetViewOpti
         }
     }
 
-    public async Task AddSampleAsync(DateOnly day, BurnSample sample)
+    public async Task AddSampleAsync(DateOnly day, BurnSample sample, BurnMeter meter = BurnMeter.Credits)
     {
-        var key = BurnKey(day);
+        var key = BurnKey(day, meter);
         var at = sample.At.ToUnixTimeMilliseconds();
         await Database.SortedSetAddAsync(key, $"{at}:{sample.Used.ToString(CultureInfo.InvariantCulture)}", at);
         await Database.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, at - (long)TimeSpan.FromMinutes(options.Value.ForecastWindowMinutes).TotalMilliseconds, Exclude.Stop);
         await Database.KeyExpireAsync(key, TimeSpan.FromDays(2));
     }
 
-    public async Task<IReadOnlyList<BurnSample>> SamplesAsync(DateOnly day) =>
-        (await Database.SortedSetRangeByRankAsync(BurnKey(day)))
+    public async Task<IReadOnlyList<BurnSample>> SamplesAsync(DateOnly day, BurnMeter meter = BurnMeter.Credits) =>
+        (await Database.SortedSetRangeByRankAsync(BurnKey(day, meter)))
             .Select(member => member.ToString().Split(':'))
             .Select(parts => new BurnSample(
                 DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[0], CultureInfo.InvariantCulture)),
@@ -74,7 +74,15 @@ public sealed class BudgetViewStore(RedisKeyspace redis, IOptions<BudgetViewOpti
             .Select(value => JsonSerializer.Deserialize<BudgetAuditEntry>(value.ToString(), Json)!)
             .ToList();
 
-    private static string BurnKey(DateOnly day) => "budget:burn:" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string BurnKey(DateOnly day, BurnMeter meter) =>
+        (meter == BurnMeter.Credits ? "budget:burn:" : "budget:burn-actions:") + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Clay's two meters, each with its own samples and forecast.</summary>
+public enum BurnMeter
+{
+    Credits,
+    Actions,
 }
 
 /// <summary>

@@ -1,7 +1,7 @@
 namespace ClayBus.Monitor.Status;
 
 /// <summary>
-/// The one-page dashboard: three embedded files (no CDN), polling the status API. The files hold no data, so they are
+/// The one-page dashboard: four embedded files (no CDN), polling the status API. The files hold no data, so they are
 /// served without a key; the page asks for one and sends it with every call to the status API.
 /// </summary>
 public static class DashboardEndpoints
@@ -10,6 +10,7 @@ public static class DashboardEndpoints
     {
         ["index.html"] = "text/html; charset=utf-8",
         ["dashboard.js"] = "text/javascript; charset=utf-8",
+        ["budget.js"] = "text/javascript; charset=utf-8",
         ["dashboard.css"] = "text/css; charset=utf-8",
     };
 

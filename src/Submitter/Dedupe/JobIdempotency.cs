@@ -18,7 +18,7 @@ public enum IdempotencyState
 /// <summary>
 /// A caller's idempotency key within its scope: <c>api-key:{name}</c> over HTTP, <c>source:{source}</c> for raw
 /// <c>SubmitJob</c> messages, so two callers never share (or squat) a key. <see cref="BodyHash"/> is the SHA-256 of
-/// the request as sent; null when it cannot be known up front (a streamed CSV), and then it is not compared.
+/// the body as sent (a CSV under a key is spooled to hash it first); null where none is known, and then not compared.
 /// </summary>
 public sealed record IdempotencyClaim(string Scope, string Key, string? BodyHash)
 {

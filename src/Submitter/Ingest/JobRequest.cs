@@ -10,7 +10,7 @@ public sealed record JobRequest(string? Table, JobPriority Priority, string? Ide
     /// <summary>The API key's name for jobs over HTTP; messages from the broker have none (the broker's credentials are their gate).</summary>
     public string? SubmittedBy { get; init; }
 
-    /// <summary>SHA-256 of the request as sent, stored with the idempotency key; null when it cannot be known up front (CSV).</summary>
+    /// <summary>SHA-256 of the body as sent (JSON, or a CSV spooled under a key), stored with the idempotency key.</summary>
     public string? BodyHash { get; init; }
 
     /// <summary>Keys are scoped per API key over HTTP, per source for messages from the broker.</summary>

@@ -113,7 +113,31 @@ public static class JobsEndpoints
             return Problems.Of(422, problems);
         }
 
-        return await RunAsync(pipeline, CsvRows.ReadAsync(http.Request.Body, ingest.Value.MaxCsvFieldBytes, ingest.Value.MaxCsvRows, http.RequestAborted), request with { SubmittedBy = http.User.Identity?.Name }, publish, http);
+        request = request with { SubmittedBy = http.User.Identity?.Name };
+        if (request.Claim is null)
+        {
+            return await RunAsync(pipeline, CsvRows.ReadAsync(http.Request.Body, ingest.Value.MaxCsvFieldBytes, ingest.Value.MaxCsvRows, http.RequestAborted), request, publish, http);
+        }
+
+        // Under a key the body is hashed whole first, so the same key with another file is refused before any row is used.
+        CsvBody body;
+        try
+        {
+            body = await CsvBody.SpoolAsync(http.Request.Body, Path.GetTempPath(), http.RequestAborted);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.Of(413, "file", $"is larger than the upload limit {ingest.Value.MaxCsvBytes:N0} bytes (Ingest:MaxCsvBytes): nothing was published; split it into several files");
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            return Problems.Of(408, "file", "arrived more slowly than the minimum rate (Ingest:MinBodyBytesPerSecond) and was cut off: nothing was published; upload from a faster link or in smaller files");
+        }
+
+        await using (body)
+        {
+            return await RunAsync(pipeline, CsvRows.ReadAsync(body.File, ingest.Value.MaxCsvFieldBytes, ingest.Value.MaxCsvRows, http.RequestAborted), request with { BodyHash = body.Hash }, publish, http);
+        }
     }
 
     private static async Task<IResult> RunAsync(JobPipeline pipeline, IAsyncEnumerable<InputRow> rows, JobRequest request, IPublishEndpoint publish, HttpContext http)

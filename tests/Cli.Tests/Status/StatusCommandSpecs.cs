@@ -44,6 +44,22 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_print_both_forecasts_as_the_monitor_words_them_for_the_dashboard()
+    {
+        _monitor.Budget = Budgets.Ok(perHour: 900m, actionsLimit: 2_000);
+        var cli = new CliRun();
+
+        var exit = await cli.RunAsync("status", "--monitor", _monitor.Address.ToString());
+
+        // The dashboard prints forecast.text and actionsForecast.text as they are: the same sentences, to the character.
+        Assert.Equal(0, exit);
+        Assert.Contains(_monitor.Budget.Forecast.Text!, cli.Output, StringComparison.Ordinal);
+        Assert.Contains(_monitor.Budget.ActionsForecast!.Text!, cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Actions forecast: 90 Actions/h, limit not reached today (1,580 of 2,000 by the reset at tomorrow 00:00 UTC)", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Forecast: 900 credits/h, limit reached at 15:53 UTC, before the reset (tomorrow 00:00 UTC): deliveries will pause", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_follow_the_monitors_pages_up_to_the_limit()
     {
         var jobs = Enumerable.Range(0, 7).Select(_ => Guid.NewGuid()).ToList();

@@ -36,9 +36,11 @@ public sealed class SubmitterCrashSpecs(InfrastructureFixture infrastructure) : 
         const string key = "crm-export-2026-11-23";
         try
         {
-            // A slow upload, so that the Submitter dies with part of the file read and some of its batches published.
-            var upload = SlowUploadAsync(pipeline, leads.Csv, key);
-            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() > 0, TimeSpan.FromMinutes(2), "the first rows of the upload at Clay");
+            // A slow upload, so that the Submitter dies with half the file read. Under a key the upload is hashed whole
+            // before any row is published (a different file under the key is a 409), so nothing went out yet.
+            using var content = new SlowContent(Encoding.UTF8.GetBytes(leads.Csv));
+            var upload = SlowUploadAsync(pipeline, content, key);
+            await content.HalfSent.WaitAsync(TimeSpan.FromMinutes(2));
             pipeline.KillSubmitter();
             await Assert.ThrowsAnyAsync<Exception>(() => upload);
             await pipeline.StartSubmitterAsync();
@@ -73,9 +75,8 @@ public sealed class SubmitterCrashSpecs(InfrastructureFixture infrastructure) : 
         }
     }
 
-    private static async Task SlowUploadAsync(Pipeline pipeline, string csv, string key)
+    private static async Task SlowUploadAsync(Pipeline pipeline, SlowContent content, string key)
     {
-        using var content = new SlowContent(Encoding.UTF8.GetBytes(csv));
         using var response = await pipeline.SubmitterHttp.PostAsync($"jobs/csv?idempotencyKey={key}", content);
         response.EnsureSuccessStatusCode();
     }
@@ -84,6 +85,7 @@ public sealed class SubmitterCrashSpecs(InfrastructureFixture infrastructure) : 
     private sealed class SlowContent : HttpContent
     {
         private readonly byte[] _body;
+        private readonly TaskCompletionSource _halfSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public SlowContent(byte[] body)
         {
@@ -91,12 +93,19 @@ public sealed class SubmitterCrashSpecs(InfrastructureFixture infrastructure) : 
             Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         }
 
+        public Task HalfSent => _halfSent.Task;
+
         protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
         {
             for (var offset = 0; offset < _body.Length; offset += 4 * 1024)
             {
                 await stream.WriteAsync(_body.AsMemory(offset, Math.Min(4 * 1024, _body.Length - offset)));
                 await stream.FlushAsync();
+                if (offset >= _body.Length / 2)
+                {
+                    _halfSent.TrySetResult();
+                }
+
                 await Task.Delay(100);
             }
         }

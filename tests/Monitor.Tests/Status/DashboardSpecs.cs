@@ -22,7 +22,8 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
     public async Task Should_render_budget_providers_webhooks_dead_letters_and_paused_enrichers_in_a_browser()
     {
         var now = DateTimeOffset.UtcNow;
-        monitor.Ledger = new BudgetStatus(DateOnly.FromDateTime(now.UtcDateTime), "UTC", 5_000m, 600m, 3_500m, 900m, false, new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero));
+        monitor.Ledger = new BudgetStatus(DateOnly.FromDateTime(now.UtcDateTime), "UTC", 5_000m, 600m, 3_500m, 900m, false, new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero), ActionsReserved: 40, ActionsSpent: 1_160, ActionsLimit: 2_000, ActionsRemaining: 800);
+        await monitor.Enricher.Publish(new BudgetAnomaly("dashboard-pricey", "zoominfo", "data_credits", 9m, 4m, Guid.NewGuid(), "row-9", now));
         await monitor.Enricher.Publish(new BatchDelivered(Guid.NewGuid(), Guid.NewGuid(), "dashboard-table", ["a", "b"], [], "…f00d42", 42_000, 50_000, 5m, now));
         var outcomes = new List<ProviderOutcome> { new("apollo", ProviderResult.Hit, 2m), new("clearbit", ProviderResult.Skipped, 0m) };
         await monitor.Enricher.Publish(new RowEnriched(Guid.NewGuid(), "row-1", "dashboard-table", "apollo", outcomes, 2m, 2, now));
@@ -34,7 +35,8 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
             await Eventually.Until(
                 async () => (await http.GetStringAsync("status/webhooks")).Contains("dashboard-table", StringComparison.Ordinal)
                     && (await http.GetStringAsync("status/providers")).Contains("apollo", StringComparison.Ordinal)
-                    && (await http.GetStringAsync("status/enrichers")).Contains("enricher-host/77", StringComparison.Ordinal),
+                    && (await http.GetStringAsync("status/enrichers")).Contains("enricher-host/77", StringComparison.Ordinal)
+                    && (await http.GetStringAsync("status/budget")).Contains("dashboard-pricey", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(30),
                 "the events to reach the status API");
 
@@ -60,6 +62,14 @@ public class DashboardSpecs(MonitorFixture monitor) : IClassFixture<MonitorFixtu
         Assert.Contains("clayUnavailable", dom, StringComparison.Ordinal);
         Assert.Contains("Clay failed 5 requests in a row", dom, StringComparison.Ordinal);
         Assert.Contains("1 paused", dom, StringComparison.Ordinal);
+
+        // Both meters' forecasts in the Monitor's words, and the charge above the price list in the budget panel.
+        Assert.Matches("<p id=\"budget-forecast\" class=\"muted\">Forecast: [^<]+</p>", dom);
+        Assert.Matches("<p id=\"budget-actions-forecast\" class=\"muted\">Actions forecast: [^<]+</p>", dom);
+        Assert.Contains("id=\"actions-forecast-used\"", dom, StringComparison.Ordinal);
+        Assert.Contains("Charged above the price list", dom, StringComparison.Ordinal);
+        Assert.Contains("<code>dashboard-pricey</code>", dom, StringComparison.Ordinal);
+        Assert.Contains("9 data credits charged, 4 reserved (zoominfo)", dom, StringComparison.Ordinal);
 
         // CLAYBUS_DASHBOARD_SCREENSHOT=/path.png keeps a picture for a person to look at.
         if (Environment.GetEnvironmentVariable("CLAYBUS_DASHBOARD_SCREENSHOT") is { Length: > 0 } screenshot)

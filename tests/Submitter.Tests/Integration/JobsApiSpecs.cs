@@ -91,6 +91,28 @@ public sealed class JobsApiSpecs(SubmitterHost host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_refuse_a_used_idempotency_key_with_another_csv_naming_the_key_and_answer_the_same_csv_with_its_report()
+    {
+        var client = host.Client();
+        var key = "csv-export-" + Guid.NewGuid();
+        var csv = Leads.Csv(60);
+        var query = "?idempotencyKey=" + Uri.EscapeDataString(key);
+        var (firstStatus, first) = await Leads.PostCsvAsync(client, csv, query);
+
+        var (sameStatus, same) = await Leads.PostCsvAsync(client, csv, query);
+        var (otherStatus, other) = await Leads.PostCsvAsync(client, Leads.Csv(60), query);
+
+        Assert.Equal(HttpStatusCode.Accepted, firstStatus);
+        Assert.Equal(HttpStatusCode.OK, sameStatus);
+        Assert.True(same.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(first.GetProperty("jobId").GetGuid(), same.GetProperty("jobId").GetGuid());
+        Assert.Equal(HttpStatusCode.Conflict, otherStatus);
+        Assert.Equal(key, other.GetProperty("idempotencyKey").GetString());
+        Assert.Contains(key, other.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2u, await host.Broker.CountAsync(BrokerProbe.DeliverBatchQueue));
+    }
+
+    [Fact]
     public async Task Should_keep_idempotency_keys_apart_per_api_key()
     {
         var key = "shared-name-" + Guid.NewGuid();
