@@ -75,13 +75,11 @@ public sealed class Pipeline : IAsyncDisposable
     public static async Task<Pipeline> StartAsync(InfrastructureFixture infrastructure, PipelineSettings settings)
     {
         var pipeline = new Pipeline(infrastructure, settings);
-        await pipeline.StartClaySimAsync();
-        await pipeline.StartMonitorAsync();
-        await pipeline.StartSubmitterAsync();
-        for (var i = 0; i < settings.Enrichers; i++)
-        {
-            await pipeline.StartEnricherAsync();
-        }
+        // Side by side where nothing depends on the order: ClaySim and the Monitor need nothing from each other, and
+        // the Submitter and Enrichers start once the Monitor's queues exist (what they publish is not lost) and the
+        // Enrichers have ClaySim's webhooks. Each Start* names and lists its process before its first await.
+        await Task.WhenAll(pipeline.StartClaySimAsync(), pipeline.StartMonitorAsync());
+        await Task.WhenAll(Enumerable.Range(0, settings.Enrichers).Select(_ => pipeline.StartEnricherAsync()).Append(pipeline.StartSubmitterAsync()));
 
         pipeline._supervisor = pipeline.SuperviseAsync(pipeline._supervision.Token);
         return pipeline;
@@ -173,6 +171,7 @@ public sealed class Pipeline : IAsyncDisposable
         {
             ["RateLimit__RecordsPerSecond"] = _settings.RecordsPerSecond.ToString(CultureInfo.InvariantCulture),
             ["RateLimit__Burst"] = _settings.Burst.ToString(CultureInfo.InvariantCulture),
+            ["RateLimit__IncreasePerSecond"] = (_settings.RateIncreasePerSecond ?? _settings.RecordsPerSecond / 10).ToString(CultureInfo.InvariantCulture),
             ["Budget__DailyLimit"] = _settings.DailyCreditLimit.ToString(CultureInfo.InvariantCulture),
             ["Delivery__AmbiguousSendDeadlineSeconds"] = _settings.AmbiguousSendDeadlineSeconds.ToString(CultureInfo.InvariantCulture),
         });
@@ -311,10 +310,8 @@ public sealed class Pipeline : IAsyncDisposable
         await _supervision.CancelAsync();
         await _supervisor;
         _supervision.Dispose();
-        foreach (var process in Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Where(p => p is not null))
-        {
-            await process.DisposeAsync();
-        }
+        // Every process stops gracefully at once: one after another, their bus shutdowns added up to seconds a suite.
+        await Task.WhenAll(Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Where(p => p is not null).Select(p => p.DisposeAsync().AsTask()));
 
         ClaySimHttp?.Dispose();
         MonitorHttp?.Dispose();
