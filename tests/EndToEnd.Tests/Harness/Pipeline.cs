@@ -78,8 +78,17 @@ public sealed class Pipeline : IAsyncDisposable
         // Side by side where nothing depends on the order: ClaySim and the Monitor need nothing from each other, and
         // the Submitter and Enrichers start once the Monitor's queues exist (what they publish is not lost) and the
         // Enrichers have ClaySim's webhooks. Each Start* names and lists its process before its first await.
-        await Task.WhenAll(pipeline.StartClaySimAsync(), pipeline.StartMonitorAsync());
-        await Task.WhenAll(Enumerable.Range(0, settings.Enrichers).Select(_ => pipeline.StartEnricherAsync()).Append(pipeline.StartSubmitterAsync()));
+        try
+        {
+            await Task.WhenAll(pipeline.StartClaySimAsync(), pipeline.StartMonitorAsync());
+            await Task.WhenAll(Enumerable.Range(0, settings.Enrichers).Select(_ => pipeline.StartEnricherAsync()).Append(pipeline.StartSubmitterAsync()));
+        }
+        catch
+        {
+            // A service that never became ready must not leave the others running past the test host.
+            await pipeline.StopProcessesAsync();
+            throw;
+        }
 
         pipeline._supervisor = pipeline.SuperviseAsync(pipeline._supervision.Token);
         return pipeline;
@@ -310,14 +319,17 @@ public sealed class Pipeline : IAsyncDisposable
         await _supervision.CancelAsync();
         await _supervisor;
         _supervision.Dispose();
-        // Every process stops gracefully at once: one after another, their bus shutdowns added up to seconds a suite.
-        await Task.WhenAll(Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Where(p => p is not null).Select(p => p.DisposeAsync().AsTask()));
+        await StopProcessesAsync();
 
         ClaySimHttp?.Dispose();
         MonitorHttp?.Dispose();
         SubmitterHttp?.Dispose();
         SecretScan.AssertNoSecretIn(this);
     }
+
+    /// <summary>Every process stops gracefully at once: one after another, their bus shutdowns added up to seconds a suite.</summary>
+    private async Task StopProcessesAsync() =>
+        await Task.WhenAll(Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Where(p => p is not null).Select(p => p.DisposeAsync().AsTask()));
 
     private static IEnumerable<string> PasswordsIn(IReadOnlyDictionary<string, string?> environment)
     {
