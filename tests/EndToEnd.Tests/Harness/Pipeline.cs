@@ -16,6 +16,10 @@ public sealed class Pipeline : IAsyncDisposable
     /// <summary>The development placeholder key of the services' appsettings.Development.json (all roles).</summary>
     public const string DevApiKey = "dev-only-claybus-api-key";
 
+    // Twice ServiceProcess's default: the services now start side by side, and beside other test projects a start
+    // under load took longer than 60 s. Only how long a failure takes to show changes.
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromMinutes(2);
+
     private readonly InfrastructureFixture _infrastructure;
     private readonly PipelineSettings _settings;
     private readonly List<ServiceProcess> _retired = [];
@@ -164,14 +168,14 @@ public sealed class Pipeline : IAsyncDisposable
             ["Callbacks__Secrets__0"] = CallbackSecret,
         }), _monitorPort, "monitor");
         MonitorHttp ??= Client(Monitor.BaseAddress, TimeSpan.FromSeconds(30));
-        await Monitor.WaitReadyAsync();
+        await Monitor.WaitReadyAsync(deadline: ReadyDeadline);
     }
 
     public async Task StartSubmitterAsync()
     {
         Submitter = ServiceProcess.Start("src/Submitter", ServiceEnvironment([]), _submitterPort, "submitter");
         SubmitterHttp ??= Client(Submitter.BaseAddress, TimeSpan.FromMinutes(5));
-        await Submitter.WaitReadyAsync();
+        await Submitter.WaitReadyAsync(deadline: ReadyDeadline);
     }
 
     public async Task<ServiceProcess> StartEnricherAsync()
@@ -191,7 +195,7 @@ public sealed class Pipeline : IAsyncDisposable
 
         var enricher = ServiceProcess.Start("src/Enricher", environment, name: $"enricher-{Enrichers.Count + _retired.Count(p => p.Name.StartsWith("enricher", StringComparison.Ordinal)) + 1}");
         Enrichers.Add(enricher);
-        await enricher.WaitReadyAsync();
+        await enricher.WaitReadyAsync(deadline: ReadyDeadline);
         return enricher;
     }
 
@@ -368,7 +372,7 @@ public sealed class Pipeline : IAsyncDisposable
 
         ClaySim = ServiceProcess.Start("tools/ClaySim", environment, name: "claysim");
         ClaySimHttp = new HttpClient { BaseAddress = ClaySim.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await ClaySim.WaitReadyAsync("_sim/health");
+        await ClaySim.WaitReadyAsync("_sim/health", ReadyDeadline);
 
         await ReadWebhooksAsync();
     }
