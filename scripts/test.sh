@@ -6,8 +6,9 @@
 #   scripts/test.sh --fast          only the specs without the Integration trait: needs nothing installed or running
 #   CLAYBUS_FULL=1 scripts/test.sh  the full counts of the end-to-end and fault suites
 #   scripts/test.sh --filter X      only tests matching a dotnet test filter (skips the checks); combines with --fast
-# Parallelism (2 cores): CLAYBUS_TEST_JOBS projects at once before the end-to-end suite (default 2), and
-# CLAYBUS_E2E_LANES end-to-end classes at once (default 2; 1 runs them one after another).
+# Parallelism (2 cores): CLAYBUS_TEST_JOBS projects with servers at once beside the end-to-end suite (default 1; all
+# projects at once with --fast, default 2), and CLAYBUS_E2E_LANES end-to-end classes at once (default 2; 1 runs them
+# one after another).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -25,7 +26,7 @@ done
 if [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 8192)" -lt 1024 ]; then
   sysctl -qw fs.inotify.max_user_instances=1024 >/dev/null 2>&1 || export DOTNET_USE_POLLING_FILE_WATCHER=true
 fi
-jobs_at_once="${CLAYBUS_TEST_JOBS:-2}"
+jobs_at_once="${CLAYBUS_TEST_JOBS:-$([ -n "$fast" ] && echo 2 || echo 1)}"
 e2e_lanes="${CLAYBUS_E2E_LANES:-2}"
 
 if [ -n "$fast" ]; then
@@ -57,15 +58,21 @@ results="TestResults/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$results"
 projects=(tests/*.Tests/*.Tests.csproj)
 args=(--no-build -c Debug --results-directory "$results" --logger "console;verbosity=normal")
-[ -n "$filter" ] && args+=(--filter "$filter")
 
-# One project's run, its console output kept in a log and printed whole when it ends, so parallel runs do not interleave.
-run_project() {
-  local project=$1 name; name=$(basename "$project" .csproj); shift
-  local started=$SECONDS
-  dotnet test "$project" "${args[@]}" --logger "trx;LogFileName=$name.trx" "$@" >"$results/$name.log" 2>&1
-  { echo "-- $project ($((SECONDS - started)) s)"; cat "$results/$name.log"; }
+# One run of the tests of project $1 that match filter $3 (none: all), its report and log named $2; the console output
+# is printed whole when the run ends, so parallel runs do not interleave. Further arguments go to dotnet test.
+run_part() {
+  local project=$1 name=$2 tests=$3; shift 3
+  local started=$SECONDS selection=()
+  [ -n "$tests" ] && selection=(--filter "$tests")
+  dotnet test "$project" "${args[@]}" "${selection[@]}" --logger "trx;LogFileName=$name.trx" "$@" >"$results/$name.log" 2>&1
+  { echo "-- $name ($((SECONDS - started)) s)"; cat "$results/$name.log"; }
 }
+
+run_project() { run_part "$1" "$(basename "$1" .csproj)" "$filter"; }
+
+# The caller's filter, if any, and $1.
+and_filter() { echo "${filter:+($filter)&}$1"; }
 
 # Runs the given projects, at most $1 at a time.
 run_pool() {
@@ -88,15 +95,21 @@ for project in "${projects[@]}"; do
   esac
 done
 
+reports_expected=${#projects[@]}
 if [ -n "$fast" ]; then
   run_pool "$jobs_at_once" "${projects[@]}"
 else
-  # Projects with servers first, side by side: each test class has its own vhost and Redis prefix. Then the
-  # end-to-end suite, which times its work, with only the light projects beside it (its restart specs run alone).
-  run_pool "$jobs_at_once" "${heavy[@]}"
-  run_project "$end_to_end" -- "xUnit.MaxParallelThreads=$e2e_lanes" &
-  for project in "${light[@]}"; do run_project "$project"; done
+  # The end-to-end suite, the longest, starts at once; beside it the projects with servers one at a time (each test
+  # class has its own vhost and Redis prefix), then the light ones. The scenarios that restart the machine's RabbitMQ
+  # and Redis (trait Servers=Restarted) run last, with nothing beside them.
+  run_part "$end_to_end" EndToEnd.Tests "$(and_filter 'Servers!=Restarted')" -- "xUnit.MaxParallelThreads=$e2e_lanes" &
+  (
+    run_pool "$jobs_at_once" "${heavy[@]}"
+    for project in "${light[@]}"; do run_project "$project"; done
+  ) &
   wait
+  run_part "$end_to_end" EndToEnd.Tests.Restarts "$(and_filter 'Servers=Restarted')"
+  reports_expected=$((reports_expected + 1))
 fi
 
 passed=0; failed=$checks_failed; reports=0
@@ -108,9 +121,9 @@ for trx in "$results"/*.trx; do
   passed=$((passed + $(value passed)))
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
 done
-if [ "$reports" -lt "${#projects[@]}" ]; then
-  echo "only $reports of ${#projects[@]} test projects reported results (a test host crashed?)"
-  failed=$((failed + ${#projects[@]} - reports))
+if [ "$reports" -lt "$reports_expected" ]; then
+  echo "only $reports of $reports_expected test runs reported results (a test host crashed?)"
+  failed=$((failed + reports_expected - reports))
 fi
 echo "tests took $((SECONDS - tests_started)) s"
 echo "$passed passed, $failed failed"

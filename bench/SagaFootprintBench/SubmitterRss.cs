@@ -2,17 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using ClayBus.Contracts.Credits;
+using ClayBus.Bench;
 using ClayBus.Testing;
-using MassTransit;
-using RabbitMQ.Client;
 
 namespace ClayBus.SagaFootprintBench;
 
 /// <summary>
 /// The Submitter as its own process (from its build output) on a fresh vhost and Redis prefix, sent one JSON job
-/// streamed from a file on disk; its peak RSS is VmHWM in /proc. The deliver-batch queue is capped (drop-head) so a
-/// million rows do not pile up in RabbitMQ, and a stand-in ledger answers the budget question with plenty left.
+/// streamed from a file on disk; its peak RSS is VmHWM in /proc. Around it, the same stand-ins as SubmitterBench's
+/// (<see cref="SubmitterStandIns"/>).
 /// </summary>
 internal static class SubmitterRss
 {
@@ -23,8 +21,10 @@ internal static class SubmitterRss
         var file = Path.Combine(Path.GetTempPath(), $"claybus-bench-json-{Guid.NewGuid():N}.json");
         try
         {
-            var ledger = await StartLedgerAsync(infrastructure);
-            await DeclareDeliverBatchAsync(infrastructure);
+            var rabbit = infrastructure.Settings;
+            var (host, vhost, user, password) = (rabbit["RabbitMq:Host"]!, rabbit["RabbitMq:VirtualHost"]!, rabbit["RabbitMq:Username"]!, rabbit["RabbitMq:Password"]!);
+            var ledger = await SubmitterStandIns.StartLedgerAsync(host, vhost, user, password);
+            await SubmitterStandIns.DeclareCappedDeliverBatchAsync(host, vhost, user, password);
             var size = GenerateJson(file, rows);
             var apiKey = $"bench-only-{Guid.NewGuid():N}";
             var dll = Path.Combine(Root.Path, "src", "Submitter", "bin", Root.Configuration, "net10.0", "ClayBus.Submitter.dll");
@@ -119,40 +119,6 @@ internal static class SubmitterRss
         }
 
         return new FileInfo(path).Length;
-    }
-
-    private static async Task<IBusControl> StartLedgerAsync(InfrastructureFixture infrastructure)
-    {
-        var settings = infrastructure.Settings;
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
-        {
-            cfg.Host(settings["RabbitMq:Host"], settings["RabbitMq:VirtualHost"], h =>
-            {
-                h.Username(settings["RabbitMq:Username"]!);
-                h.Password(settings["RabbitMq:Password"]!);
-            });
-            cfg.ReceiveEndpoint("bench-credit-ledger", e => e.Handler<GetBudgetStatus>(context =>
-                context.RespondAsync(new BudgetStatus(DateOnly.FromDateTime(DateTime.UtcNow), "UTC", 1e12m, 0, 0, 1e12m, false, DateTimeOffset.UtcNow.AddDays(1)))));
-        });
-        await bus.StartAsync();
-        return bus;
-    }
-
-    private static async Task DeclareDeliverBatchAsync(InfrastructureFixture infrastructure)
-    {
-        var settings = infrastructure.Settings;
-        var factory = new ConnectionFactory { HostName = settings["RabbitMq:Host"]!, VirtualHost = settings["RabbitMq:VirtualHost"]!, UserName = settings["RabbitMq:Username"]!, Password = settings["RabbitMq:Password"]! };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync("ClayBus.Contracts.Delivery:DeliverBatch", ExchangeType.Fanout, durable: true);
-        await channel.ExchangeDeclareAsync("deliver-batch", ExchangeType.Fanout, durable: true);
-        await channel.ExchangeBindAsync("deliver-batch", "ClayBus.Contracts.Delivery:DeliverBatch", "");
-        await channel.QueueDeclareAsync("deliver-batch", durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
-        {
-            ["x-max-priority"] = 10,
-            ["x-max-length"] = 2_000,
-        });
-        await channel.QueueBindAsync("deliver-batch", "deliver-batch", "");
     }
 
     private static double PeakRssMb(int pid)

@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using ClayBus.Contracts.Credits;
-using MassTransit;
-using RabbitMQ.Client;
+using ClayBus.Bench;
 using StackExchange.Redis;
 
 // CSV ingest into published, broker-confirmed batches, through the real Submitter process, HTTP, Redis and RabbitMQ
@@ -54,8 +52,8 @@ using var management = new HttpClient { BaseAddress = new Uri($"http://{rabbitHo
 management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbitUser}:{rabbitPassword}")));
 (await management.PutAsync($"vhosts/{vhost}", null)).EnsureSuccessStatusCode();
 (await management.PutAsync($"permissions/{vhost}/{rabbitUser}", JsonContent($$"""{"configure":".*","write":".*","read":".*"}"""))).EnsureSuccessStatusCode();
-var ledger = await StartLedgerAsync();
-await DeclareDeliverBatchAsync();
+var ledger = await SubmitterStandIns.StartLedgerAsync(rabbitHost, vhost, rabbitUser, rabbitPassword);
+await SubmitterStandIns.DeclareCappedDeliverBatchAsync(rabbitHost, vhost, rabbitUser, rabbitPassword);
 var results = new List<(int Rows, double RowsPerSecond, double PeakRssMb, double Seconds, CpuPerRow Cpu)>();
 try
 {
@@ -204,38 +202,6 @@ static async Task<string> PostCsvAsync(HttpClient http, string csv)
     }
 
     return body;
-}
-
-async Task<IBusControl> StartLedgerAsync()
-{
-    var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
-    {
-        cfg.Host(rabbitHost, vhost, h =>
-        {
-            h.Username(rabbitUser);
-            h.Password(rabbitPassword);
-        });
-        cfg.ReceiveEndpoint("bench-credit-ledger", e => e.Handler<GetBudgetStatus>(context =>
-            context.RespondAsync(new BudgetStatus(DateOnly.FromDateTime(DateTime.UtcNow), "UTC", 1e12m, 0, 0, 1e12m, false, DateTimeOffset.UtcNow.AddDays(1)))));
-    });
-    await bus.StartAsync();
-    return bus;
-}
-
-async Task DeclareDeliverBatchAsync()
-{
-    var factory = new ConnectionFactory { HostName = rabbitHost, VirtualHost = vhost, UserName = rabbitUser, Password = rabbitPassword };
-    await using var connection = await factory.CreateConnectionAsync();
-    await using var channel = await connection.CreateChannelAsync();
-    await channel.ExchangeDeclareAsync("ClayBus.Contracts.Delivery:DeliverBatch", ExchangeType.Fanout, durable: true);
-    await channel.ExchangeDeclareAsync("deliver-batch", ExchangeType.Fanout, durable: true);
-    await channel.ExchangeBindAsync("deliver-batch", "ClayBus.Contracts.Delivery:DeliverBatch", "");
-    await channel.QueueDeclareAsync("deliver-batch", durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
-    {
-        ["x-max-priority"] = 10,
-        ["x-max-length"] = 2_000,
-    });
-    await channel.QueueBindAsync("deliver-batch", "deliver-batch", "");
 }
 
 async Task DeleteRedisKeysAsync()

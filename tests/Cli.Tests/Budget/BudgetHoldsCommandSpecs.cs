@@ -4,29 +4,23 @@ using Microsoft.AspNetCore.Http;
 
 namespace ClayBus.Cli.Tests.Budget;
 
-public sealed class BudgetHoldsCommandSpecs : IAsyncLifetime
+public sealed class BudgetHoldsCommandSpecs : FakeMonitorSpecs
 {
-    private FakeMonitor _monitor = null!;
-
-    public async Task InitializeAsync() => _monitor = await FakeMonitor.StartAsync();
-
-    public async Task DisposeAsync() => await _monitor.DisposeAsync();
-
     [Fact]
     public async Task Should_list_held_tables_with_the_charge_that_held_them()
     {
         var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-        _monitor.Holds =
+        Monitor.Holds =
         [
             new TableHoldView("event-attendees", true, 3, at, [new BudgetAnomaly("event-attendees", "zoominfo", "data_credits", 5m, 4m, Guid.NewGuid(), "row-1", at)]),
             new TableHoldView("inbound-leads", false, 1, at, []),
         ];
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("budget", "holds", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("budget", "holds", "--monitor", MonitorAddress);
 
         Assert.Equal(0, exit);
-        Assert.Contains("GET /budget/holds", _monitor.Requests);
+        Assert.Contains("GET /budget/holds", Monitor.Requests);
         Assert.Contains("1 held table(s)", cli.Output, StringComparison.Ordinal);
         Assert.Contains("zoominfo data_credits: 5 > 4 reserved", cli.Output, StringComparison.Ordinal);
         Assert.Contains("claybus budget release-hold event-attendees", cli.Output, StringComparison.Ordinal);
@@ -37,31 +31,31 @@ public sealed class BudgetHoldsCommandSpecs : IAsyncLifetime
     {
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("budget", "holds", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("budget", "holds", "--monitor", MonitorAddress);
 
         Assert.Equal(0, exit);
         Assert.Contains("No table is held", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Should_ask_the_monitor_to_release_the_hold()
+    public async Task Should_ask_theMonitor_to_release_the_hold()
     {
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("budget", "release-hold", "event-attendees", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("budget", "release-hold", "event-attendees", "--monitor", MonitorAddress);
 
         Assert.Equal(0, exit);
-        Assert.Contains("DELETE /budget/holds/event-attendees", _monitor.Requests);
+        Assert.Contains("DELETE /budget/holds/event-attendees", Monitor.Requests);
         Assert.Contains("Release of table event-attendees requested (by dev-only-local)", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Should_show_why_the_monitor_refused_a_release()
+    public async Task Should_show_why_theMonitor_refused_a_release()
     {
-        _monitor.ReleaseHold = table => TypedResults.Problem($"table {table} is not held: GET /budget/holds lists the held tables", statusCode: StatusCodes.Status404NotFound, title: "Table not held");
+        Monitor.ReleaseHold = table => TypedResults.Problem($"table {table} is not held: GET /budget/holds lists the held tables", statusCode: StatusCodes.Status404NotFound, title: "Table not held");
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("budget", "release-hold", "inbound-leads", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("budget", "release-hold", "inbound-leads", "--monitor", MonitorAddress);
 
         Assert.Equal(1, exit);
         Assert.Contains("Monitor answered 404 Table not held", cli.Output, StringComparison.Ordinal);
@@ -72,10 +66,10 @@ public sealed class BudgetHoldsCommandSpecs : IAsyncLifetime
     {
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("budget", "release-hold", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("budget", "release-hold", "--monitor", MonitorAddress);
 
         Assert.Equal(2, exit);
         Assert.Contains("Required argument missing for command: 'release-hold'", cli.Output, StringComparison.Ordinal);
-        Assert.Empty(_monitor.Requests);
+        Assert.Empty(Monitor.Requests);
     }
 }

@@ -2,27 +2,21 @@ using ClayBus.Testing;
 
 namespace ClayBus.Cli.Tests.Connection;
 
-public sealed class ServiceClientSpecs : IAsyncLifetime
+public sealed class ServiceClientSpecs : FakeMonitorSpecs
 {
-    private FakeMonitor _monitor = null!;
-
-    public async Task InitializeAsync() => _monitor = await FakeMonitor.StartAsync();
-
-    public async Task DisposeAsync() => await _monitor.DisposeAsync();
-
     [Fact]
     public async Task Should_send_the_api_key_from_the_environment_on_every_request_and_never_print_it()
     {
         var jobId = Guid.NewGuid();
-        _monitor.Put(Jobs.Of(jobId, "delivering", delivered: 10));
-        var cli = new CliRun(new Dictionary<string, string?> { ["CLAYBUS_API_KEY"] = "test-only-operator-key-4711", ["CLAYBUS_MONITOR_URL"] = _monitor.Address.ToString() });
+        Monitor.Put(Jobs.Of(jobId, "delivering", delivered: 10));
+        var cli = new CliRun(new Dictionary<string, string?> { ["CLAYBUS_API_KEY"] = "test-only-operator-key-4711", ["CLAYBUS_MONITOR_URL"] = MonitorAddress });
 
         Assert.Equal(0, await cli.RunAsync("status", jobId.ToString()));
         Assert.Equal(0, await cli.RunAsync("dlq", "list"));
         Assert.Equal(0, await cli.RunAsync("cancel", jobId.ToString()));
 
-        Assert.True(_monitor.ApiKeys.Count >= 4, $"{_monitor.ApiKeys.Count} requests");
-        Assert.All(_monitor.ApiKeys, key => Assert.Equal("test-only-operator-key-4711", key));
+        Assert.True(Monitor.ApiKeys.Count >= 4, $"{Monitor.ApiKeys.Count} requests");
+        Assert.All(Monitor.ApiKeys, key => Assert.Equal("test-only-operator-key-4711", key));
         Assert.DoesNotContain("4711", cli.Output, StringComparison.Ordinal);
     }
 
@@ -31,22 +25,22 @@ public sealed class ServiceClientSpecs : IAsyncLifetime
     {
         var cli = new CliRun();
 
-        Assert.Equal(0, await cli.RunAsync("status", "--monitor", _monitor.Address.ToString()));
+        Assert.Equal(0, await cli.RunAsync("status", "--monitor", MonitorAddress));
 
-        Assert.All(_monitor.ApiKeys, key => Assert.Equal("dev-only-claybus-api-key", key));
-        Assert.NotEmpty(_monitor.ApiKeys);
+        Assert.All(Monitor.ApiKeys, key => Assert.Equal("dev-only-claybus-api-key", key));
+        Assert.NotEmpty(Monitor.ApiKeys);
     }
 
     [Fact]
-    public async Task Should_prefer_the_monitor_option_to_the_environment()
+    public async Task Should_prefer_theMonitor_option_to_the_environment()
     {
         var cli = new CliRun(new Dictionary<string, string?> { ["CLAYBUS_MONITOR_URL"] = "http://127.0.0.1:1/" });
 
-        Assert.Equal(0, await cli.RunAsync("status", "--monitor", _monitor.Address.ToString()));
+        Assert.Equal(0, await cli.RunAsync("status", "--monitor", MonitorAddress));
     }
 
     [Fact]
-    public async Task When_the_monitor_is_not_running_should_say_where_it_looked_and_how_to_start_it_in_one_line()
+    public async Task When_theMonitor_is_not_running_should_say_where_it_looked_and_how_to_start_it_in_one_line()
     {
         var port = ServiceProcess.FreePort();
         var cli = new CliRun(new Dictionary<string, string?> { ["CLAYBUS_MONITOR_URL"] = $"http://127.0.0.1:{port}" });
@@ -63,7 +57,7 @@ public sealed class ServiceClientSpecs : IAsyncLifetime
     [Theory]
     [InlineData("localhost:5103")]
     [InlineData("ftp://127.0.0.1:5103")]
-    public async Task Should_reject_a_monitor_address_that_is_not_an_http_url(string address)
+    public async Task Should_reject_aMonitor_address_that_is_not_an_http_url(string address)
     {
         var cli = new CliRun();
 

@@ -4,28 +4,22 @@ using Microsoft.AspNetCore.Http;
 
 namespace ClayBus.Cli.Tests.DeadLetters;
 
-public sealed class DeadLetterCommandSpecs : IAsyncLifetime
+public sealed class DeadLetterCommandSpecs : FakeMonitorSpecs
 {
-    private FakeMonitor _monitor = null!;
-
-    public async Task InitializeAsync() => _monitor = await FakeMonitor.StartAsync();
-
-    public async Task DisposeAsync() => await _monitor.DisposeAsync();
-
     [Fact]
     public async Task Should_list_each_error_queue_with_its_depth_and_the_failures_grouped_by_reason()
     {
         var at = new DateTimeOffset(2026, 11, 23, 12, 30, 0, TimeSpan.Zero);
         var poison = DeadLetterGrouping.Group("deliver-batch_error", [.. Enumerable.Repeat(Fault("System.Text.Json.JsonException", "The batch's rows are not valid JSON."), 7), .. Enumerable.Repeat(Fault("ClayBus.Enricher.WebhookRejected", "Clay answered 400 for the webhook"), 2)]);
         var timeouts = DeadLetterGrouping.Group("row-enriched_error", [Fault("System.TimeoutException", "Redis timeout")]);
-        _monitor.DeadLetters = new DeadLetterReport(
+        Monitor.DeadLetters = new DeadLetterReport(
             true,
             10,
             [new DeadLetterQueue("deliver-batch_error", "deliver-batch", 9), new DeadLetterQueue("job-submitted_error", "job-submitted", 0), new DeadLetterQueue("row-enriched_error", "row-enriched", 1)],
             [.. poison, .. timeouts]);
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("dlq", "list", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "list", "--monitor", MonitorAddress);
 
         Assert.Equal(0, exit);
         Assert.Contains("10 dead-lettered messages in 2 of 3 _error queues", cli.Output, StringComparison.Ordinal);
@@ -51,22 +45,22 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
     [Fact]
     public async Task Should_say_so_when_there_are_no_dead_letters()
     {
-        _monitor.DeadLetters = new DeadLetterReport(true, 0, [new DeadLetterQueue("deliver-batch_error", "deliver-batch", 0)], []);
+        Monitor.DeadLetters = new DeadLetterReport(true, 0, [new DeadLetterQueue("deliver-batch_error", "deliver-batch", 0)], []);
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("dlq", "list", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "list", "--monitor", MonitorAddress);
 
         Assert.Equal(0, exit);
         Assert.Contains("No dead letters (1 _error queues, all empty).", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Should_fail_when_the_monitor_cannot_read_the_management_api()
+    public async Task Should_fail_when_theMonitor_cannot_read_the_management_api()
     {
-        _monitor.DeadLetters = new DeadLetterReport(false, 0, [], [], "the RabbitMQ management API could not be read: Connection refused (localhost:15672)");
+        Monitor.DeadLetters = new DeadLetterReport(false, 0, [], [], "the RabbitMQ management API could not be read: Connection refused (localhost:15672)");
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("dlq", "list", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "list", "--monitor", MonitorAddress);
 
         Assert.Equal(1, exit);
         Assert.Contains("The Monitor could not read the dead-letter queues: the RabbitMQ management API could not be read: Connection refused (localhost:15672)", cli.Output, StringComparison.Ordinal);
@@ -75,23 +69,23 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
     [Fact]
     public async Task Should_requeue_a_queue_and_say_how_many_messages_moved()
     {
-        _monitor.Requeue = queue => TypedResults.Ok(new RequeueResult(queue, "deliver-batch", 9, true, "claybus-requeue-deliver-batch_error"));
+        Monitor.Requeue = queue => TypedResults.Ok(new RequeueResult(queue, "deliver-batch", 9, true, "claybus-requeue-deliver-batch_error"));
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--all-at-once", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--all-at-once", "--monitor", MonitorAddress);
 
         Assert.Equal(0, exit);
-        Assert.Contains("POST /dead-letters/deliver-batch_error/requeue", _monitor.Requests);
+        Assert.Contains("POST /dead-letters/deliver-batch_error/requeue", Monitor.Requests);
         Assert.Contains("Requeued 9 messages from deliver-batch_error back to deliver-batch.", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Should_say_the_move_goes_on_when_the_monitor_answers_before_the_shovel_is_done()
+    public async Task Should_say_the_move_goes_on_when_theMonitor_answers_before_the_shovel_is_done()
     {
-        _monitor.Requeue = queue => TypedResults.Accepted("/status/dead-letters", new RequeueResult(queue, "deliver-batch", 1_200, false, "claybus-requeue-deliver-batch_error"));
+        Monitor.Requeue = queue => TypedResults.Accepted("/status/dead-letters", new RequeueResult(queue, "deliver-batch", 1_200, false, "claybus-requeue-deliver-batch_error"));
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--all-at-once", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--all-at-once", "--monitor", MonitorAddress);
 
         Assert.Equal(0, exit);
         Assert.Contains("Still moving deliver-batch_error back to deliver-batch: 1,200 messages so far; the broker's shovel claybus-requeue-deliver-batch_error carries on.", cli.Output, StringComparison.Ordinal);
@@ -103,10 +97,10 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
     [InlineData(StatusCodes.Status404NotFound, "Not Found", "There is no queue 'nothing_error' on the broker.", null)]
     public async Task Should_show_the_servers_problem_details_when_the_requeue_is_refused(int status, string title, string detail, string? hint)
     {
-        _monitor.StartRequeue = _ => TypedResults.Problem(detail, statusCode: status, title: title);
+        Monitor.StartRequeue = _ => TypedResults.Problem(detail, statusCode: status, title: title);
         var cli = new CliRun(new Dictionary<string, string?> { ["CLAYBUS_API_KEY"] = "test-only-read-key-0815" });
 
-        var exit = await cli.RunAsync("dlq", "requeue", "nothing_error", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "requeue", "nothing_error", "--monitor", MonitorAddress);
 
         Assert.Equal(1, exit);
         Assert.Contains($"Monitor answered {status} {title}", cli.Output, StringComparison.Ordinal);
@@ -125,10 +119,10 @@ public sealed class DeadLetterCommandSpecs : IAsyncLifetime
     {
         var cli = new CliRun();
 
-        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch", "--monitor", _monitor.Address.ToString());
+        var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch", "--monitor", MonitorAddress);
 
         Assert.Equal(2, exit);
         Assert.Contains("'deliver-batch' is not a dead-letter queue: those end in _error, e.g. deliver-batch_error", cli.Output, StringComparison.Ordinal);
-        Assert.Empty(_monitor.Requests);
+        Assert.Empty(Monitor.Requests);
     }
 }

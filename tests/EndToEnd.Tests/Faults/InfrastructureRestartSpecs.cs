@@ -6,10 +6,12 @@ namespace ClayBus.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// The broker and Redis restarted under a running job. These restart the machine's shared servers, so they run in
-/// this suite alone (the <see cref="SharedServers"/> collection: after every other suite, nothing beside them).
+/// this suite alone (the <see cref="SharedServers"/> collection: after every other suite, nothing beside them; the
+/// trait lets scripts/test.sh run them after every other project too).
 /// </summary>
 [Collection(SharedServers.Name)]
 [Trait("Category", "Integration")]
+[Trait("Servers", "Restarted")]
 public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
 {
     // Batches in flight when the connections drop may be sent again: concurrent messages × rows a request, per Enricher.
@@ -25,12 +27,23 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
 
     // After `rabbitmqctl stop_app; start_app` under load, MassTransit 8.5 can leave some of the Monitor's endpoints
     // without a broker consumer while it reports Ready (about one run in four on a loaded machine); the consumer
-    // watchdog (ServiceDefaults/Messaging/ConsumerWatchdog.cs) then exits 75 after 45 s and the harness, standing in
-    // for Kubernetes, starts a new Monitor: all within this test's deadlines.
+    // watchdog (ServiceDefaults/Messaging/ConsumerWatchdog.cs) then exits 75 and the harness, standing in for
+    // Kubernetes, starts a new Monitor. Its defaults (45 s + up to 15 s, then up to 45 s to stop) made that take a
+    // minute and a half here; these keep its steps and take seconds. Rows a crash left claimed wait out their sending
+    // lease before they go again: 20 s outlasts one attempt (10 s) and its backoff (5 s) as the default 60 s does.
+    private static readonly Dictionary<string, string?> QuickRecovery = new()
+    {
+        ["ConsumerWatchdog__IntervalSeconds"] = "2",
+        ["ConsumerWatchdog__StallSeconds"] = "20",
+        ["ConsumerWatchdog__JitterSeconds"] = "5",
+        ["ConsumerWatchdog__ExitTimeoutSeconds"] = "10",
+        ["Delivery__SendingLeaseSeconds"] = "20",
+    };
+
     [Fact]
     public async Task Should_lose_nothing_when_rabbitmq_restarts_mid_run()
     {
-        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(claySim: PatientClay));
+        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(QuickRecovery, PatientClay));
         var leads = LeadFile.Create(3_000, batch: "rabbitmq-restart", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {
@@ -55,7 +68,7 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
     [Fact]
     public async Task Should_fail_closed_while_redis_is_down_and_lose_nothing_after_it_restarts()
     {
-        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(claySim: PatientClay));
+        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(QuickRecovery, PatientClay));
         var leads = LeadFile.Create(3_000, batch: "redis-restart", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {

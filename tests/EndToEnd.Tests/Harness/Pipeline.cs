@@ -16,6 +16,10 @@ public sealed class Pipeline : IAsyncDisposable
     /// <summary>The development placeholder key of the services' appsettings.Development.json (all roles).</summary>
     public const string DevApiKey = "dev-only-claybus-api-key";
 
+    // Twice ServiceProcess's default: the services now start side by side, and beside other test projects a start
+    // under load took longer than 60 s. Only how long a failure takes to show changes.
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromMinutes(2);
+
     private readonly InfrastructureFixture _infrastructure;
     private readonly PipelineSettings _settings;
     private readonly List<ServiceProcess> _retired = [];
@@ -79,12 +83,24 @@ public sealed class Pipeline : IAsyncDisposable
         var pipeline = new Pipeline(infrastructure, settings);
         // Each service as its own broker user, with exactly the permissions deploy/rabbitmq/permissions gives it.
         pipeline._brokerUsers = await BrokerUsers.CreateAsync(infrastructure.Rabbit, "submitter", "enricher", "monitor");
-        await pipeline.StartClaySimAsync();
-        await pipeline.StartMonitorAsync();
-        await pipeline.StartSubmitterAsync();
-        for (var i = 0; i < settings.Enrichers; i++)
+        // Side by side where nothing depends on the order: ClaySim and the Monitor need nothing from each other, and
+        // the Submitter and Enrichers start once the Monitor's queues exist (what they publish is not lost) and the
+        // Enrichers have ClaySim's webhooks. Each Start* names and lists its process before its first await.
+        try
         {
-            await pipeline.StartEnricherAsync();
+            await Task.WhenAll(pipeline.StartClaySimAsync(), pipeline.StartMonitorAsync());
+            await Task.WhenAll(Enumerable.Range(0, settings.Enrichers).Select(_ => pipeline.StartEnricherAsync()).Append(pipeline.StartSubmitterAsync()));
+        }
+        catch
+        {
+            // A service that never became ready must not leave the others running past the test host.
+            await pipeline.StopProcessesAsync();
+            if (pipeline._brokerUsers is not null)
+            {
+                await pipeline._brokerUsers.DisposeAsync();
+            }
+
+            throw;
         }
 
         pipeline._supervisor = pipeline.SuperviseAsync(pipeline._supervision.Token);
@@ -161,14 +177,14 @@ public sealed class Pipeline : IAsyncDisposable
             ["Callbacks__Secrets__0"] = CallbackSecret,
         }, "monitor"), _monitorPort, "monitor");
         MonitorHttp ??= Client(Monitor.BaseAddress, TimeSpan.FromSeconds(30));
-        await Monitor.WaitReadyAsync();
+        await Monitor.WaitReadyAsync(deadline: ReadyDeadline);
     }
 
     public async Task StartSubmitterAsync()
     {
         Submitter = ServiceProcess.Start("src/Submitter", ServiceEnvironment([], "submitter"), _submitterPort, "submitter");
         SubmitterHttp ??= Client(Submitter.BaseAddress, TimeSpan.FromMinutes(5));
-        await Submitter.WaitReadyAsync();
+        await Submitter.WaitReadyAsync(deadline: ReadyDeadline);
     }
 
     public async Task<ServiceProcess> StartEnricherAsync()
@@ -177,6 +193,7 @@ public sealed class Pipeline : IAsyncDisposable
         {
             ["RateLimit__RecordsPerSecond"] = _settings.RecordsPerSecond.ToString(CultureInfo.InvariantCulture),
             ["RateLimit__Burst"] = _settings.Burst.ToString(CultureInfo.InvariantCulture),
+            ["RateLimit__IncreasePerSecond"] = (_settings.RateIncreasePerSecond ?? _settings.RecordsPerSecond / 10).ToString(CultureInfo.InvariantCulture),
             ["Budget__DailyLimit"] = _settings.DailyCreditLimit.ToString(CultureInfo.InvariantCulture),
             ["Delivery__AmbiguousSendDeadlineSeconds"] = _settings.AmbiguousSendDeadlineSeconds.ToString(CultureInfo.InvariantCulture),
         }, "enricher");
@@ -187,7 +204,7 @@ public sealed class Pipeline : IAsyncDisposable
 
         var enricher = ServiceProcess.Start("src/Enricher", environment, name: $"enricher-{Enrichers.Count + _retired.Count(p => p.Name.StartsWith("enricher", StringComparison.Ordinal)) + 1}");
         Enrichers.Add(enricher);
-        await enricher.WaitReadyAsync();
+        await enricher.WaitReadyAsync(deadline: ReadyDeadline);
         return enricher;
     }
 
@@ -315,10 +332,7 @@ public sealed class Pipeline : IAsyncDisposable
         await _supervision.CancelAsync();
         await _supervisor;
         _supervision.Dispose();
-        foreach (var process in Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Where(p => p is not null))
-        {
-            await process.DisposeAsync();
-        }
+        await StopProcessesAsync();
 
         ClaySimHttp?.Dispose();
         MonitorHttp?.Dispose();
@@ -330,6 +344,10 @@ public sealed class Pipeline : IAsyncDisposable
 
         SecretScan.AssertNoSecretIn(this);
     }
+
+    /// <summary>Every process stops gracefully at once: one after another, their bus shutdowns added up to seconds a suite.</summary>
+    private async Task StopProcessesAsync() =>
+        await Task.WhenAll(Enrichers.Append(Submitter).Append(Monitor).Append(ClaySim).Where(p => p is not null).Select(p => p.DisposeAsync().AsTask()));
 
     private static IEnumerable<string> PasswordsIn(IReadOnlyDictionary<string, string?> environment)
     {
@@ -368,7 +386,7 @@ public sealed class Pipeline : IAsyncDisposable
 
         ClaySim = ServiceProcess.Start("tools/ClaySim", environment, name: "claysim");
         ClaySimHttp = new HttpClient { BaseAddress = ClaySim.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await ClaySim.WaitReadyAsync("_sim/health");
+        await ClaySim.WaitReadyAsync("_sim/health", ReadyDeadline);
 
         await ReadWebhooksAsync();
     }

@@ -11,6 +11,13 @@ public sealed record PipelineSettings
 
     public int Burst { get; init; } = 50;
 
+    /// <summary>
+    /// How fast the Enrichers' shared rate climbs back after a 429 (records/s regained a second). The Enricher's default
+    /// of 1 suits Clay's 10 records/s; at the suites' raised rate the same 1 took minutes to recover from one late
+    /// request on a loaded machine, so by default it scales with <see cref="RecordsPerSecond"/> in Clay's proportion.
+    /// </summary>
+    public double? RateIncreasePerSecond { get; init; }
+
     /// <summary>ClaySim's speed factor: enrichment latency (1–5 s a provider in Clay) divided by this.</summary>
     public double SpeedFactor { get; init; } = 50;
 
