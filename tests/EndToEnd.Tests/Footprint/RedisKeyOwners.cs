@@ -14,6 +14,7 @@ public static class RedisKeyOwners
         ("credits:limits", "Enricher CreditStore: one hash, the limits set at run time"),
         ("credits:day:*", "Enricher CreditStore: one ~200 B hash a budget day, the spend record (73 KB a year)"),
         ("credits:month:*", "Enricher CreditStore: one ~200 B hash a budget month"),
+        ("credits:last-day", "Enricher CreditStore: one string, the last budget day whose start was claimed"),
         ("credits:held-tables", "Enricher TableHolds: one entry per configured table, removed on release"),
         ("credits:hold:*", "Enricher TableHolds: one hash per held table, deleted on release"),
         ("tables:*", "Enricher WebhookPool: row count and flags per configured table (Clay's 50,000-row cap must never be forgotten)"),
