@@ -191,12 +191,24 @@ function renderJobs(jobs) {
     replace("jobs-body", el("p", { class: "empty" }, "No jobs."));
     return;
   }
-  replace("jobs-body", table(["job", "state", "progress", "rows", "failed", "credits"], jobs.map((job) => {
+  replace("jobs-body", table(["job", "state", "progress", "rows", "failed", "credits", "per table"], jobs.map((job) => {
     const done = job.rowsEnriched + job.rowsFailed + job.rowsDeadLettered;
     const share = job.rowsAccepted ? done / job.rowsAccepted : 0;
     const tone = job.phase === "stuck" || job.rowsFailed > 0 ? "warn" : "ok";
-    return [el("code", {}, job.jobId.slice(0, 8)), job.phase, bar(share, tone), num(done, 0) + " / " + num(job.rowsAccepted, 0), num(job.rowsFailed + job.rowsDeadLettered, 0), num(job.creditsSpent)];
+    const state = job.reopens ? job.phase + " (reopened " + job.reopens + "×)" : job.phase;
+    return [el("code", { "data-job": job.jobId }, job.jobId.slice(0, 8)), el("span", { class: "job-state" }, state), bar(share, tone),
+      num(done, 0) + " / " + num(job.rowsAccepted, 0), num(job.rowsFailed + job.rowsDeadLettered, 0), num(job.creditsSpent),
+      el("div", {}, ...(job.tables || []).map(tableProgress))];
   })));
+}
+
+// One table of a job: called back of accepted, and what waits in a dead-letter queue.
+function tableProgress(t) {
+  const done = t.rowsEnriched + t.rowsNoData + t.rowsError;
+  const tone = t.rowsDeadLettered > 0 ? "bad" : t.rowsError > 0 ? "warn" : "ok";
+  return el("div", { class: "table-progress", "data-table": t.tableKey },
+    el("span", {}, t.tableKey + " " + num(done, 0) + " / " + num(t.rowsAccepted, 0) + (t.rowsDeadLettered ? ", " + num(t.rowsDeadLettered, 0) + " dead-lettered" : "")),
+    bar(t.rowsAccepted ? done / t.rowsAccepted : 0, tone));
 }
 
 function renderProviders(report) {

@@ -1,0 +1,105 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ClayBus.EndToEnd.Tests.Faults;
+using ClayBus.EndToEnd.Tests.Harness;
+using ClayBus.Testing;
+using ClayBus.Testing.Browser;
+
+namespace ClayBus.EndToEnd.Tests.Paths;
+
+/// <summary>
+/// Issue 20: the dashboard driven in headless Chromium as an operator uses it. A read key is typed in and shows a
+/// job's per-table progress and its dead-letter group, without a requeue control; an operate key then requeues the
+/// group through the paced requeue, and the page shows the job reopened and finished. The last picture is
+/// docs/images/dashboard-requeue.png.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class DashboardBrowserSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
+{
+    private const string Table = "outbound-leads-tech";
+    private const int WebhooksGoneSeconds = 10;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly string[] Finished = ["completed", "completedWithFailures"];
+
+    [Fact]
+    public async Task Should_show_progress_and_dead_letters_to_a_read_key_and_requeue_them_with_an_operate_key()
+    {
+        var viewerKey = "e2e-viewer-" + Guid.NewGuid().ToString("N");
+        var services = new Dictionary<string, string?>
+        {
+            ["Security__ApiKeys__e2e-viewer__Hash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(viewerKey))),
+            ["Security__ApiKeys__e2e-viewer__Roles__0"] = "read",
+        };
+        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(services));
+        try
+        {
+            var (jobId, rows) = await DeadLetterAJobAsync(pipeline);
+            await Eventually.Until(
+                async () => (await pipeline.MonitorHttp.GetFromJsonAsync<JsonElement>("status/dead-letters")).GetProperty("groups").GetArrayLength() > 0,
+                Deadline,
+                "the Monitor to list the dead-letter group");
+
+            await using var browser = await HeadlessChromium.StartAsync();
+            await browser.NavigateAsync(new Uri(pipeline.Monitor.BaseAddress, "dashboard"));
+            await EnterKeyAsync(browser, viewerKey);
+
+            var jobRow = $"document.querySelector('[data-job=\"{jobId}\"]')?.closest('tr')";
+            var tableCell = $"{jobRow}?.querySelector('.table-progress[data-table=\"{Table}\"]')?.textContent || ''";
+            await browser.WaitForAsync($"({tableCell}).includes('{rows} dead-lettered')", Deadline, "the job's per-table progress with its dead letters");
+            await browser.WaitForAsync("document.querySelector('#dead-letters-body code') && document.body.dataset.loaded === 'true'", Deadline, "the dead-letter group");
+            Assert.Contains("deliver-batch_error", (await browser.EvaluateAsync("document.getElementById('dead-letters-body').textContent")).GetString(), StringComparison.Ordinal);
+            Assert.Equal(0, (await browser.EvaluateAsync("document.querySelectorAll('button.requeue').length")).GetInt32());
+
+            // An operator signs in with an operate key: the page offers the requeue.
+            await browser.EvaluateAsync("sessionStorage.clear(); location.reload(); true");
+            await EnterKeyAsync(browser, Pipeline.DevApiKey);
+            await browser.WaitForAsync("document.querySelector('button.requeue')", Deadline, "the requeue control for an operate key");
+            await browser.ClickAsync("button.requeue");
+            await browser.WaitForAsync("document.getElementById('requeue-result')?.textContent.startsWith('Requeue run')", Deadline, "the requeue run to start");
+
+            var state = $"{jobRow}?.querySelector('.job-state')?.textContent || ''";
+            await browser.WaitForAsync($"/^completed.*reopened 1×/.test({state}) && !({tableCell}).includes('dead-lettered')", Deadline, "the job to reopen and finish on the page");
+            await browser.WaitForAsync($"({tableCell}).startsWith('{Table} {rows} / {rows}')", Deadline, "every row of the table called back");
+            await browser.ScreenshotAsync(Path.Combine(ServiceProcess.RepositoryRoot, "docs", "images", "dashboard-requeue.png"));
+
+            // What the page said, against the ground truth: the requeued rows reached Clay once each.
+            var job = await pipeline.WaitForJobAsync(jobId, Deadline, Finished);
+            Assert.Equal(1, job.GetProperty("reopens").GetInt32());
+            Assert.Equal(rows, await ClayTables.DistinctAsync(pipeline, Table));
+            Assert.Equal(0, (await pipeline.CountersAsync()).GetProperty("totals").GetProperty("duplicateRowIds").GetInt64());
+        }
+        finally
+        {
+            await pipeline.SaveOutputAsync("dashboard-browser");
+        }
+    }
+
+    private static async Task EnterKeyAsync(HeadlessChromium browser, string key)
+    {
+        await browser.WaitForAsync("document.readyState === 'complete' && !document.getElementById('key-form').hidden", Deadline, "the page to ask for a key");
+        await browser.TypeAsync("#key-input", key);
+        await browser.ClickAsync("#key-form button[type=submit]");
+        await browser.WaitForAsync("document.body.dataset.loaded === 'true'", Deadline, "the dashboard to load with the key");
+    }
+
+    /// <summary>Deletes the table's webhooks for a while and submits a job whose batches for it dead-letter (404 is poison).</summary>
+    private static async Task<(Guid JobId, int Rows)> DeadLetterAJobAsync(Pipeline pipeline)
+    {
+        var view = await ClayTables.ViewAsync(pipeline, Table);
+        var answersAgainAt = DateTimeOffset.UtcNow.AddSeconds(WebhooksGoneSeconds + 1);
+        foreach (var webhook in view.GetProperty("webhooks").EnumerateArray().Where(w => !w.GetProperty("deleted").GetBoolean()))
+        {
+            using var deleted = await pipeline.ClaySimHttp.DeleteAsync(new Uri($"_sim/webhooks/{webhook.GetProperty("id").GetString()}?forSeconds={WebhooksGoneSeconds}", UriKind.Relative));
+            deleted.EnsureSuccessStatusCode();
+        }
+
+        var leads = LeadFile.Create(80, "dashboard-browser", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var jobId = (await pipeline.SubmitCsvAsync(leads.Csv)).GetProperty("jobId").GetGuid();
+        var job = await pipeline.WaitForJobAsync(jobId, Deadline, Finished);
+        Assert.Equal(leads.ExpectedPerTable[Table], job.GetProperty("rowsDeadLettered").GetInt32());
+        await Eventually.Until(() => DateTimeOffset.UtcNow >= answersAgainAt, TimeSpan.FromSeconds(WebhooksGoneSeconds + 5), "the deleted webhooks to answer again");
+        return (jobId, leads.ExpectedPerTable[Table]);
+    }
+}
