@@ -12,8 +12,8 @@ namespace ClayBus.EndToEnd.Tests.Paths;
 /// <summary>
 /// Issue 20: the dashboard driven in headless Chromium as an operator uses it. A read key is typed in and shows a
 /// job's per-table progress and its dead-letter group, without a requeue control; an operate key then requeues the
-/// group through the paced requeue, and the page shows the job reopened and finished. The last picture is
-/// docs/images/dashboard-requeue.png.
+/// group through the paced requeue, and the page shows the job reopened and finished. The pictures before and after
+/// the click are docs/images/dashboard-requeue.png and dashboard-requeued.png.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class DashboardBrowserSpecs(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>
@@ -56,13 +56,16 @@ public sealed class DashboardBrowserSpecs(InfrastructureFixture infrastructure) 
             await browser.EvaluateAsync("sessionStorage.clear(); location.reload(); true");
             await EnterKeyAsync(browser, Pipeline.DevApiKey);
             await browser.WaitForAsync("document.querySelector('button.requeue')", Deadline, "the requeue control for an operate key");
+            await browser.ScreenshotAsync(Picture("dashboard-requeue.png"));
             await browser.ClickAsync("button.requeue");
             await browser.WaitForAsync("document.getElementById('requeue-result')?.textContent.startsWith('Requeue run')", Deadline, "the requeue run to start");
 
             var state = $"{jobRow}?.querySelector('.job-state')?.textContent || ''";
             await browser.WaitForAsync($"/^completed.*reopened 1×/.test({state}) && !({tableCell}).includes('dead-lettered')", Deadline, "the job to reopen and finish on the page");
             await browser.WaitForAsync($"({tableCell}).startsWith('{Table} {rows} / {rows}')", Deadline, "every row of the table called back");
-            await browser.ScreenshotAsync(Path.Combine(ServiceProcess.RepositoryRoot, "docs", "images", "dashboard-requeue.png"));
+            await browser.WaitForAsync("/: completed, 1 moved/.test(document.getElementById('requeue-result')?.textContent || '')", Deadline, "the requeue run to complete on the page");
+            await browser.WaitForAsync("document.getElementById('dlq-total').textContent === '0'", Deadline, "the dead-letter queue to read empty");
+            await browser.ScreenshotAsync(Picture("dashboard-requeued.png"));
 
             // What the page said, against the ground truth: the requeued rows reached Clay once each.
             var job = await pipeline.WaitForJobAsync(jobId, Deadline, Finished);
@@ -75,6 +78,9 @@ public sealed class DashboardBrowserSpecs(InfrastructureFixture infrastructure) 
             await pipeline.SaveOutputAsync("dashboard-browser");
         }
     }
+
+    /// <summary>The pictures docs/operations.md shows, rewritten by every run.</summary>
+    private static string Picture(string name) => Path.Combine(ServiceProcess.RepositoryRoot, "docs", "images", name);
 
     private static async Task EnterKeyAsync(HeadlessChromium browser, string key)
     {

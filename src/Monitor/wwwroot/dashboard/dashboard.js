@@ -249,7 +249,8 @@ function renderDeadLetters(report) {
   }
   const queues = report.queues.filter((q) => q.depth > 0);
   if (queues.length === 0) {
-    replace("dead-letters-body", el("p", { class: "empty" }, "No dead letters."));
+    replace("dead-letters-body", el("p", { class: "empty" }, "No dead letters."),
+      requeueNote ? el("p", { id: "requeue-result", class: "muted" }, requeueNote) : null);
     return;
   }
   replace("dead-letters-body",
@@ -276,12 +277,34 @@ function requeueButton(group) {
       body: JSON.stringify({ queue: group.queue, group: group.id }),
     });
     const body = await response.json().catch(() => ({}));
-    requeueNote = response.ok
-      ? "Requeue run " + (body.runId || "") + " of group " + group.id + ": " + body.state + (body.reason ? " (" + body.reason + ")" : "")
-      : "Requeue of group " + group.id + " refused: " + (body.detail || response.status);
-    document.getElementById("requeue-result").textContent = requeueNote;
+    if (!response.ok) {
+      showRequeue("Requeue of group " + group.id + " refused: " + (body.detail || response.status));
+      return;
+    }
+    followRequeue(body, group.id);
   });
   return button;
+}
+
+function showRequeue(note) {
+  requeueNote = note;
+  const target = document.getElementById("requeue-result");
+  if (target) target.textContent = note;
+}
+
+// Follows the run until it ends, as `claybus dlq requeue` does, so the page says how many moved and why it stopped.
+async function followRequeue(run, groupId) {
+  for (;;) {
+    showRequeue("Requeue run " + (run.runId || "") + " of group " + groupId + ": " + run.state + ", " + num(run.moved || 0, 0) + " moved"
+      + (run.reason ? " (" + run.reason + ")" : ""));
+    if (run.state !== "running" || !run.runId) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    try {
+      run = await load("/dead-letters/requeues/" + run.runId);
+    } catch {
+      return;
+    }
+  }
 }
 
 async function refresh() {
