@@ -90,10 +90,15 @@ public sealed class ProviderRerouteSpecs(InfrastructureFixture infrastructure, I
         }
     }
 
+    /// <summary>
+    /// Submits a file and waits until the Monitor has every callback of it: provider health counts outcomes in the
+    /// order the Monitor takes them, so a lagging Monitor would mix this job's outcomes with the next one's.
+    /// </summary>
     private static async Task<LeadFile> SubmitAsync(Pipeline pipeline, string batch)
     {
         var file = LeadFile.Create(RowsPerFile, batch, duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
-        await pipeline.SubmitCsvAsync(file.Csv);
+        var jobId = (await pipeline.SubmitCsvAsync(file.Csv)).GetProperty("jobId").GetGuid();
+        await pipeline.WaitForJobAsync(jobId, ClayTables.Deadline, "completed", "completedWithFailures");
         return file;
     }
 
