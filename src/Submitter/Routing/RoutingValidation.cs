@@ -47,9 +47,14 @@ internal sealed class RoutingValidation(IOptions<TablesOptions> tables) : IValid
         {
             foreach (var (provider, variant) in table.Variants)
             {
-                if (!known.ContainsKey(variant))
+                if (!known.TryGetValue(variant, out var variantTable))
                 {
                     failures.Add($"{TablesOptions.Section}:{tableKey}:Variants:{provider}: '{variant}' is not a table under Tables (known: {list})");
+                }
+                else if (table.AutoDelete && !variantTable.AutoDelete)
+                {
+                    // A reroute moves an uncapped table's whole flow onto the variant, which would then fill Clay's cap.
+                    failures.Add($"{TablesOptions.Section}:{variant}:AutoDelete: must be true, as for '{tableKey}' whose provider '{provider}' reroutes to it: an auto-delete table's rows would fill the variant's 50,000-row cap");
                 }
             }
 

@@ -11,7 +11,10 @@ public sealed class TableOptions
     [Range(0, 1000, ErrorMessage = "must be between 0 and 1000 credits (6 is a typical estimate)")]
     public decimal CreditsPerRow { get; set; } = 6;
 
-    /// <summary>Enterprise auto-delete: the table has no 50,000-row cap.</summary>
+    /// <summary>
+    /// Enterprise auto-delete: the table has no 50,000-row cap. Set it as in the Enricher's <c>Tables</c>; here it
+    /// requires the table's variants to auto-delete too (<see cref="RoutingValidation"/>).
+    /// </summary>
     public bool AutoDelete { get; set; }
 
     public bool RejectPersonalEmails { get; set; }

@@ -63,6 +63,22 @@ public class TableRouterSpecs
     }
 
     [Fact]
+    public void Should_refuse_a_capped_variant_of_an_auto_delete_table()
+    {
+        var tables = new Dictionary<string, TableOptions>(Tables, StringComparer.OrdinalIgnoreCase)
+        {
+            ["outbound-leads-tech"] = new() { AutoDelete = true, Variants = { ["apollo"] = "outbound-leads-tech-no-apollo" } },
+        };
+
+        var refused = new RoutingValidation(Microsoft.Extensions.Options.Options.Create(With(tables))).Validate(null, Rules());
+        tables["outbound-leads-tech-no-apollo"] = new() { AutoDelete = true };
+        var accepted = new RoutingValidation(Microsoft.Extensions.Options.Options.Create(With(tables))).Validate(null, Rules());
+
+        Assert.Contains(refused.Failures!, failure => failure.StartsWith("Tables:outbound-leads-tech-no-apollo:AutoDelete: must be true", StringComparison.Ordinal));
+        Assert.True(accepted.Succeeded);
+    }
+
+    [Fact]
     public void Should_send_a_probe_share_of_rerouted_rows_to_the_original_table()
     {
         var reroute = new TableReroute("outbound-leads-tech", "outbound-leads-tech-no-apollo", 0.1, "apollo degraded", DateTimeOffset.UnixEpoch);

@@ -116,12 +116,24 @@ function renderJobs(jobs) {
     replace("jobs-body", el("p", { class: "empty" }, "No jobs."));
     return;
   }
-  replace("jobs-body", table(["job", "state", "progress", "rows", "failed", "credits"], jobs.map((job) => {
+  replace("jobs-body", table(["job", "state", "progress", "rows", "failed", "credits", "per table"], jobs.map((job) => {
     const done = job.rowsEnriched + job.rowsFailed + job.rowsDeadLettered;
     const share = job.rowsAccepted ? done / job.rowsAccepted : 0;
     const tone = job.phase === "stuck" || job.rowsFailed > 0 ? "warn" : "ok";
-    return [el("code", {}, job.jobId.slice(0, 8)), job.phase, bar(share, tone), num(done, 0) + " / " + num(job.rowsAccepted, 0), num(job.rowsFailed + job.rowsDeadLettered, 0), num(job.creditsSpent)];
+    const state = job.reopens ? job.phase + " (reopened " + job.reopens + "×)" : job.phase;
+    return [el("code", { "data-job": job.jobId }, job.jobId.slice(0, 8)), el("span", { class: "job-state" }, state), bar(share, tone),
+      num(done, 0) + " / " + num(job.rowsAccepted, 0), num(job.rowsFailed + job.rowsDeadLettered, 0), num(job.creditsSpent),
+      el("div", {}, ...(job.tables || []).map(tableProgress))];
   })));
+}
+
+// One table of a job: called back of accepted, and what waits in a dead-letter queue.
+function tableProgress(t) {
+  const done = t.rowsEnriched + t.rowsNoData + t.rowsError;
+  const tone = t.rowsDeadLettered > 0 ? "bad" : t.rowsError > 0 ? "warn" : "ok";
+  return el("div", { class: "table-progress", "data-table": t.tableKey },
+    el("span", {}, t.tableKey + " " + num(done, 0) + " / " + num(t.rowsAccepted, 0) + (t.rowsDeadLettered ? ", " + num(t.rowsDeadLettered, 0) + " dead-lettered" : "")),
+    bar(t.rowsAccepted ? done / t.rowsAccepted : 0, tone));
 }
 
 function renderProviders(report) {
@@ -162,7 +174,8 @@ function renderDeadLetters(report) {
   }
   const queues = report.queues.filter((q) => q.depth > 0);
   if (queues.length === 0) {
-    replace("dead-letters-body", el("p", { class: "empty" }, "No dead letters."));
+    replace("dead-letters-body", el("p", { class: "empty" }, "No dead letters."),
+      requeueNote ? el("p", { id: "requeue-result", class: "muted" }, requeueNote) : null);
     return;
   }
   replace("dead-letters-body",
@@ -189,12 +202,34 @@ function requeueButton(group) {
       body: JSON.stringify({ queue: group.queue, group: group.id }),
     });
     const body = await response.json().catch(() => ({}));
-    requeueNote = response.ok
-      ? "Requeue run " + (body.runId || "") + " of group " + group.id + ": " + body.state + (body.reason ? " (" + body.reason + ")" : "")
-      : "Requeue of group " + group.id + " refused: " + (body.detail || response.status);
-    document.getElementById("requeue-result").textContent = requeueNote;
+    if (!response.ok) {
+      showRequeue("Requeue of group " + group.id + " refused: " + (body.detail || response.status));
+      return;
+    }
+    followRequeue(body, group.id);
   });
   return button;
+}
+
+function showRequeue(note) {
+  requeueNote = note;
+  const target = document.getElementById("requeue-result");
+  if (target) target.textContent = note;
+}
+
+// Follows the run until it ends, as `claybus dlq requeue` does, so the page says how many moved and why it stopped.
+async function followRequeue(run, groupId) {
+  for (;;) {
+    showRequeue("Requeue run " + (run.runId || "") + " of group " + groupId + ": " + run.state + ", " + num(run.moved || 0, 0) + " moved"
+      + (run.reason ? " (" + run.reason + ")" : ""));
+    if (run.state !== "running" || !run.runId) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    try {
+      run = await load("/dead-letters/requeues/" + run.runId);
+    } catch {
+      return;
+    }
+  }
 }
 
 async function refresh() {
