@@ -52,13 +52,20 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
 
     // KEYS: row lineage, callback mark of the old layout (read only), job progress, dirty set, parked callback, refused
     // counter. ARGV: job ("" when the callback names none), table, outcome, credits, actions, now ms, retention ms,
-    // parked json, provider, notes, credits unknown (0/1), job in the compact form.
+    // parked json, provider, notes, credits unknown (0/1), job in the compact form, the prefixed name of batch hashes
+    // (the row's batch ref is appended: a key the row names, read only).
     // The delivery checks are CallbackVerdict.OfDelivery, executed here so that nothing can slip between them and the
     // settlement; the job and table of a refused callback are never written anywhere. The row's fields are the compact
-    // ones of RowFields; rows written before it (long names, a separate mark key) still read.
+    // ones of RowFields, its job and table in its batch's hash; rows written before the split (job and table in the
+    // row) or before the compact names (long names, a separate mark key) still read. The first callback writes no
+    // count ('n' counts the repeats): a field less on every row.
     private const string RecordScript = """
-        local delivery = redis.call('HMGET', KEYS[1], 'j', 't', 'job', 'table')
+        local delivery = redis.call('HMGET', KEYS[1], 'j', 't', 'job', 'table', 'b')
         local job, tbl = delivery[1] or delivery[3], delivery[2] or delivery[4]
+        if not job and delivery[5] then
+          local shared = redis.call('HMGET', ARGV[13] .. delivery[5], 'j', 't')
+          job, tbl = shared[1], shared[2]
+        end
         if not job then
           local again = redis.call('EXISTS', KEYS[5])
           redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[7])
@@ -83,7 +90,8 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
           end
           return {1, 0}
         end
-        redis.call('HSET', KEYS[1], 'm', '0', 'o', ARGV[3], 'd', ARGV[4], 'a', ARGV[5], 'k', ARGV[6], 'n', 1)
+        redis.call('HSET', KEYS[1], 'm', '0', 'o', ARGV[3], 'd', ARGV[4], 'a', ARGV[5], 'k', ARGV[6])
+        if delivery[1] or delivery[3] then redis.call('HSET', KEYS[1], 'n', 1) end
         if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'p', ARGV[9]) end
         if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'e', ARGV[10]) end
         if ARGV[11] == '1' then redis.call('HSET', KEYS[1], 'u', '1') end
@@ -139,6 +147,7 @@ public sealed class CallbackLedger(RedisKeyspace redis, IOptions<CallbackOptions
                 jobId?.ToString() ?? "", tableKey, callback.Status, callback.DataCredits.ToString(CultureInfo.InvariantCulture),
                 callback.Actions, now.ToUnixTimeMilliseconds(), retention, parked, callback.SuccessfulProvider ?? "",
                 string.Join("; ", callback.Notes ?? []), callback.CreditsUnknown ? 1 : 0, jobId?.ToString("N") ?? "",
+                redis.Prefix + "batch:",
             ]))!;
         var record = (int)result[0] switch
         {
