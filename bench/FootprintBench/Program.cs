@@ -19,6 +19,8 @@ try
     var settings = new PipelineSettings { RecordsPerSecond = 20_000, Burst = 2_000, SpeedFactor = 1_000 };
     await using var pipeline = await Pipeline.StartAsync(infrastructure, settings);
     var leads = LeadFile.Create(unique: rows, batch: "footprint");
+    // What the services hold before any row: what memory must come back to once every row's retention has passed.
+    var baseline = await RedisKeyScan.ScanAsync(infrastructure.Redis.Connection, infrastructure.KeyPrefix);
     var started = DateTimeOffset.UtcNow;
     var report = await pipeline.SubmitCsvAsync(leads.Csv);
     var jobId = report.GetProperty("jobId").GetGuid();
@@ -44,11 +46,19 @@ try
         Console.WriteLine($"  no TTL and no owner: {key.Name}");
     }
 
+    // After the retention: every key with a TTL is gone (each per-row key has one), so what stays are the keys
+    // without one, each with an owner that bounds it. Compared with the baseline, per row of the run.
+    var afterRetention = keys.Where(key => key.Ttl is null).Sum(key => key.Bytes);
+    var atBaseline = baseline.Where(key => key.Ttl is null).Sum(key => key.Bytes);
+    Console.WriteLine($"after the retention: {afterRetention:N0} B in keys without a TTL, {atBaseline:N0} B before the run");
+
     await WriteFiguresAsync(new Dictionary<string, double>
     {
         ["redis_bytes_per_finished_row"] = Math.Round(finished),
         ["redis_bytes_per_inflight_row"] = Math.Round(inflight),
         ["redis_keys_without_bound"] = unbound.Count,
+        ["redis_bytes_after_retention_over_baseline"] = afterRetention - atBaseline,
+        ["redis_bytes_after_retention_per_row"] = Math.Round((afterRetention - atBaseline) / (double)leads.ExpectedAccepted, 2),
     });
     return 0;
 }

@@ -10,6 +10,9 @@ namespace ClayBus.Contracts.Delivery;
 /// <param name="WebhookRecordsUsed">The webhook's lifetime record count after this delivery.</param>
 /// <param name="WebhookRecordsCap">The webhook's lifetime cap; <c>null</c> for an uncapped (auto-delete) table.</param>
 /// <param name="CreditsReserved">Credits reserved for the rows sent (the estimate, settled later to actual).</param>
+/// <param name="Source">The batch's <see cref="DeliverBatch.Source"/>, passed on for lineage.</param>
+/// <param name="FileName">The batch's <see cref="DeliverBatch.FileName"/>, passed on for lineage.</param>
+/// <param name="RowNumbers">Each row's number in the job's input (<see cref="BatchRow.RowNumber"/>), by row id.</param>
 public record BatchDelivered(
     Guid JobId,
     Guid BatchId,
@@ -20,4 +23,7 @@ public record BatchDelivered(
     long WebhookRecordsUsed,
     long? WebhookRecordsCap,
     decimal CreditsReserved,
-    DateTimeOffset DeliveredAt);
+    DateTimeOffset DeliveredAt,
+    string? Source = null,
+    string? FileName = null,
+    IReadOnlyDictionary<string, int>? RowNumbers = null);

@@ -9,6 +9,8 @@ namespace ClayBus.Contracts.Delivery;
 /// records. Its <c>Fault&lt;DeliverBatch&gt;</c> (dead letter) is consumed by the job saga.
 /// </summary>
 /// <param name="EstimatedCredits">Rows × the table's credits-per-row estimate: what the Enricher reserves.</param>
+/// <param name="Source">Where the job came from, for lineage: the API key's name, or the source a message named.</param>
+/// <param name="FileName">The uploaded CSV's file name, when the caller gave one.</param>
 public record DeliverBatch(
     Guid JobId,
     Guid BatchId,
@@ -16,4 +18,6 @@ public record DeliverBatch(
     JobPriority Priority,
     IReadOnlyList<BatchRow> Rows,
     decimal EstimatedCredits,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? Source = null,
+    string? FileName = null);

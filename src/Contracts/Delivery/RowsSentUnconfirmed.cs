@@ -7,4 +7,16 @@ namespace ClayBus.Contracts.Delivery;
 /// <see cref="BatchDelivered"/> comes only when the batch is done); consumed by the Monitor's row lineage, which records
 /// the delivery so those callbacks settle and prove the request instead of waiting parked.
 /// </summary>
-public record RowsSentUnconfirmed(Guid JobId, Guid BatchId, string TableKey, IReadOnlyList<string> RowIds, string Webhook, DateTimeOffset At);
+/// <param name="Source">As <see cref="BatchDelivered.Source"/>.</param>
+/// <param name="FileName">As <see cref="BatchDelivered.FileName"/>.</param>
+/// <param name="RowNumbers">As <see cref="BatchDelivered.RowNumbers"/>.</param>
+public record RowsSentUnconfirmed(
+    Guid JobId,
+    Guid BatchId,
+    string TableKey,
+    IReadOnlyList<string> RowIds,
+    string Webhook,
+    DateTimeOffset At,
+    string? Source = null,
+    string? FileName = null,
+    IReadOnlyDictionary<string, int>? RowNumbers = null);

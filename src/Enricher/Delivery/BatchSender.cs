@@ -52,7 +52,7 @@ public sealed class BatchSender(
         {
             // The batch stops part-way (budget, a held table, an ambiguous request) and BatchDelivered waits for its
             // end: the rows Clay already took are announced now, so their callbacks settle instead of staying parked.
-            notices.Add(new RowsSentUnconfirmed(batch.JobId, batch.BatchId, batch.TableKey, [.. sent], "(batch)", time.GetUtcNow()));
+            notices.Add(BatchOrigin.Unconfirmed(batch, [.. sent], "(batch)", time.GetUtcNow()));
             throw;
         }
     }
@@ -226,7 +226,7 @@ public sealed class BatchSender(
             var deadline = TimeSpan.FromSeconds(o.AmbiguousSendDeadlineSeconds);
             await claims.MarkUnknownAsync(batch.JobId, owner, rowIds, deadline);
             // The Monitor learns of the rows now, so their callbacks prove the request before the deadline.
-            notices.Add(new RowsSentUnconfirmed(batch.JobId, batch.BatchId, batch.TableKey, rowIds, reservation.Webhook.Masked, time.GetUtcNow()));
+            notices.Add(BatchOrigin.Unconfirmed(batch, rowIds, reservation.Webhook.Masked, time.GetUtcNow()));
             logger.AmbiguousSend(rowIds.Count, batch.BatchId, reservation.Webhook.Masked, deadline.TotalSeconds);
             throw new BatchMustWaitException(batch.TableKey, time.GetUtcNow() + deadline, $"{rowIds.Count} rows of batch {batch.BatchId}: {unavailable.Message}; outcome unknown");
         }

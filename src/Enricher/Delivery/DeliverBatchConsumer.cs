@@ -63,7 +63,10 @@ public sealed class DeliverBatchConsumer(
                 webhook?.RecordsUsed ?? 0,
                 webhook?.Cap,
                 outcome.CreditsReserved,
-                time.GetUtcNow()));
+                time.GetUtcNow(),
+                batch.Source,
+                batch.FileName,
+                BatchOrigin.RowNumbers(batch, outcome.Sent.Concat(outcome.Skipped))));
             logger.Delivered(batch.BatchId, batch.JobId, batch.TableKey, outcome.Sent.Count, outcome.Skipped.Count);
         }
         catch (DeliveryDeferredException deferred)

@@ -72,6 +72,7 @@ public sealed class CallbackStore(RedisKeyspace redis, IOptions<CallbackOptions>
                 ("now_ms", now.ToUnixTimeMilliseconds()), ("retention_ms", retention), ("parked", parked),
                 ("provider", callback.SuccessfulProvider ?? ""), ("notes", string.Join("; ", callback.Notes ?? [])),
                 ("credits_unknown", callback.CreditsUnknown ? 1 : 0), ("callback_job_n", jobId?.ToString("N") ?? ""),
+                ("batch_prefix", redis.Prefix + "batch:"),
             ]))!;
         var record = (int)result[0] switch
         {

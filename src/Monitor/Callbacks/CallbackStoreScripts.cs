@@ -6,17 +6,24 @@ namespace ClayBus.Monitor.Callbacks;
 public static class CallbackStoreScripts
 {
     // old_mark_key: the callback mark of the old layout (read only); callback_job: "" when the callback names none;
-    // callback_job_n: the same job in the compact form; parked: the callback as JSON; credits_unknown: 0/1.
+    // callback_job_n: the same job in the compact form; parked: the callback as JSON; credits_unknown: 0/1;
+    // batch_prefix: the prefixed name of batch hashes (the row's batch ref is appended: a key the row names, read only).
     // The delivery checks are CallbackVerdict.OfDelivery, executed here so that nothing can slip between them and the
     // settlement; the job and table of a refused callback are never written anywhere. The row's fields are the compact
-    // ones of RowFields; rows written before it (long names, a separate mark key) still read.
+    // ones of RowFields, its job and table in its batch's hash; rows written before the split (job and table in the
+    // row) or before the compact names (long names, a separate mark key) still read. The first callback writes no
+    // count ('n' counts the repeats): a field less on every row.
     public static readonly RedisScript Record = new(
         "record a callback",
         ["row_key", "old_mark_key", "progress_key", "dirty_key", "parked_key", "refused_key"],
-        ["callback_job", "table_key", "outcome", "credits", "actions", "now_ms", "retention_ms", "parked", "provider", "notes", "credits_unknown", "callback_job_n"],
+        ["callback_job", "table_key", "outcome", "credits", "actions", "now_ms", "retention_ms", "parked", "provider", "notes", "credits_unknown", "callback_job_n", "batch_prefix"],
         """
-        local delivery = redis.call('HMGET', row_key, 'j', 't', 'job', 'table')
+        local delivery = redis.call('HMGET', row_key, 'j', 't', 'job', 'table', 'b')
         local job, tbl = delivery[1] or delivery[3], delivery[2] or delivery[4]
+        if not job and delivery[5] then
+          local shared = redis.call('HMGET', batch_prefix .. delivery[5], 'j', 't')
+          job, tbl = shared[1], shared[2]
+        end
         if not job then
           local again = redis.call('EXISTS', parked_key)
           redis.call('SET', parked_key, parked, 'PX', retention_ms)
@@ -41,7 +48,8 @@ public static class CallbackStoreScripts
           end
           return {1, 0}
         end
-        redis.call('HSET', row_key, 'm', '0', 'o', outcome, 'd', credits, 'a', actions, 'k', now_ms, 'n', 1)
+        redis.call('HSET', row_key, 'm', '0', 'o', outcome, 'd', credits, 'a', actions, 'k', now_ms)
+        if delivery[1] or delivery[3] then redis.call('HSET', row_key, 'n', 1) end
         if provider ~= '' then redis.call('HSET', row_key, 'p', provider) end
         if notes ~= '' then redis.call('HSET', row_key, 'e', notes) end
         if credits_unknown == '1' then redis.call('HSET', row_key, 'u', '1') end

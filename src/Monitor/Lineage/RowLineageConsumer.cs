@@ -23,7 +23,7 @@ public sealed partial class RowLineageConsumer(
     public Task Consume(ConsumeContext<RowsSentUnconfirmed> context)
     {
         var m = context.Message;
-        return RecordAsync(context, new BatchDelivered(m.JobId, m.BatchId, m.TableKey, m.RowIds, [], m.Webhook, 0, null, 0, m.At));
+        return RecordAsync(context, new BatchDelivered(m.JobId, m.BatchId, m.TableKey, m.RowIds, [], m.Webhook, 0, null, 0, m.At, m.Source, m.FileName, m.RowNumbers));
     }
 
     private async Task RecordAsync(ConsumeContext context, BatchDelivered delivered)

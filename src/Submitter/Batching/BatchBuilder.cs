@@ -7,8 +7,9 @@ namespace ClayBus.Submitter.Batching;
 /// <summary>
 /// Groups a job's accepted rows per destination table into batches of at most <see cref="BatchingOptions.MaxRows"/>
 /// rows and <see cref="BatchingOptions.MaxBatchBytes"/> bytes (records plus what the Enricher adds to each).
+/// Every batch carries the job's <paramref name="source"/> and <paramref name="fileName"/> for the row's lineage.
 /// </summary>
-public sealed class BatchBuilder(Guid jobId, JobPriority priority, BatchingOptions options, TimeProvider clock)
+public sealed class BatchBuilder(Guid jobId, JobPriority priority, BatchingOptions options, TimeProvider clock, string? source = null, string? fileName = null)
 {
     private readonly Dictionary<string, Open> _open = new(StringComparer.OrdinalIgnoreCase);
 
@@ -46,7 +47,7 @@ public sealed class BatchBuilder(Guid jobId, JobPriority priority, BatchingOptio
         var rows = open.Rows.ToArray();
         open.Rows.Clear();
         open.Bytes = 0;
-        return new DeliverBatch(jobId, NewBatchId(), open.TableKey, priority, rows, rows.Length * open.CreditsPerRow, clock.GetUtcNow());
+        return new DeliverBatch(jobId, NewBatchId(), open.TableKey, priority, rows, rows.Length * open.CreditsPerRow, clock.GetUtcNow(), source, fileName);
     }
 
     private static Guid NewBatchId() => MassTransit.NewId.NextGuid();

@@ -13,6 +13,17 @@ public sealed record JobRequest(string? Table, JobPriority Priority, string? Ide
     /// <summary>SHA-256 of the body as sent (JSON, or a CSV spooled under a key), stored with the idempotency key.</summary>
     public string? BodyHash { get; init; }
 
+    /// <summary>The uploaded CSV's file name (<c>?fileName=</c> or <c>Content-Disposition</c>), for the row's lineage.</summary>
+    public string? FileName { get; init; }
+
+    /// <summary>Where the job came from, for lineage: the API key's name, with the source the caller named if any.</summary>
+    public string? Origin => (SubmittedBy, Source) switch
+    {
+        (null, var source) => source,
+        (var name, null or "http" or "csv") => name,
+        (var name, var source) => $"{name} ({source})",
+    };
+
     /// <summary>Keys are scoped per API key over HTTP, per source for messages from the broker.</summary>
     public IdempotencyClaim? Claim => DryRun || IdempotencyKey is not { } key ? null
         : SubmittedBy is { } name ? IdempotencyClaim.ForApiKey(name, key, BodyHash)

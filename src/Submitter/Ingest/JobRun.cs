@@ -24,7 +24,7 @@ public sealed class JobRun(Guid jobId, JobRequest request, IPublishEndpoint endp
     // dedupe window keeps the job's row ids in memory.
     private readonly JobRowSet? _seen = request.DryRun || !use.RecentRows.Enabled ? new JobRowSet() : null;
     private readonly LeadNormaliser _normaliser = new(use.Batching.MaxRecordBytes);
-    private readonly BatchBuilder _builder = new(jobId, request.Priority, use.Batching, use.Clock);
+    private readonly BatchBuilder _builder = new(jobId, request.Priority, use.Batching, use.Clock, request.Origin, request.FileName);
     private readonly PublishRun _publishing = use.Publisher.Start(endpoint, cancellationToken);
     private IReadOnlyDictionary<string, TableReroute> _reroutes = new Dictionary<string, TableReroute>();
     private AdmissionBook _book = null!;

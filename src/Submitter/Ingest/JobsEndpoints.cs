@@ -5,6 +5,7 @@ using ClayBus.Submitter.Routing;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace ClayBus.Submitter.Ingest;
 
@@ -113,7 +114,7 @@ public static class JobsEndpoints
             return Problems.Of(422, problems);
         }
 
-        request = request with { SubmittedBy = http.User.Identity?.Name };
+        request = request with { SubmittedBy = http.User.Identity?.Name, FileName = CsvFileName(http.Request) };
         if (request.Claim is null)
         {
             return await RunAsync(pipeline, CsvRows.ReadAsync(http.Request.Body, ingest.Value.MaxCsvFieldBytes, ingest.Value.MaxCsvRows, http.RequestAborted), request, publish, http);
@@ -138,6 +139,18 @@ public static class JobsEndpoints
         {
             return await RunAsync(pipeline, CsvRows.ReadAsync(body.File, ingest.Value.MaxCsvFieldBytes, ingest.Value.MaxCsvRows, http.RequestAborted), request with { BodyHash = body.Hash }, publish, http);
         }
+    }
+
+    // For lineage only: the query's fileName, else the Content-Disposition's; capped so a row's batch stays small.
+    private static string? CsvFileName(HttpRequest request)
+    {
+        var name = request.Query["fileName"].FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(name) && ContentDispositionHeaderValue.TryParse(request.Headers.ContentDisposition.ToString(), out var disposition))
+        {
+            name = (disposition.FileNameStar.Value ?? disposition.FileName.Value)?.Trim('"');
+        }
+
+        return string.IsNullOrWhiteSpace(name) ? null : Path.GetFileName(name.Trim()) is { Length: > 200 } longName ? longName[..200] : Path.GetFileName(name.Trim());
     }
 
     private static async Task<IResult> RunAsync(JobPipeline pipeline, IAsyncEnumerable<InputRow> rows, JobRequest request, IPublishEndpoint publish, HttpContext http)

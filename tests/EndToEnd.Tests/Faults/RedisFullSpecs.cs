@@ -20,9 +20,11 @@ public sealed class FullRedisFixture : InfrastructureFixture
 
     public string Endpoints => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
+    // The services wait up to 20 s for a Redis answer (StackExchange.Redis's default is 5 s): on a loaded machine the
+    // Monitor's calls timed out before the OOM, and the scenario is about the refusal, not about slowness.
     public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
-        ["Redis:Endpoints"] = Endpoints,
+        ["Redis:Endpoints"] = Endpoints + ",syncTimeout=20000,asyncTimeout=20000",
     };
 
     public override async Task InitializeAsync()
@@ -81,7 +83,7 @@ public sealed class RedisFullSpecs(FullRedisFixture redis) : IClassFixture<FullR
         ["ClaySim__CallbackRetryBackoffMs"] = "60000",
     };
 
-    [Fact(Skip = "issue 18: in its one run (16:29 UTC, load average above 60, beside the cluster scenarios) the Monitor timed out on its Redis (RedisTimeoutException, 5 s) before the OOM and the Enrichers stopped answering readiness within 5 s, so the redis-full pause was never seen; run it alone to work on it")]
+    [Fact]
     public async Task Should_pause_while_redis_is_full_and_deliver_everything_once_memory_is_freed()
     {
         await using var pipeline = await Pipeline.StartAsync(redis, Measure.Settings(claySim: PatientClay));

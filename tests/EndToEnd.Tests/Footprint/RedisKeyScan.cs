@@ -39,5 +39,5 @@ public static class RedisKeyScan
 
     /// <summary>Key names with ids replaced by placeholders, so keys of one kind group together.</summary>
     public static string PatternOf(string name) =>
-        Regex.Replace(Regex.Replace(name, "[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}"), @"\d{4}-\d{2}(-\d{2})?", "{date}");
+        Regex.Replace(Regex.Replace(name, "(?<=^batch:)[A-Za-z0-9_-]{22}$|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}"), @"\d{4}-\d{2}(-\d{2})?", "{date}");
 }

@@ -48,6 +48,30 @@ public class BatchBuilderSpecs
         Assert.Equal(40, closed.Sum(batch => batch.Rows.Count));
     }
 
+    [Fact]
+    public void Should_carry_the_jobs_source_file_and_row_numbers_in_every_batch()
+    {
+        var builder = new BatchBuilder(Guid.NewGuid(), JobPriority.Normal, new BatchingOptions { MaxRows = 2 }, TimeProvider.System, "crm-sync", "leads.csv");
+        var closed = new List<DeliverBatch>();
+        for (var index = 0; index < 3; index++)
+        {
+            closed.AddRange(Add(builder, "a", index, 6m));
+        }
+
+        closed.AddRange(builder.Flush());
+
+        Assert.All(closed, batch => Assert.Equal(("crm-sync", "leads.csv"), (batch.Source, batch.FileName)));
+        Assert.Equal([1, 2, 3], closed.SelectMany(batch => batch.Rows).Select(row => row.RowNumber));
+    }
+
+    [Theory]
+    [InlineData(null, "amqp", "amqp")]
+    [InlineData("crm-sync", "http", "crm-sync")]
+    [InlineData("crm-sync", "csv", "crm-sync")]
+    [InlineData("crm-sync", "hubspot", "crm-sync (hubspot)")]
+    public void Should_name_the_jobs_origin_by_its_api_key_and_the_source_it_named(string? apiKey, string source, string origin) =>
+        Assert.Equal(origin, new JobRequest(null, JobPriority.Normal, null, false, source) { SubmittedBy = apiKey }.Origin);
+
     private static IEnumerable<DeliverBatch> Add(BatchBuilder builder, string table, int index, decimal credits, string? notes = null)
     {
         var fields = new List<InputField> { new("email", $"lead{index}@acme{index}.com") };

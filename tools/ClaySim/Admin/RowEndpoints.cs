@@ -7,7 +7,8 @@ namespace ClayBus.ClaySim.Admin;
 
 /// <summary>
 /// When rows came through Clay's door (issue 16: hot-lead latency measured there): <c>GET /_sim/rows/{rowId}</c> and
-/// <c>POST /_sim/rows/lookup</c>. Times are on the unscaled clock, comparable with a submitter's own 202 time.
+/// <c>POST /_sim/rows/lookup</c>. Times are on the unscaled clock, comparable with a submitter's own 202 time. Each row
+/// also says what Clay charged for it (every copy, Actions with its HTTP API call): the ground truth for lineage.
 /// </summary>
 internal static class RowEndpoints
 {
@@ -50,12 +51,14 @@ internal static class RowEndpoints
 /// <summary>The body of <c>POST /_sim/rows/lookup</c>.</summary>
 internal sealed record RowLookup(string[]? RowIds);
 
-internal sealed record RowView(string RowId, string? JobId, string Table, string FirstAcceptedAt, int TimesAccepted)
+internal sealed record RowView(string RowId, string? JobId, string Table, string FirstAcceptedAt, int TimesAccepted, decimal DataCreditsCharged, int ActionsCharged)
 {
     public static RowView Of(string rowId, RowAcceptance row) => new(
         rowId,
         row.Job?.Id,
         row.Table.Key,
         row.FirstAcceptedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        row.TimesAccepted);
+        row.TimesAccepted,
+        row.DataMilliCredits / 1000m,
+        row.Actions);
 }

@@ -108,6 +108,11 @@ internal sealed partial class CallbackSender
             _workspace.AutoDelete(row);
         }
 
+        lock (_workspace.Gate)
+        {
+            _workspace.Rows.Charge(row.RowHash, 0, 1);
+        }
+
         // Last, so that a reader who sees the Action charged sees the row settled.
         Count(row, static c => ref c.ActionsCharged);
     }

@@ -103,6 +103,11 @@ internal sealed partial class EnrichmentWorker(
             Interlocked.Increment(ref counters.OutcomeField(outcome.Status));
         }
 
+        lock (workspace.Gate)
+        {
+            workspace.Rows.Charge(row.RowHash, milliCredits, actions);
+        }
+
         foreach (var call in outcome.Providers.Where(p => p.Called))
         {
             var counters = workspace.CountersOf(call.Provider);
