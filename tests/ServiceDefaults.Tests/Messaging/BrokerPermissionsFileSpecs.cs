@@ -34,6 +34,10 @@ public sealed class BrokerPermissionsFileSpecs
     [InlineData("monitor", "amq.default", true)] // the dead-letter requeue publishes to the queue by name
     [InlineData("enricher", "amq.default", false)]
     [InlineData("submitter", "amq.default", false)]
+    // A message an endpoint cannot read is answered with a ReceiveFault: refused, the broker closes the channel.
+    [InlineData("submitter", "MassTransit:ReceiveFault", true)]
+    [InlineData("enricher", "MassTransit:ReceiveFault", true)]
+    [InlineData("monitor", "MassTransit:ReceiveFault", true)]
     public async Task Should_let_each_service_write_only_what_it_publishes(string user, string name, bool permitted)
     {
         var permissions = (await BrokerUserPermissions.ReadAsync())[user];
