@@ -49,6 +49,22 @@ public sealed class BrokerPermissionsFileSpecs
     [InlineData("submitter")]
     [InlineData("enricher")]
     [InlineData("monitor")]
+    public async Task Should_let_each_service_bind_the_ReceiveFault_it_publishes_for_an_unreadable_message(string user)
+    {
+        // MassTransit binds MassTransit:ReceiveFault to MassTransit:Fault before the first publish: refused, the
+        // broker closes the channel and the service's next publishes stall (a malformed SubmitJob did so).
+        var permissions = (await BrokerUserPermissions.ReadAsync())[user];
+
+        Assert.Matches(permissions.Configure, "MassTransit:ReceiveFault");
+        Assert.Matches(permissions.Write, "MassTransit:ReceiveFault");
+        Assert.Matches(permissions.Read, "MassTransit:ReceiveFault");
+        Assert.Matches(permissions.Write, "MassTransit:Fault");
+    }
+
+    [Theory]
+    [InlineData("submitter")]
+    [InlineData("enricher")]
+    [InlineData("monitor")]
     public async Task Should_read_no_queue_of_another_service_but_the_Monitor_dead_letters(string user)
     {
         var file = await BrokerUserPermissions.ReadAsync();
