@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using ClayBus.EndToEnd.Tests.Harness;
 using ClayBus.Testing;
 using Xunit.Abstractions;
@@ -32,7 +30,7 @@ public sealed class TableCapSpecs(InfrastructureFixture infrastructure, ITestOut
         await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(services, claySim));
         try
         {
-            await ObserveTableFullAsync(pipeline);
+            await TableFullEvents.ObserveAsync(pipeline);
             var others = LeadFile.Routes.Select(r => r.Table).Where(t => t != Capped).ToList();
 
             // Every table takes 600 rows: the capped one exactly to MaxRows.
@@ -47,7 +45,7 @@ public sealed class TableCapSpecs(InfrastructureFixture infrastructure, ITestOut
             var expected = baseline.ExpectedAccepted + full.ExpectedAccepted - full.ExpectedPerTable[Capped];
             await Measure.WaitForClayAsync(pipeline, expected, TimeSpan.FromSeconds(30));
 
-            var announced = await Eventually.Value(() => TableFullEventsAsync(pipeline), events => events.Count > 0, TimeSpan.FromSeconds(20), "TableFull");
+            var announced = await Eventually.Value(() => TableFullEvents.ReadAsync(pipeline), events => events.Count > 0, TimeSpan.FromSeconds(20), "TableFull");
             var totals = (await pipeline.CountersAsync()).GetProperty("totals");
             var figures = await Measure.FiguresAsync(pipeline, "table_cap", expected, duplicatesBound: 0);
             FaultLedger.RecordAndAssert(figures with { RowsDroppedOverTableCap = totals.GetProperty("droppedOverTableCap").GetInt64() });
@@ -95,28 +93,5 @@ public sealed class TableCapSpecs(InfrastructureFixture infrastructure, ITestOut
     {
         var counters = (await pipeline.CountersAsync()).GetProperty("tables");
         return counters.TryGetProperty(table, out var t) ? t.GetProperty("recordsAccepted").GetInt64() - t.GetProperty("duplicateRowIds").GetInt64() : 0;
-    }
-
-    /// <summary>
-    /// A queue bound to <c>TableFull</c>'s exchange, declared as MassTransit declares it, through the management API:
-    /// the test sees the event as any consumer would, without the services' types.
-    /// </summary>
-    private static async Task ObserveTableFullAsync(Pipeline pipeline)
-    {
-        var rabbit = pipeline.Infrastructure.Rabbit;
-        var exchange = Uri.EscapeDataString("ClayBus.Contracts.Delivery:TableFull");
-        (await rabbit.Management.PutAsJsonAsync($"exchanges/{rabbit.EscapedName}/{exchange}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
-        (await rabbit.Management.PutAsJsonAsync($"queues/{rabbit.EscapedName}/e2e-table-full", new { durable = true })).EnsureSuccessStatusCode();
-        (await rabbit.Management.PostAsJsonAsync($"bindings/{rabbit.EscapedName}/e/{exchange}/q/e2e-table-full", new { routing_key = "" })).EnsureSuccessStatusCode();
-    }
-
-    private static async Task<IReadOnlyList<JsonElement>> TableFullEventsAsync(Pipeline pipeline)
-    {
-        var rabbit = pipeline.Infrastructure.Rabbit;
-        using var response = await rabbit.Management.PostAsJsonAsync(
-            $"queues/{rabbit.EscapedName}/e2e-table-full/get",
-            new { count = 100, ackmode = "reject_requeue_true", encoding = "auto", truncate = 100_000 });
-        response.EnsureSuccessStatusCode();
-        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement)];
     }
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using ClayBus.EndToEnd.Tests.Faults;
 using ClayBus.EndToEnd.Tests.Harness;
 using ClayBus.Testing;
@@ -44,7 +42,7 @@ public sealed class AutoDeleteTableSpecs(InfrastructureFixture infrastructure, I
         await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(services, claySim));
         try
         {
-            await ObserveTableFullAsync(pipeline);
+            await TableFullEvents.ObserveAsync(pipeline);
             var view = await ClayTables.ViewAsync(pipeline, AutoDeleted);
             Assert.True(view.GetProperty("autoDelete").GetBoolean(), $"ClaySim's {AutoDeleted} is not auto-delete: {view}");
 
@@ -57,7 +55,7 @@ public sealed class AutoDeleteTableSpecs(InfrastructureFixture infrastructure, I
 
             // The control: the same cap stops a table without auto-delete, with a TableFull.
             await pipeline.SubmitCsvAsync(Leads("capped", CappedRows, "Retail", "web-form"));
-            var announced = await Eventually.Value(() => TableFullEventsAsync(pipeline), events => events.Count > 0, ClayTables.Deadline, "TableFull for the capped table");
+            var announced = await Eventually.Value(() => TableFullEvents.ReadAsync(pipeline), events => events.Count > 0, ClayTables.Deadline, "TableFull for the capped table");
             // The capped table stops at a batch boundary at or below the cap; the Enricher's own figure is not asserted.
             await ClayTables.SettleAsync(pipeline, AutoDeleteRows);
 
@@ -98,25 +96,5 @@ public sealed class AutoDeleteTableSpecs(InfrastructureFixture infrastructure, I
         }
 
         return csv.ToString();
-    }
-
-    /// <summary>A queue bound to <c>TableFull</c>'s exchange, as MassTransit declares it: the test sees what any consumer would.</summary>
-    private static async Task ObserveTableFullAsync(Pipeline pipeline)
-    {
-        var rabbit = pipeline.Infrastructure.Rabbit;
-        var exchange = Uri.EscapeDataString("ClayBus.Contracts.Delivery:TableFull");
-        (await rabbit.Management.PutAsJsonAsync($"exchanges/{rabbit.EscapedName}/{exchange}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
-        (await rabbit.Management.PutAsJsonAsync($"queues/{rabbit.EscapedName}/e2e-table-full", new { durable = true })).EnsureSuccessStatusCode();
-        (await rabbit.Management.PostAsJsonAsync($"bindings/{rabbit.EscapedName}/e/{exchange}/q/e2e-table-full", new { routing_key = "" })).EnsureSuccessStatusCode();
-    }
-
-    private static async Task<IReadOnlyList<JsonElement>> TableFullEventsAsync(Pipeline pipeline)
-    {
-        var rabbit = pipeline.Infrastructure.Rabbit;
-        using var response = await rabbit.Management.PostAsJsonAsync(
-            $"queues/{rabbit.EscapedName}/e2e-table-full/get",
-            new { count = 100, ackmode = "reject_requeue_true", encoding = "auto", truncate = 100_000 });
-        response.EnsureSuccessStatusCode();
-        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement)];
     }
 }
