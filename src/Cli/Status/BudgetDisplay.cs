@@ -60,7 +60,7 @@ internal static class BudgetDisplay
         {
             ("reached", _, _) => $"Forecast: limit reached; deliveries wait for the reset ({reset})",
             ("today", { } rate, { } at) => string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, limit reached at {When(at, now)}, before the reset ({reset}): deliveries will pause"),
-            ("not today", { } rate, _) => string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, limit not reached today ({forecast.ProjectedAtReset ?? 0:N0} of {ledger.Limit:N0} by the reset at {reset})"),
+            ("not today", { } rate, _) => string.Create(CultureInfo.InvariantCulture, $"Forecast: {rate:N0} credits/h, limit reached: not today ({forecast.ProjectedAtReset ?? 0:N0} of {ledger.Limit:N0} by the reset at {reset})"),
             _ => "Forecast: not enough samples yet for a burn rate",
         };
     }

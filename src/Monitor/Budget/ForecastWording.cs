@@ -19,7 +19,7 @@ public static class ForecastWording
             (ForecastOutlook.Today, { } rate, { } at) => Invariant(
                 $"{label}: {rate:N0} {meter}/h, limit reached at {When(at, now, zone)}, before the reset ({reset}): deliveries will pause"),
             (ForecastOutlook.NotToday, { } rate, _) => Invariant(
-                $"{label}: {rate:N0} {meter}/h, limit not reached today ({forecast.ProjectedAtReset ?? 0:N0} of {limit:N0} by the reset at {reset})"),
+                $"{label}: {rate:N0} {meter}/h, limit reached: not today ({forecast.ProjectedAtReset ?? 0:N0} of {limit:N0} by the reset at {reset})"),
             _ => $"{label}: not enough samples yet for a burn rate",
         };
     }

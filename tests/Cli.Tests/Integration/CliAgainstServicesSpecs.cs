@@ -41,8 +41,8 @@ public sealed class CliAgainstServicesSpecs(ServicesFixture services) : IClassFi
         Assert.Equal(0, exit);
         Assert.Contains(budget.GetProperty("forecast").GetProperty("text").GetString()!, cli.Output, StringComparison.Ordinal);
         Assert.Contains(budget.GetProperty("actionsForecast").GetProperty("text").GetString()!, cli.Output, StringComparison.Ordinal);
-        Assert.Contains("Forecast: 0 credits/h, limit not reached today (1,234 of 5,000 by the reset at tomorrow 00:00 UTC)", cli.Output, StringComparison.Ordinal);
-        Assert.Contains("Actions forecast: 0 Actions/h, limit not reached today (400 of 2,000 by the reset at tomorrow 00:00 UTC)", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Forecast: 0 credits/h, limit reached: not today (1,234 of 5,000 by the reset at tomorrow 00:00 UTC)", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Actions forecast: 0 Actions/h, limit reached: not today (400 of 2,000 by the reset at tomorrow 00:00 UTC)", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
         var exit = await cli.RunAsync("status", "--monitor", _monitor.Address.ToString());
 
         Assert.Equal(0, exit);
-        Assert.Contains("Forecast: 0 credits/h, limit not reached today (1,500 of 5,000 by the reset at", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Forecast: 0 credits/h, limit reached: not today (1,500 of 5,000 by the reset at", cli.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("limit reached at", cli.Output, StringComparison.Ordinal);
     }
 
@@ -55,7 +55,7 @@ public sealed class StatusCommandSpecs : IAsyncLifetime
         Assert.Equal(0, exit);
         Assert.Contains(_monitor.Budget.Forecast.Text!, cli.Output, StringComparison.Ordinal);
         Assert.Contains(_monitor.Budget.ActionsForecast!.Text!, cli.Output, StringComparison.Ordinal);
-        Assert.Contains("Actions forecast: 90 Actions/h, limit not reached today (1,580 of 2,000 by the reset at tomorrow 00:00 UTC)", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Actions forecast: 90 Actions/h, limit reached: not today (1,580 of 2,000 by the reset at tomorrow 00:00 UTC)", cli.Output, StringComparison.Ordinal);
         Assert.Contains("Forecast: 900 credits/h, limit reached at 15:53 UTC, before the reset (tomorrow 00:00 UTC): deliveries will pause", cli.Output, StringComparison.Ordinal);
     }
 

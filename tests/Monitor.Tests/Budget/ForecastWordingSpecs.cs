@@ -34,7 +34,7 @@ public class ForecastWordingSpecs
         Assert.Equal(ForecastOutlook.Today, burning.Outlook);
         Assert.Equal(ForecastOutlook.NotToday, finished.Outlook);
         Assert.Equal(0m, finished.PerHour);
-        Assert.Equal("Forecast: 0 credits/h, limit not reached today (40,000 of 50,000 by the reset at tomorrow 00:00 UTC)", finished.Text);
+        Assert.Equal("Forecast: 0 credits/h, limit reached: not today (40,000 of 50,000 by the reset at tomorrow 00:00 UTC)", finished.Text);
         Assert.Equal([new BurnSample(Now, 40_000m), new BurnSample(Reset, 40_000m)], finished.Projection);
     }
 

@@ -57,7 +57,7 @@ function forecastText(forecast, ledger) {
   switch (forecast.outlook) {
     case "reached": return "Forecast: limit reached; deliveries wait for the reset (" + reset + ")";
     case "today": return "Forecast: " + num(forecast.perHour, 0) + " credits/h, limit reached at " + when(forecast.limitReachedAt) + ", before the reset (" + reset + "): deliveries will pause";
-    case "not today": return "Forecast: " + num(forecast.perHour, 0) + " credits/h, limit not reached today (" + num(forecast.projectedAtReset, 0) + " of " + num(ledger.limit, 0) + " by the reset at " + reset + ")";
+    case "not today": return "Forecast: " + num(forecast.perHour, 0) + " credits/h, limit reached: not today (" + num(forecast.projectedAtReset, 0) + " of " + num(ledger.limit, 0) + " by the reset at " + reset + ")";
     default: return "Forecast: not enough samples yet for a burn rate";
   }
 }
