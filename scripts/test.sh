@@ -7,7 +7,7 @@
 #   CLAYBUS_FULL=1 scripts/test.sh  the full counts of the end-to-end and fault suites
 #   scripts/test.sh --filter X      only tests matching a dotnet test filter (skips the checks); combines with --fast
 # Parallelism (2 cores): CLAYBUS_TEST_JOBS projects at once before the end-to-end suite (default 2), and
-# CLAYBUS_E2E_LANES end-to-end classes at once (default 3; 1 runs them one after another).
+# CLAYBUS_E2E_LANES end-to-end classes at once (default 2; 1 runs them one after another).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -26,7 +26,7 @@ if [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 8192)" -
   sysctl -qw fs.inotify.max_user_instances=1024 >/dev/null 2>&1 || export DOTNET_USE_POLLING_FILE_WATCHER=true
 fi
 jobs_at_once="${CLAYBUS_TEST_JOBS:-2}"
-e2e_lanes="${CLAYBUS_E2E_LANES:-3}"
+e2e_lanes="${CLAYBUS_E2E_LANES:-2}"
 
 if [ -n "$fast" ]; then
   # The fixtures read this and fail at once, naming the missing trait, if an unmarked test reaches for a server.
@@ -100,7 +100,7 @@ if [ -n "$fast" ]; then
 else
   # Projects with servers first, side by side (each test class has its own vhost and Redis prefix): their wall-clock
   # specs (the rate limiter, Kestrel's early 413) misjudge a machine the end-to-end suite also loads. Then the
-  # end-to-end suite, three scenarios at a time (most of a scenario is waiting on ClaySim's pace), with only the light
+  # end-to-end suite, two scenarios at a time, with only the light
   # projects beside it; the scenarios that restart the machine's RabbitMQ and Redis (trait Servers=Restarted) run
   # last, with nothing beside them.
   run_pool "$jobs_at_once" "${heavy[@]}"

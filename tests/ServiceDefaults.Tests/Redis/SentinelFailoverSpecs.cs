@@ -17,7 +17,9 @@ public sealed class SentinelFailoverSpecs
         var keyspace = host.Services.GetRequiredService<RedisKeyspace>();
 
         await keyspace.Database.StringSetAsync("claim", "before");
-        Assert.True(await keyspace.ReplicatedAsync(), "WAIT did not see a replica acknowledge the write");
+        // A replica that is still syncing after the group's start acknowledges nothing yet: ask again until one has,
+        // so the write killed below is one a replica acknowledged.
+        await Eventually.Until(keyspace.ReplicatedAsync, TimeSpan.FromSeconds(30), "a replica to acknowledge the write (WAIT)");
         var killed = await group.KillPrimaryAsync();
 
         await Eventually.Until(async () => await group.PrimaryPortAsync() is var port && port != 0 && port != killed, TimeSpan.FromSeconds(60), "a Sentinel promoting a replica");
