@@ -32,7 +32,7 @@ function renderBudget(budget) {
       : []));
   drawBudgetChart(budget, used);
   // The Monitor words each forecast once (ForecastWording) and `claybus status` prints the same sentence.
-  document.getElementById("budget-forecast").textContent = budget.forecast.text || forecastText(budget.forecast, ledger);
+  document.getElementById("budget-forecast").textContent = budget.forecast.text || "";
   document.getElementById("budget-actions-forecast").textContent = budget.actionsForecast ? budget.actionsForecast.text : "";
   renderAnomalies(budget.anomalies);
 }
@@ -49,17 +49,6 @@ function renderAnomalies(anomalies) {
       return [el("code", {}, a.tableKey), num(a.count, 0), when(a.lastAt),
         latest ? num(latest.charged) + " " + latest.meter.replace("_", " ") + " charged, " + num(latest.reserved) + " reserved" + (latest.provider ? " (" + latest.provider + ")" : "") : "–"];
     })));
-}
-
-// An older Monitor sends no sentence: the same words from the same fields the chart's dashed line is drawn from.
-function forecastText(forecast, ledger) {
-  const reset = when(ledger.nextResetAt);
-  switch (forecast.outlook) {
-    case "reached": return "Forecast: limit reached; deliveries wait for the reset (" + reset + ")";
-    case "today": return "Forecast: " + num(forecast.perHour, 0) + " credits/h, limit reached at " + when(forecast.limitReachedAt) + ", before the reset (" + reset + "): deliveries will pause";
-    case "not today": return "Forecast: " + num(forecast.perHour, 0) + " credits/h, limit reached: not today (" + num(forecast.projectedAtReset, 0) + " of " + num(ledger.limit, 0) + " by the reset at " + reset + ")";
-    default: return "Forecast: not enough samples yet for a burn rate";
-  }
 }
 
 // Each meter is drawn as a share of its own daily limit, so credits (blue) and Actions (green) share one axis and
