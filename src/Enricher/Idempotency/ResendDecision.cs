@@ -19,8 +19,9 @@ public enum ClaimCode
 /// <summary>
 /// Whether a row may be sent (again). A row's state is <c>sent</c>, <c>sending|owner|lease-end</c> or
 /// <c>unknown|owner|deadline</c> (an ambiguous send: Clay may have stored it). Clay stores a request whole, so one
-/// callback for any row of a send (<c>proof|owner</c>) proves every row of it. The Lua in <see cref="RowClaims"/>
-/// executes the same rule atomically (parity-tested).
+/// callback for any row of a send (<c>proof|owner</c>) proves every row of it. A row packed as sent
+/// (<see cref="SentRowPacking"/>) reads as <c>sent</c>. The Lua in <see cref="RowClaims"/> executes the same rule
+/// atomically (parity-tested).
 /// </summary>
 public static class ResendDecision
 {

@@ -15,7 +15,8 @@ public sealed record RowClaim(
 
 /// <summary>
 /// Per-row delivery state in Redis, one hash per job: a row is <c>sending</c> (owned by one delivery attempt, with a
-/// lease), then <c>sent</c>, or <c>unknown</c> after an ambiguous send (kept until a callback proves the send or its
+/// lease), then <c>sent</c> (packed 16 bytes a row, <see cref="SentRowPacking"/>; a text field <c>sent</c> written
+/// before the packing still counts), or <c>unknown</c> after an ambiguous send (kept until a callback proves the send or its
 /// deadline passes). The rule is <see cref="ResendDecision"/>; <see cref="RowClaimsScripts"/> execute it atomically.
 /// </summary>
 public sealed class RowClaims(RedisKeyspace redis)
@@ -26,7 +27,7 @@ public sealed class RowClaims(RedisKeyspace redis)
             redis.Database,
             [("job", Key(jobId))],
             [("owner", owner), ("lease_ms", (long)lease.TotalMilliseconds), ("ttl_s", (long)keepFor.TotalSeconds)],
-            restArgs: rowIds.Select(row => (RedisValue)row));
+            restArgs: Pairs(rowIds));
         var codes = (long[])reply!;
         List<string> claimed = [], sent = [], busy = [], waiting = [];
         for (var i = 0; i < rowIds.Count; i++)
@@ -54,7 +55,7 @@ public sealed class RowClaims(RedisKeyspace redis)
 
     public Task MarkSentAsync(Guid jobId, IReadOnlyList<string> rowIds, TimeSpan keepFor) =>
         RowClaimsScripts.MarkSent.EvaluateAsync(
-            redis.Database, [("job", Key(jobId))], [("ttl_s", (long)keepFor.TotalSeconds)], restArgs: rowIds.Select(row => (RedisValue)row));
+            redis.Database, [("job", Key(jobId))], [("ttl_s", (long)keepFor.TotalSeconds)], restArgs: Pairs(rowIds));
 
     private async Task ChangeOwnedAsync(Guid jobId, string owner, IReadOnlyList<string> rowIds, long leaseMs, long deadlineMs)
     {
@@ -69,6 +70,10 @@ public sealed class RowClaims(RedisKeyspace redis)
             [("owner", owner), ("lease_ms", leaseMs), ("deadline_ms", deadlineMs)],
             restArgs: rowIds.Select(row => (RedisValue)row));
     }
+
+    // Each row id, then its packed form: the scripts write a sent row packed and read both layouts.
+    private static IEnumerable<RedisValue> Pairs(IReadOnlyList<string> rowIds) =>
+        rowIds.SelectMany(row => new RedisValue[] { row, SentRowPacking.Pack(row) });
 
     private static RedisKey Key(Guid jobId) => $"delivery:job:{jobId:N}";
 }
