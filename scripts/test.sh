@@ -45,7 +45,9 @@ fi
 
 if [ -z "$filter" ]; then
   echo "== checks"
-  if dotnet format ClayBus.sln --verify-no-changes --no-restore -v q; then echo "format: clean"
+  # The build above already failed on every code-style and analyzer rule (EnforceCodeStyleInBuild, .editorconfig
+  # severities); what is left is whitespace, checked file by file without loading the solution (seconds, not 1.5 min).
+  if dotnet format whitespace --folder --verify-no-changes -v q --exclude '**/bin/**' '**/obj/**'; then echo "format: clean"
   else echo "format: 'dotnet format ClayBus.sln' would change files (run it and commit)"; checks_failed=$((checks_failed + 1)); fi
   if scripts/check-deploy.sh; then echo "deploy files: valid"
   else echo "deploy files: invalid (see above)"; checks_failed=$((checks_failed + 1)); fi
