@@ -25,7 +25,7 @@ public sealed class PipelineSpecs(InfrastructureFixture infrastructure) : IClass
 
     private static async Task Run(Pipeline pipeline)
     {
-        var leads = LeadFile.Create(unique: 10_000, batch: "happy");
+        var leads = LeadFile.Create(unique: PipelineSettings.Rows(quick: 4_000, full: 10_000), batch: "happy");
 
         var report = await pipeline.SubmitCsvAsync(leads.Csv);
         var jobId = report.GetProperty("jobId").GetGuid();

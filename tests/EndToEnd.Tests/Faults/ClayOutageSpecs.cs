@@ -23,11 +23,11 @@ public sealed class ClayOutageSpecs(InfrastructureFixture infrastructure) : ICla
     private async Task RunThroughAsync(string scenario, object faults, int stormSeconds)
     {
         await using var pipeline = await Pipeline.StartAsync(infrastructure, new PipelineSettings());
-        var leads = LeadFile.Create(3_000, batch: scenario.Replace('_', '-'), duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_500, full: 3_000), batch: scenario.Replace('_', '-'), duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {
             var jobId = (await pipeline.SubmitCsvAsync(leads.Csv)).GetProperty("jobId").GetGuid();
-            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= 500, TimeSpan.FromMinutes(2), "delivery under way");
+            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= leads.ExpectedAccepted / 6, TimeSpan.FromMinutes(2), "delivery under way");
             await pipeline.PutClaySimAsync("_sim/faults", faults);
             var duringStorm = await pipeline.DistinctAtClayAsync();
 

@@ -16,7 +16,7 @@ public sealed class EnricherCrashSpecs(InfrastructureFixture infrastructure) : I
     [Fact]
     public async Task Should_lose_nothing_and_duplicate_at_most_the_rows_in_flight_when_an_enricher_is_killed_three_times()
     {
-        var unique = PipelineSettings.Full ? 20_000 : 4_000;
+        var unique = PipelineSettings.Rows(quick: 2_400, full: 20_000);
         await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(ShortLease));
         var leads = LeadFile.Create(unique, batch: "enricher-crash", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try

@@ -44,11 +44,11 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
     public async Task Should_lose_nothing_when_rabbitmq_restarts_mid_run()
     {
         await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(QuickRecovery, PatientClay));
-        var leads = LeadFile.Create(3_000, batch: "rabbitmq-restart", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_500, full: 3_000), batch: "rabbitmq-restart", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {
             var jobId = (await pipeline.SubmitCsvAsync(leads.Csv)).GetProperty("jobId").GetGuid();
-            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= 600, TimeSpan.FromMinutes(2), "delivery under way");
+            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= leads.ExpectedAccepted / 5, TimeSpan.FromMinutes(2), "delivery under way");
 
             await RunAsync("rabbitmqctl", "-q", "stop_app");
             await Task.Delay(TimeSpan.FromSeconds(3)); // the outage itself: what is being tested is what happens during it
@@ -69,11 +69,11 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
     public async Task Should_fail_closed_while_redis_is_down_and_lose_nothing_after_it_restarts()
     {
         await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(QuickRecovery, PatientClay));
-        var leads = LeadFile.Create(3_000, batch: "redis-restart", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_500, full: 3_000), batch: "redis-restart", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {
             var jobId = (await pipeline.SubmitCsvAsync(leads.Csv)).GetProperty("jobId").GetGuid();
-            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= 600, TimeSpan.FromMinutes(2), "delivery under way");
+            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= leads.ExpectedAccepted / 5, TimeSpan.FromMinutes(2), "delivery under way");
 
             await RunAsync("redis-cli", "-p", "6379", "shutdown");
             var atOutage = await pipeline.DistinctAtClayAsync();

@@ -14,11 +14,11 @@ public sealed class MonitorCrashSpecs(InfrastructureFixture infrastructure) : IC
         // back. A callback never retried is a stuck row: StuckRowSpecs.
         var claySim = new Dictionary<string, string?> { ["ClaySim__CallbackRetries"] = "12", ["ClaySim__CallbackRetryBackoffMs"] = "60000" };
         await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(claySim: claySim));
-        var leads = LeadFile.Create(3_000, batch: "monitor-crash", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_500, full: 3_000), batch: "monitor-crash", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {
             var jobId = (await pipeline.SubmitCsvAsync(leads.Csv)).GetProperty("jobId").GetGuid();
-            await Eventually.Until(async () => (await pipeline.CountersAsync()).GetProperty("totals").GetProperty("callbacksSent").GetInt64() >= 500, TimeSpan.FromMinutes(2), "callbacks under way");
+            await Eventually.Until(async () => (await pipeline.CountersAsync()).GetProperty("totals").GetProperty("callbacksSent").GetInt64() >= leads.ExpectedAccepted / 6, TimeSpan.FromMinutes(2), "callbacks under way");
             await pipeline.RestartMonitorAsync();
 
             await Measure.WaitForClayAsync(pipeline, leads.ExpectedAccepted, TimeSpan.FromMinutes(3));

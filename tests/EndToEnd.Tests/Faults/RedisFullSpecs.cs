@@ -87,12 +87,12 @@ public sealed class RedisFullSpecs(FullRedisFixture redis) : IClassFixture<FullR
     public async Task Should_pause_while_redis_is_full_and_deliver_everything_once_memory_is_freed()
     {
         await using var pipeline = await Pipeline.StartAsync(redis, Measure.Settings(claySim: PatientClay));
-        var leads = LeadFile.Create(3_000, batch: "redis-full", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_500, full: 3_000), batch: "redis-full", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         var server = redis.Redis.Connection.GetServer(redis.Endpoints);
         try
         {
             var jobId = (await pipeline.SubmitCsvAsync(leads.Csv)).GetProperty("jobId").GetGuid();
-            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= 600, TimeSpan.FromMinutes(2), "delivery under way");
+            await Eventually.Until(async () => await pipeline.DistinctAtClayAsync() >= leads.ExpectedAccepted / 5, TimeSpan.FromMinutes(2), "delivery under way");
 
             // Full: maxmemory just above what is used, then a ballast that crosses it; every later write gets OOM.
             var used = long.Parse((await server.InfoAsync("memory")).SelectMany(group => group).First(pair => pair.Key == "used_memory").Value, CultureInfo.InvariantCulture);

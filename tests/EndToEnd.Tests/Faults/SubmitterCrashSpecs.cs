@@ -12,7 +12,7 @@ public sealed class SubmitterCrashSpecs(InfrastructureFixture infrastructure) : 
     public async Task Should_deliver_every_row_of_a_job_whose_submitter_was_killed_right_after_the_202()
     {
         await using var pipeline = await Pipeline.StartAsync(infrastructure, new PipelineSettings());
-        var leads = LeadFile.Create(2_000, batch: "submitter-after-202", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_000, full: 2_000), batch: "submitter-after-202", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {
             var jobId = (await pipeline.SubmitCsvAsync(leads.Csv)).GetProperty("jobId").GetGuid();
@@ -32,7 +32,7 @@ public sealed class SubmitterCrashSpecs(InfrastructureFixture infrastructure) : 
     public async Task Should_send_each_row_once_when_an_upload_cut_by_a_crash_is_retried_with_its_idempotency_key()
     {
         await using var pipeline = await Pipeline.StartAsync(infrastructure, new PipelineSettings());
-        var leads = LeadFile.Create(6_000, batch: "submitter-mid-upload", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
+        var leads = LeadFile.Create(PipelineSettings.Rows(quick: 3_000, full: 6_000), batch: "submitter-mid-upload", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         const string key = "crm-export-2026-11-23";
         try
         {
@@ -81,7 +81,7 @@ public sealed class SubmitterCrashSpecs(InfrastructureFixture infrastructure) : 
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Sends 4 KB (about 40 rows) every 100 ms, so a 6,000-row file takes some 15 s to arrive.</summary>
+    /// <summary>Sends 4 KB (about 40 rows) every 100 ms, so a 3,000-row file takes some 7 s to arrive.</summary>
     private sealed class SlowContent : HttpContent
     {
         private readonly byte[] _body;
