@@ -17,7 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddClayBusRedis();
 builder.AddWebhookPool();      // Tables:<key>:Webhooks (secrets, reloaded), Webhooks:WarnAt|RotateAt|HardCap
-builder.AddCreditLedger();     // Budget:DailyLimit|MonthlyLimit|TimeZone|AlertShare
+builder.AddCreditStore();      // Budget:DailyLimit|MonthlyLimit|TimeZone|AlertShare
 builder.AddSharedRateLimit();  // RateLimit:RecordsPerSecond|Burst|HeadroomMilliseconds
 builder.AddClayClient();       // Clay:AttemptTimeoutSeconds, retries, breaker
 builder.AddDelivery();         // Delivery:*, row idempotency, pausing, readiness

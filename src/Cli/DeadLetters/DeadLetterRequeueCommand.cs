@@ -155,7 +155,7 @@ public sealed class DeadLetterRequeueCommand(Terminal terminal, TimeSpan? pollIn
         }
         else
         {
-            terminal.Console.MarkupLineInterpolated($"[yellow]Still moving {result.Queue} back to {result.Destination}: {result.Moved:N0} messages so far; the broker's shovel {result.Shovel ?? ""} carries on.[/]");
+            terminal.Console.MarkupLineInterpolated($"[yellow]Still moving {result.Queue} back to {result.Destination}: {result.Moved:N0} messages so far; the move {result.Shovel ?? ""} carries on.[/]");
             terminal.Console.MarkupLine("  Follow the depth with: claybus dlq list");
         }
 

@@ -1,7 +1,7 @@
 namespace ClayBus.Cli.DeadLetters;
 
 // The Monitor's GET /status/dead-letters (src/Monitor/Status/DeadLetterReport.cs) and POST /dead-letters/{queue}/requeue
-// (src/Monitor/Operations/DeadLetterMover.cs) as the CLI reads them.
+// (src/Monitor/Operations/DeadLetterRequeueEndpoints.cs) as the CLI reads them.
 
 public sealed record DeadLetterReportView(bool Available, long Total, IReadOnlyList<DeadLetterQueueView> Queues, IReadOnlyList<DeadLetterGroupView> Groups, string? Error);
 

@@ -25,19 +25,17 @@ public sealed class BudgetDayWatcher(CreditStore ledger, IBus bus, TimeProvider 
                 {
                     // Read before the claim: a winner that fails before recording leaves an older day, which still resets the next.
                     var lastDay = await ledger.LastStartedDayAsync();
-                    if (await ledger.TryMarkDayStartedAsync(today))
+                    if (!await ledger.TryMarkDayStartedAsync(today))
                     {
-                        if (start.PublishesReset(today, lastDay))
-                        {
-                            var status = await ledger.StatusAsync();
-                            await bus.Publish(new BudgetReset(today, status.Limit, time.GetUtcNow()), stoppingToken);
-                            logger.DayBegan(today, options.CurrentValue.TimeZone, status.Limit);
-                        }
-
+                        start.Claimed(today);
+                    }
+                    else if (!start.PublishesReset(today, lastDay) || await PublishResetAsync(today, stoppingToken))
+                    {
                         await ledger.RecordDayStartedAsync(today);
+                        start.Claimed(today);
                     }
 
-                    start.Claimed(today);
+                    // Otherwise the claim was given back: the next tick claims and publishes again.
                 }
                 catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
                 {
@@ -47,5 +45,27 @@ public sealed class BudgetDayWatcher(CreditStore ledger, IBus bus, TimeProvider 
 
             await Task.Delay(Tick, time, stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// Publishes the day's reset; when the broker refuses, un-claims the day so the reset is retried rather than lost
+    /// (the flag would otherwise tell every instance it was done). False when nothing was published.
+    /// </summary>
+    private async Task<bool> PublishResetAsync(DateOnly today, CancellationToken stoppingToken)
+    {
+        var status = await ledger.StatusAsync();
+        try
+        {
+            await bus.Publish(new BudgetReset(today, status.Limit, time.GetUtcNow()), stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            await ledger.UnmarkDayStartedAsync(today);
+            logger.ResetNotPublished(today, exception.GetType().Name);
+            return false;
+        }
+
+        logger.DayBegan(today, options.CurrentValue.TimeZone, status.Limit);
+        return true;
     }
 }

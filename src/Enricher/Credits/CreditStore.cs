@@ -164,6 +164,9 @@ public sealed class CreditStore(RedisKeyspace redis, IOptionsMonitor<BudgetOptio
     /// <summary>Marks the start of <paramref name="day"/>; true for exactly one caller across every instance.</summary>
     public Task<bool> TryMarkDayStartedAsync(DateOnly day) => redis.Database.HashSetAsync(DayKey(day), "reset", "1", When.NotExists);
 
+    /// <summary>Gives the start of <paramref name="day"/> back (its reset could not be published): the next claim wins.</summary>
+    public Task UnmarkDayStartedAsync(DateOnly day) => redis.Database.HashDeleteAsync(DayKey(day), "reset");
+
     /// <summary>The last day whose start an instance claimed (<c>credits:last-day</c>); null before the first.</summary>
     public async Task<DateOnly?> LastStartedDayAsync() =>
         await redis.Database.StringGetAsync(LastDayKey) is { HasValue: true } day ? DateOnly.ParseExact(day.ToString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null;

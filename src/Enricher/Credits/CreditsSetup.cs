@@ -4,8 +4,8 @@ namespace ClayBus.Enricher.Credits;
 
 public static class CreditsSetup
 {
-    /// <summary>The credit ledger (<c>Budget</c> section) and the midnight reset.</summary>
-    public static IHostApplicationBuilder AddCreditLedger(this IHostApplicationBuilder builder)
+    /// <summary>The credit store (<c>Budget</c> section), table holds and the midnight reset.</summary>
+    public static IHostApplicationBuilder AddCreditStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<BudgetOptions>(BudgetOptions.Section);
         builder.Services.AddSingleton<CreditStore>();

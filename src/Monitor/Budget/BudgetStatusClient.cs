@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ClayBus.Monitor.Budget;
 
 /// <summary>
-/// Asks the Enricher's credit ledger for today's figures, with a short timeout: a status page must answer
+/// Asks the Enricher's credit store for today's figures, with a short timeout: a status page must answer
 /// "unknown" quickly rather than hang when no Enricher runs. Every answer is also a burn-rate sample.
 /// </summary>
 public sealed class BudgetStatusClient(
@@ -19,7 +19,7 @@ public sealed class BudgetStatusClient(
     {
         try
         {
-            var timeout = RequestTimeout.After(ms: options.Value.LedgerTimeoutMilliseconds);
+            var timeout = RequestTimeout.After(ms: options.Value.StoreTimeoutMilliseconds);
             var response = await client.GetResponse<BudgetStatus>(new GetBudgetStatus(clock.GetUtcNow()), cancellationToken, timeout);
             var status = response.Message;
             await store.AddSampleAsync(status.Day, new BurnSample(clock.GetUtcNow(), status.Reserved + status.Spent));
@@ -32,7 +32,7 @@ public sealed class BudgetStatusClient(
         }
         catch (RequestTimeoutException)
         {
-            logger.LogWarning("The credit ledger did not answer GetBudgetStatus within {TimeoutMs} ms", options.Value.LedgerTimeoutMilliseconds);
+            logger.LogWarning("The credit store did not answer GetBudgetStatus within {TimeoutMs} ms", options.Value.StoreTimeoutMilliseconds);
             return null;
         }
     }

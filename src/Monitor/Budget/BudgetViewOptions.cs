@@ -18,9 +18,12 @@ public sealed class BudgetViewOptions : IValidatableObject
     [Range(0.01, 1, ErrorMessage = "must be a share between 0.01 and 1 (0.8 = 80%)")]
     public double AlertShare { get; set; } = 0.8;
 
-    /// <summary>How long the status API waits for the ledger before it says "unknown".</summary>
+    /// <summary>The key <see cref="StoreTimeoutMilliseconds"/> had before; still read when the new key is not set.</summary>
+    public const string RetiredStoreTimeoutKey = "LedgerTimeoutMilliseconds";
+
+    /// <summary>How long the status API waits for the Enricher's credit store (GetBudgetStatus) before it says "unknown".</summary>
     [Range(100, 30_000, ErrorMessage = "must be between 100 and 30000 ms (2000 by default)")]
-    public int LedgerTimeoutMilliseconds { get; set; } = 2_000;
+    public int StoreTimeoutMilliseconds { get; set; } = 2_000;
 
     /// <summary>The burn rate is measured over this recent window.</summary>
     [Range(5, 24 * 60, ErrorMessage = "must be between 5 and 1440 minutes (60 by default)")]
@@ -62,6 +65,21 @@ public sealed class BudgetViewOptions : IValidatableObject
                 $"Budget:ForecastHalfLifeMinutes ({ForecastHalfLifeMinutes}) and Budget:ForecastIdleAfterMinutes ({ForecastIdleAfterMinutes}) must not exceed Budget:ForecastWindowMinutes ({ForecastWindowMinutes}): lower them or widen the window",
                 [nameof(ForecastHalfLifeMinutes), nameof(ForecastIdleAfterMinutes)]);
         }
+    }
+
+    /// <summary>
+    /// Takes <c>Budget:LedgerTimeoutMilliseconds</c> when <c>Budget:StoreTimeoutMilliseconds</c> is not set, so
+    /// deployments written before the rename keep their timeout; true when it did (the host then warns).
+    /// </summary>
+    public bool ApplyRetiredKeys(IConfiguration section)
+    {
+        if (section[nameof(StoreTimeoutMilliseconds)] is not null || section[RetiredStoreTimeoutKey] is null)
+        {
+            return false;
+        }
+
+        StoreTimeoutMilliseconds = section.GetValue<int>(RetiredStoreTimeoutKey);
+        return true;
     }
 
     public BurnRateRules BurnRate => new(

@@ -10,7 +10,9 @@ public static class BudgetViewSetup
 
     public static IHostApplicationBuilder AddBudgetTracking(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<BudgetViewOptions>(BudgetViewOptions.Section);
+        builder.Services.AddValidatedOptions<BudgetViewOptions>(BudgetViewOptions.Section)
+            .PostConfigure<IConfiguration>((options, configuration) => options.ApplyRetiredKeys(configuration.GetSection(BudgetViewOptions.Section)));
+        builder.Services.AddHostedService<RetiredBudgetKeyWarning>();
         builder.Services.AddSingleton<BudgetViewStore>();
         builder.Services.AddSingleton<BudgetAnomalyStore>();
         builder.Services.AddSingleton<BudgetAnomalyMetrics>();

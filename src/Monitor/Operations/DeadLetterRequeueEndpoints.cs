@@ -1,93 +1,83 @@
-using ClayBus.Monitor.Status;
 using ClayBus.ServiceDefaults.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ClayBus.Monitor.Operations;
 
+/// <summary>The answer of <c>POST /dead-letters/{queue}/requeue</c>; <see cref="Completed"/> is false when the run was still moving at the deadline.</summary>
+/// <param name="Shovel">The id of the requeue run doing the move (the name of a broker shovel before runs existed); null when nothing moved.</param>
+public sealed record RequeueResult(string Queue, string Destination, long Moved, bool Completed, string? Shovel);
+
+/// <summary>
+/// <c>POST /dead-letters/{queue}/requeue</c> (<c>claybus dlq requeue --all-at-once</c>): an alias of a paced run
+/// (<see cref="RequeueRunEndpoints"/>) over the whole queue at the highest rate and with no canary, answered once it
+/// ends or after <c>Operations:RequeueWaitSeconds</c>, so one mechanism moves every dead letter back.
+/// </summary>
 public static class DeadLetterRequeueEndpoints
 {
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
     public static IEndpointRouteBuilder MapDeadLetterRequeue(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/dead-letters/{queue}/requeue", RequeueAsync)
             .RequireAuthorization(ApiRoles.Operate)
             .WithTags("Operations")
             .WithName("RequeueDeadLetters")
-            .WithSummary("Move every message of <queue>_error back to <queue> (a dynamic shovel); answers how many were moved. Audited.")
+            .WithSummary("Move every message of <queue>_error back to <queue>: a requeue run at the highest rate with no canary; answers how many were moved (202 while the run goes on). Audited.")
             .Produces<RequeueResult>()
             .Produces<RequeueResult>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
-    private static async Task<IResult> RequeueAsync(string queue, HttpContext http, DeadLetterMover mover, OperatorAudit audit, ILogger<DeadLetterMover> logger)
+    private static async Task<IResult> RequeueAsync(
+        string queue, HttpContext http, RequeueRunStart start, RequeueRunStore store, IOptions<OperationsOptions> options, TimeProvider clock)
     {
-        if (!queue.EndsWith(DeadLetterGrouping.ErrorSuffix, StringComparison.Ordinal) || queue.Length == DeadLetterGrouping.ErrorSuffix.Length || queue.Length > 255)
+        var (plan, errors) = RequeuePlan.From(new RequeueRunRequest(queue, null, RequeuePlan.MaximumRate, 0, 0));
+        if (plan is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var outcome = await start.StartAsync(plan, http.User.Identity!.Name!, http.RequestAborted);
+        if (outcome is { Refusal: { } refusal })
+        {
+            return RequeueRunEndpoints.Problem(refusal);
+        }
+
+        var run = outcome.Run!;
+        if (!outcome.Started)
+        {
+            return TypedResults.Ok(new RequeueResult(queue, run.Destination, 0, true, null));
+        }
+
+        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(options.Value.RequeueWaitSeconds);
+        while (run.State == RequeueRunState.Running && clock.GetUtcNow() < deadline)
+        {
+            await Task.Delay(Poll, clock, http.RequestAborted);
+            try
             {
-                ["queue"] = [$"'{queue}' is not a dead-letter queue: give a queue whose name ends in {DeadLetterGrouping.ErrorSuffix}, e.g. deliver-batch_error (see GET /status/dead-letters)"],
-            });
+                run = await store.FindAsync(run.RunId) ?? run;
+            }
+            catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                // The run carries on in this Monitor; only its progress cannot be read now.
+                break;
+            }
         }
 
-        var who = http.User.Identity!.Name!;
-        RequeueTarget target;
-        try
+        var result = new RequeueResult(queue, run.Destination, run.Moved, run.State == RequeueRunState.Completed, run.RunId.ToString());
+        return run.State switch
         {
-            target = await mover.PrepareAsync(queue, http.RequestAborted);
-        }
-        catch (RequeueRefusedException exception)
-        {
-            return TypedResults.Problem(statusCode: exception.Status, title: "Dead letters not requeued", detail: exception.Message);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
-        {
-            return BrokerDown(logger, queue, exception);
-        }
-
-        if (target.Count == 0)
-        {
-            // A no-op is not an operator action: nothing to audit.
-            return TypedResults.Ok(new RequeueResult(queue, target.Destination, 0, true, null));
-        }
-
-        OperatorAction entry;
-        try
-        {
-            entry = await audit.BeginAsync(who, OperatorAudit.RequeueDeadLetters, queue, new { queue, messages = target.Count }, new { queue = target.Destination });
-        }
-        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
-        {
-            return TypedResults.Problem(statusCode: 503, title: "Audit log not reachable", detail: "Redis, which holds the audit log, did not answer: nothing was moved; retry in a few seconds");
-        }
-
-        RequeueResult result;
-        try
-        {
-            result = await mover.MoveAsync(target, http.RequestAborted);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
-        {
-            await audit.CompleteAsync(entry, false, null, "the management API failed: " + exception.Message);
-            return BrokerDown(logger, queue, exception);
-        }
-
-        await audit.CompleteAsync(
-            entry,
-            true,
-            new { queue = result.Destination, result.Moved, result.Completed },
-            result.Completed ? $"moved {result.Moved}" : $"shovel {result.Shovel} still moving {result.Moved} at the deadline");
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("{Operator} requeued {Moved} messages from {Queue} to {Destination}", who, result.Moved, queue, result.Destination);
-        }
-
-        return result.Completed ? TypedResults.Ok(result) : TypedResults.Accepted("/status/dead-letters", result);
-    }
-
-    private static ProblemHttpResult BrokerDown(ILogger logger, string queue, Exception exception)
-    {
-        logger.LogWarning("Requeue of {Queue} failed: {Reason}", queue, exception.Message);
-        return TypedResults.Problem(statusCode: 503, title: "Broker not reachable", detail: "the broker or its management API did not answer: nothing was moved; retry later");
+            RequeueRunState.Completed => TypedResults.Ok(result),
+            RequeueRunState.Running => TypedResults.Accepted($"/dead-letters/requeues/{run.RunId}", result),
+            _ => RequeueRunEndpoints.Problem(new RequeueRefusal(
+                503,
+                "Requeue run " + run.State.ToString().ToLowerInvariant(),
+                $"run {run.RunId} {run.State.ToString().ToLowerInvariant()} after {run.Moved} moves: {run.Reason ?? "no reason given"}; what moved stays moved, the rest is still in {queue}",
+                run.RunId.ToString())),
+        };
     }
 }

@@ -7,7 +7,7 @@ public sealed class OperationsOptions
 {
     public const string Section = "Operations";
 
-    /// <summary>How long <c>POST /dead-letters/{queue}/requeue</c> waits for its shovel to finish before answering 202.</summary>
+    /// <summary>How long <c>POST /dead-letters/{queue}/requeue</c> waits for its run to end before answering 202.</summary>
     [Range(1, 600, ErrorMessage = "must be between 1 and 600 seconds (30 by default)")]
     public int RequeueWaitSeconds { get; set; } = 30;
 

@@ -1,7 +1,4 @@
-using ClayBus.Monitor.Status;
 using ClayBus.ServiceDefaults.Configuration;
-using ClayBus.ServiceDefaults.Messaging;
-using Microsoft.Extensions.Options;
 
 namespace ClayBus.Monitor.Operations;
 
@@ -17,10 +14,6 @@ public static class OperationsSetup
         builder.Services.AddSingleton<RequeueRunner>();
         builder.Services.AddScoped<RequeueRunStart>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<RequeueRunner>());
-        builder.Services.AddHttpClient<DeadLetterMover>((provider, http) => RabbitManagementClient.Configure(
-            http,
-            provider.GetRequiredService<IOptions<RabbitMqOptions>>().Value,
-            provider.GetRequiredService<IOptions<StatusOptions>>().Value));
         return builder;
     }
 

@@ -74,7 +74,8 @@ public static class RequeueRunEndpoints
 
     private static ProblemHttpResult RedisDown() => Problem(RequeueRunStart.RedisDown);
 
-    private static ProblemHttpResult Problem(RequeueRefusal refusal) =>
+    /// <summary>A refusal as the problem both requeue endpoints answer.</summary>
+    internal static ProblemHttpResult Problem(RequeueRefusal refusal) =>
         TypedResults.Problem(
             statusCode: refusal.Status,
             title: refusal.Title,

@@ -10,7 +10,7 @@ namespace ClayBus.Submitter.Ingest;
 /// </summary>
 public sealed class CsvBody : IAsyncDisposable
 {
-    private const int ChunkBytes = 64 * 1024;
+    private const int ChunkBytes = SpoolFile.ChunkBytes;
 
     private CsvBody(FileStream file, string hash)
     {
@@ -27,8 +27,7 @@ public sealed class CsvBody : IAsyncDisposable
     /// <summary>Throws what reading the request throws (over the size limit, too slow): the caller words those.</summary>
     public static async Task<CsvBody> SpoolAsync(Stream body, string directory, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(directory, $"claybus-job-{Guid.NewGuid():N}.csv");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, ChunkBytes, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var file = SpoolFile.Create(directory, "csv");
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {

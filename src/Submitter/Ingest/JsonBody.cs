@@ -13,7 +13,7 @@ namespace ClayBus.Submitter.Ingest;
 /// </summary>
 public sealed class JsonBody : IAsyncDisposable
 {
-    private const int ChunkBytes = 64 * 1024;
+    private const int ChunkBytes = SpoolFile.ChunkBytes;
     private static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web) { MaxDepth = 64 };
 
     private readonly FileStream _file;
@@ -33,8 +33,7 @@ public sealed class JsonBody : IAsyncDisposable
     /// <summary>Spools and checks the body. Throws <see cref="JsonBodyException"/> for bad JSON and <see cref="System.Text.DecoderFallbackException"/> for bad UTF-8.</summary>
     public static async Task<JsonBody> ReadAsync(Stream body, int maxRows, string directory, CancellationToken cancellationToken)
     {
-        var path = System.IO.Path.Combine(directory, $"claybus-job-{Guid.NewGuid():N}.json");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, ChunkBytes, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var file = SpoolFile.Create(directory, "json");
         try
         {
             var scan = new JsonBodyScan(maxRows);

@@ -88,7 +88,7 @@ public sealed class DeadLetterCommandSpecs : FakeMonitorSpecs
         var exit = await cli.RunAsync("dlq", "requeue", "deliver-batch_error", "--all-at-once", "--monitor", MonitorAddress);
 
         Assert.Equal(0, exit);
-        Assert.Contains("Still moving deliver-batch_error back to deliver-batch: 1,200 messages so far; the broker's shovel claybus-requeue-deliver-batch_error carries on.", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("Still moving deliver-batch_error back to deliver-batch: 1,200 messages so far; the move claybus-requeue-deliver-batch_error carries on.", cli.Output, StringComparison.Ordinal);
     }
 
     [Theory]

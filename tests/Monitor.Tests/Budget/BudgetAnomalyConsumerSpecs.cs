@@ -79,7 +79,7 @@ public sealed class BudgetAnomalyConsumerSpecs(InfrastructureFixture infrastruct
             .AddMetrics()
             .AddSingleton(_redis)
             .AddSingleton(TimeProvider.System)
-            .AddSingleton(Options.Create(new BudgetViewOptions { AnomaliesPerTable = anomaliesPerTable, LedgerTimeoutMilliseconds = 200 }))
+            .AddSingleton(Options.Create(new BudgetViewOptions { AnomaliesPerTable = anomaliesPerTable, StoreTimeoutMilliseconds = 200 }))
             .AddSingleton<BudgetViewStore>()
             .AddSingleton<BudgetAnomalyStore>()
             .AddSingleton<BudgetAnomalyMetrics>()

@@ -81,6 +81,12 @@ public sealed class OperatorActionSpecs(MonitorFixture monitor) : IClassFixture<
         Assert.Equal(3, entry.GetProperty("before").GetProperty("messages").GetInt64());
         Assert.Equal(3, entry.GetProperty("after").GetProperty("moved").GetInt64());
         Assert.Equal("succeeded", entry.GetProperty("state").GetString());
+
+        // One mechanism: the whole-queue requeue is a paced run, followed like any other.
+        var run = await monitor.Client.GetFromJsonAsync<JsonElement>($"dead-letters/requeues/{result.GetProperty("shovel").GetString()}");
+        Assert.Equal("completed", run.GetProperty("state").GetString());
+        Assert.Equal(3, run.GetProperty("moved").GetInt64());
+        Assert.Equal(0, run.GetProperty("canary").GetInt32());
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class MonitorFixture : InfrastructureFixture
     /// <summary>Also one API key per role (<see cref="TestKeys"/>), besides the development key with every role.</summary>
     public static IReadOnlyDictionary<string, string?> MonitorSettings => TestKeys.Settings(extra: new Dictionary<string, string?>
     {
-        ["Budget:LedgerTimeoutMilliseconds"] = "700",
+        ["Budget:StoreTimeoutMilliseconds"] = "700",
         ["Budget:SampleIntervalSeconds"] = "1",
         ["ProviderHealth:WindowSize"] = "20",
         ["ProviderHealth:MinimumSamples"] = "10",
