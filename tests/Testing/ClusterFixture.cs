@@ -79,7 +79,7 @@ public sealed class ClusterFactAttribute : FactAttribute
     {
         if (Environment.GetEnvironmentVariable(Switch) != "1")
         {
-            Skip = $"needs the local cluster: scripts/cluster.sh up, then {Switch}=1 scripts/test.sh --filter ClusterFailoverSpecs";
+            Skip = $"needs the local cluster: the cluster part of scripts/test.sh runs it (scripts/test.sh --filter ClusterFailoverSpecs), or scripts/cluster.sh up and {Switch}=1";
         }
     }
 }
