@@ -20,6 +20,9 @@ RABBIT_PASSWORD="${CLAYBUS_RABBITMQ_PASSWORD:-dev-only-claybus-password}"
 RABBIT_VHOST="${CLAYBUS_RABBITMQ_VHOST:-claybus}"
 DEADLINE_SECONDS="${CLAYBUS_INFRA_DEADLINE:-120}"
 SENTINEL_SERVICE="${CLAYBUS_SENTINEL_SERVICE:-claybus}"
+# The mirror policy of deploy/base/rabbitmq.yaml (deliver-batch-mirrored); tests/Testing/ClusterFixture.cs sets the same.
+MIRROR_PATTERN='^deliver-batch(-high|-low)?(_error|_skipped)?$'
+MIRROR_POLICY='{"ha-mode":"all","ha-sync-mode":"automatic","ha-promote-on-failure":"when-synced","ha-promote-on-shutdown":"when-synced"}'
 # Node i: AMQP 5700+i, distribution 25700+i, management 15700+i. Redis 6400 primary, 6401-6402 replicas, Sentinels 26400-26402.
 NODES=(1 2 3)
 REDIS_PORTS=(6400 6401 6402)
@@ -85,9 +88,9 @@ rabbit_up() {
   node_ctl 1 set_permissions -p "$RABBIT_VHOST" "$RABBIT_USER" ".*" ".*" ".*"
   limited_users
   # deliver-batch keeps its priorities, so it stays classic: mirrored to every node, it outlives the node it lives on.
-  # Its -high and -low paths are quorum queues when the services run with QuorumQueues, classic (and mirrored) without.
-  node_ctl 1 set_policy -p "$RABBIT_VHOST" --apply-to queues --priority 1 deliver-batch-mirrored '^deliver-batch(-high|-low)?$' \
-    '{"ha-mode":"all","ha-sync-mode":"automatic"}' >/dev/null
+  # Its -high and -low paths are quorum queues when the services run with QuorumQueues, classic (and mirrored) without;
+  # its dead letters are classic. Only a synchronised mirror is promoted: a stall, never an emptied queue.
+  node_ctl 1 set_policy -p "$RABBIT_VHOST" --apply-to queues --priority 1 deliver-batch-mirrored "$MIRROR_PATTERN" "$MIRROR_POLICY" >/dev/null
 }
 
 limited_users() { # the users of deploy/rabbitmq/permissions, as infra.sh makes them on the single node

@@ -1,6 +1,7 @@
 using ClayBus.Enricher.ClayClient;
 using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
+using MassTransit.RabbitMqTransport.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ClayBus.Enricher.Delivery;
@@ -15,6 +16,8 @@ namespace ClayBus.Enricher.Delivery;
 public sealed class DeliverBatchConsumerDefinition : ConsumerDefinition<DeliverBatchConsumer>
 {
     public const string QueueName = "deliver-batch";
+
+    public const string CancelOnFailoverArgument = "x-cancel-on-ha-failover";
 
     private readonly DeliveryOptions _options;
 
@@ -34,6 +37,14 @@ public sealed class DeliverBatchConsumerDefinition : ConsumerDefinition<DeliverB
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.EnablePriority(10);
+        }
+
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfiguration configuration)
+        {
+            // Mirrored in a cluster: when the node holding the queue dies, an Enricher connected to a surviving node got
+            // no delivery again while its channel stayed open (every rabbit_node_kill run here), and batches it held
+            // unacknowledged stay with it. Cancelled by the broker instead, MassTransit consumes from the new master.
+            configuration.Settings.ConsumeArguments[CancelOnFailoverArgument] = true;
         }
 
         endpointConfigurator.UseDeliveryRetry(_options);

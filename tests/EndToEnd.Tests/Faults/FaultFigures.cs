@@ -36,45 +36,58 @@ public sealed record FaultFigures(
 
 /// <summary>
 /// Sums every scenario into <c>bench/results/faults.json</c> as issue 8 asks: rewritten after each scenario, so a run
-/// cut short still leaves the figures of the scenarios that ran, and each scenario is listed by name.
+/// cut short still leaves the figures of the scenarios that ran, and each scenario is listed by name. Scenarios already
+/// in the file and not run again are kept: the cluster scenarios run in a test process of their own.
 /// </summary>
 public static class FaultLedger
 {
     private static readonly Lock Gate = new();
-    private static readonly List<FaultFigures> Scenarios = [];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly string FilePath = Path.Combine(ServiceProcess.RepositoryRoot, "bench", "results", "faults.json");
+    private static List<FaultFigures>? _scenarios;
 
     public static void Record(FaultFigures figures)
     {
         lock (Gate)
         {
-            Scenarios.RemoveAll(s => s.Scenario == figures.Scenario);
-            Scenarios.Add(figures);
+            var scenarios = _scenarios ??= Earlier();
+            scenarios.RemoveAll(s => s.Scenario == figures.Scenario);
+            scenarios.Add(figures);
             var document = new JsonObject
             {
                 ["benchmark"] = "faults",
                 ["figures"] = new JsonObject
                 {
-                    ["rows_lost"] = Scenarios.Sum(s => s.RowsLost),
-                    ["duplicates_at_clay"] = Scenarios.Sum(s => s.DuplicatesAtClay),
-                    ["duplicates_bound"] = Scenarios.Sum(s => s.DuplicatesBound),
-                    ["credits_over_budget"] = Scenarios.Sum(s => s.CreditsOverBudget),
-                    ["crashes"] = Scenarios.Sum(s => s.Crashes),
-                    ["credits_over_limit"] = Scenarios.Sum(s => s.CreditsOverLimit),
-                    ["actions_over_limit"] = Scenarios.Sum(s => s.ActionsOverLimit),
-                    ["ledger_drift"] = Scenarios.Sum(s => s.LedgerDrift),
-                    ["forged_callbacks_settled"] = Scenarios.Sum(s => s.ForgedCallbacksSettled),
-                    ["job_drift_rows"] = Scenarios.Sum(s => s.JobDriftRows),
-                    ["callback_5xx"] = Scenarios.Sum(s => s.Callback5xx),
-                    ["rows_dropped_over_table_cap"] = Scenarios.Sum(s => s.RowsDroppedOverTableCap),
+                    ["rows_lost"] = scenarios.Sum(s => s.RowsLost),
+                    ["duplicates_at_clay"] = scenarios.Sum(s => s.DuplicatesAtClay),
+                    ["duplicates_bound"] = scenarios.Sum(s => s.DuplicatesBound),
+                    ["credits_over_budget"] = scenarios.Sum(s => s.CreditsOverBudget),
+                    ["crashes"] = scenarios.Sum(s => s.Crashes),
+                    ["credits_over_limit"] = scenarios.Sum(s => s.CreditsOverLimit),
+                    ["actions_over_limit"] = scenarios.Sum(s => s.ActionsOverLimit),
+                    ["ledger_drift"] = scenarios.Sum(s => s.LedgerDrift),
+                    ["forged_callbacks_settled"] = scenarios.Sum(s => s.ForgedCallbacksSettled),
+                    ["job_drift_rows"] = scenarios.Sum(s => s.JobDriftRows),
+                    ["callback_5xx"] = scenarios.Sum(s => s.Callback5xx),
+                    ["rows_dropped_over_table_cap"] = scenarios.Sum(s => s.RowsDroppedOverTableCap),
                 },
-                ["scenarios"] = new JsonArray([.. Scenarios.OrderBy(s => s.Scenario, StringComparer.Ordinal).Select(s => (JsonNode)JsonSerializer.SerializeToNode(s)!)]),
+                ["scenarios"] = new JsonArray([.. scenarios.OrderBy(s => s.Scenario, StringComparer.Ordinal).Select(s => (JsonNode)JsonSerializer.SerializeToNode(s)!)]),
                 ["full_counts"] = Harness.PipelineSettings.Full,
             };
-            var folder = Path.Combine(ServiceProcess.RepositoryRoot, "bench", "results");
-            Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, "faults.json"), document.ToJsonString(Indented) + Environment.NewLine);
+            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+            File.WriteAllText(FilePath, document.ToJsonString(Indented) + Environment.NewLine);
         }
+    }
+
+    private static List<FaultFigures> Earlier()
+    {
+        if (!File.Exists(FilePath))
+        {
+            return [];
+        }
+
+        var earlier = JsonNode.Parse(File.ReadAllText(FilePath))?["scenarios"]?.Deserialize<List<FaultFigures>>();
+        return earlier ?? [];
     }
 
     /// <summary>Records the scenario, then asserts the goals: nothing lost, duplicates within bound, nothing over budget, no crash.</summary>
