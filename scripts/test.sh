@@ -5,6 +5,8 @@
 #                                   checks formatting and the deployment files, runs every test project
 #   scripts/test.sh --fast          only the specs without the Integration trait: needs nothing installed or running
 #   CLAYBUS_FULL=1 scripts/test.sh  the full counts of the end-to-end and fault suites
+#   CLAYBUS_CLUSTER=1 scripts/test.sh  also the node-loss scenarios on a local 3-node RabbitMQ and Sentinel Redis
+#                                   (scripts/cluster.sh; 7-12 more minutes on 2 cores, so not in the default run yet)
 #   scripts/test.sh --filter X      only tests matching a dotnet test filter (skips the checks); combines with --fast
 # Parallelism (2 cores): CLAYBUS_TEST_JOBS projects at once before the end-to-end suite (default 2), and
 # CLAYBUS_E2E_LANES end-to-end classes at once (default 2; 1 runs them one after another).
@@ -118,9 +120,10 @@ else
   run_part "$end_to_end" EndToEnd.Tests.Restarts "$(and_filter 'Servers=Restarted')"
   reports_expected=$((reports_expected + 1))
 
-  # The production topology (issue 18): three RabbitMQ nodes and a Sentinel-watched Redis, brought up here (idempotent),
-  # its node-loss scenarios run alone with the machine's cores, then torn down. A cluster that does not come up fails.
-  if [ -z "$filter" ] || [[ "$filter" == *Cluster* ]]; then
+  # The production topology: three RabbitMQ nodes and a Sentinel-watched Redis, brought up here (idempotent), its
+  # node-loss scenarios run alone with the machine's cores, then torn down. A cluster that does not come up fails.
+  # Asked for only: it would take the default run past 20 minutes on 2 cores.
+  if [ "${CLAYBUS_CLUSTER:-}" = 1 ] || [[ "$filter" == *Cluster* ]]; then
     echo "== cluster"
     reports_expected=$((reports_expected + 1))
     if scripts/cluster.sh up >"$results/cluster-up.log" 2>&1; then

@@ -9,7 +9,7 @@ namespace ClayBus.Cli.DeadLetters;
 /// <summary>
 /// <c>claybus dlq requeue</c>: starts a paced requeue run in the Monitor (one failure group or a whole dead-letter
 /// queue, at a bounded rate, stopping when the group fails again) and follows it until it ends. With
-/// <c>--all-at-once</c>: the Monitor's shovel moves the whole queue in one go, as before.
+/// <c>--all-at-once</c>: one requeue run over the whole queue, at the Monitor's whole-queue rate, without a canary.
 /// </summary>
 public sealed class DeadLetterRequeueCommand(Terminal terminal, TimeSpan? pollInterval = null) : ICommand
 {
@@ -28,7 +28,7 @@ public sealed class DeadLetterRequeueCommand(Terminal terminal, TimeSpan? pollIn
         Syntax.Value("--rate", "10/s", "moves at most this fast: 10/s (default), 10, 600/min; between 0.1/s and 1000/s"),
         Syntax.Value("--canary", "5", "after this many moves, pause and watch for the group failing again (default 5; 0: no pause)"),
         Syntax.Value("--canary-wait", "30s", "how long that pause lasts (default 30s; make it longer than the source queue's retries)"),
-        Syntax.Flag("--all-at-once", "move the whole queue at once with a broker shovel: no rate, no group, no canary"),
+        Syntax.Flag("--all-at-once", "move the whole queue in one run at the Monitor's whole-queue rate: no group, no canary"),
         Syntax.Monitor(),
     ];
 
@@ -76,7 +76,7 @@ public sealed class DeadLetterRequeueCommand(Terminal terminal, TimeSpan? pollIn
         if (allAtOnce)
         {
             return group is not null || rate is not null || canary is not null || canaryWait is not null
-                ? throw new UsageException("--all-at-once moves the whole queue by a shovel: it takes no --group, --rate, --canary or --canary-wait")
+                ? throw new UsageException("--all-at-once moves the whole queue in one run: it takes no --group, --rate, --canary or --canary-wait")
                 : await AllAtOnceAsync(monitor, queue!, cancellationToken);
         }
 

@@ -9,7 +9,7 @@ public sealed record DeadLetterQueueView(string Queue, string SourceQueue, long 
 
 public sealed record DeadLetterGroupView(string Id, string Queue, string ExceptionType, string Message, int Count, DateTimeOffset? LastFailedAt);
 
-/// <param name="Completed">False when the Monitor's shovel was still moving at its deadline (HTTP 202): it goes on without us.</param>
+/// <param name="Completed">False when the Monitor's requeue run was still moving at its deadline (HTTP 202): it goes on without us.</param>
 public sealed record RequeueView(string Queue, string Destination, long Moved, bool Completed, string? Shovel);
 
 /// <summary>POST /dead-letters/requeues and GET /dead-letters/requeues/{runId} (src/Monitor/Operations/RequeueRunStatus.cs).</summary>

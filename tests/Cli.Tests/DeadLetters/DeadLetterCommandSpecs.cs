@@ -80,7 +80,7 @@ public sealed class DeadLetterCommandSpecs : FakeMonitorSpecs
     }
 
     [Fact]
-    public async Task Should_say_the_move_goes_on_when_theMonitor_answers_before_the_shovel_is_done()
+    public async Task Should_say_the_move_goes_on_when_theMonitor_answers_before_the_run_is_done()
     {
         Monitor.Requeue = queue => TypedResults.Accepted("/status/dead-letters", new RequeueResult(queue, "deliver-batch", 1_200, false, "claybus-requeue-deliver-batch_error"));
         var cli = new CliRun();

@@ -115,7 +115,7 @@ public sealed class DeadLetterRequeueCommandSpecs : IAsyncLifetime
     [InlineData("--canary-wait", "2h", "--canary-wait must be a duration up to 1 hour")]
     [InlineData("--canary", "-3", "--canary must be a whole number ≥ 0, got '-3'")]
     [InlineData("--canary", "5000", "--canary must be between 0 and 1000 moves")]
-    [InlineData("--all-at-once", "--group=ab12cd34", "--all-at-once moves the whole queue by a shovel")]
+    [InlineData("--all-at-once", "--group=ab12cd34", "--all-at-once moves the whole queue in one run")]
     public async Task Should_refuse_a_bad_option_before_any_request(string option, string value, string message)
     {
         var cli = new CliRun();
