@@ -15,27 +15,25 @@ public sealed class PendingJobs(JobIndex index, RedisSagaStore<JobState> sagas, 
     public const int Newest = 50;
 
     /// <summary>
-    /// How long an answer is reused: the dashboard polls <c>/status/budget</c> every 3 s, and each look loads 50 sagas;
-    /// a job that opens meanwhile reserves credits, which the forecast sees without this answer.
+    /// How long "none open" is reused: the dashboard polls <c>/status/budget</c> every 3 s while idle, and each look
+    /// loads 50 sagas. A job that opens meanwhile reserves credits, which the forecast sees without this answer. "Open"
+    /// is never reused: a job that has just finished must read finished at once, or its summary forecasts its burn.
     /// </summary>
     public static readonly TimeSpan Reuse = TimeSpan.FromSeconds(5);
 
-    private Answer? _last;
+    private DateTimeOffset? _noneOpenAt;
 
     public async Task<bool> AnyOpenAsync()
     {
-        if (_last is { } last && clock.GetUtcNow() - last.At < Reuse)
+        if (_noneOpenAt is { } at && clock.GetUtcNow() - at < Reuse)
         {
-            return last.AnyOpen;
+            return false;
         }
 
         var page = await index.PageAsync(null, Newest);
         var jobs = await sagas.LoadMany([.. page.Select(entry => entry.JobId)]);
         var anyOpen = jobs.Any(job => job is not null && !JobEpisodes.IsFinished(job.CurrentState) && job.CurrentState != nameof(JobPhase.Cancelled));
-        _last = new Answer(anyOpen, clock.GetUtcNow());
+        _noneOpenAt = anyOpen ? null : clock.GetUtcNow();
         return anyOpen;
     }
-
-    // A class, so that concurrent requests swap it whole.
-    private sealed record Answer(bool AnyOpen, DateTimeOffset At);
 }
