@@ -15,22 +15,8 @@ public static class SentRowPacking
     public const string BucketPrefix = "s|";
 
     /// <summary>The bucket field then the row's 16 bytes, as the scripts take it; empty for an id kept as text.</summary>
-    public static byte[] Pack(string rowId)
-    {
-        if (!IsPackable(rowId))
-        {
-            return [];
-        }
-
-        var packed = new byte[BucketPrefix.Length + BucketDigits + EntryBytes];
-        for (var i = 0; i < BucketPrefix.Length + BucketDigits; i++)
-        {
-            packed[i] = (byte)(BucketPrefix + rowId)[i];
-        }
-
-        Convert.FromHexString(rowId).CopyTo(packed, BucketPrefix.Length + BucketDigits);
-        return packed;
-    }
+    public static byte[] Pack(string rowId) =>
+        Bucket(rowId) is { } bucket ? [.. System.Text.Encoding.ASCII.GetBytes(bucket), .. Entry(rowId)] : [];
 
     /// <summary>The bucket field a row id is kept under, or null for an id kept as text.</summary>
     public static string? Bucket(string rowId) => IsPackable(rowId) ? BucketPrefix + rowId[..BucketDigits] : null;

@@ -73,7 +73,7 @@ public sealed class BudgetViewOptions : IValidatableObject
     /// </summary>
     public bool ApplyRetiredKeys(IConfiguration section)
     {
-        if (section[nameof(StoreTimeoutMilliseconds)] is not null || section[RetiredStoreTimeoutKey] is null)
+        if (!UsesRetiredKey(section))
         {
             return false;
         }
@@ -81,6 +81,10 @@ public sealed class BudgetViewOptions : IValidatableObject
         StoreTimeoutMilliseconds = section.GetValue<int>(RetiredStoreTimeoutKey);
         return true;
     }
+
+    /// <summary>Whether the retired key is what sets the timeout: it is set and the new key is not.</summary>
+    public static bool UsesRetiredKey(IConfiguration section) =>
+        section[RetiredStoreTimeoutKey] is not null && section[nameof(StoreTimeoutMilliseconds)] is null;
 
     public BurnRateRules BurnRate => new(
         TimeSpan.FromMinutes(ForecastWindowMinutes),

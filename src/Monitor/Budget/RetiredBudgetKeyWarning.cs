@@ -11,11 +11,10 @@ public sealed partial class RetiredBudgetKeyWarning(IConfiguration configuration
         var section = configuration.GetSection(BudgetViewOptions.Section);
         if (section[BudgetViewOptions.RetiredStoreTimeoutKey] is not null)
         {
-            var used = section[nameof(BudgetViewOptions.StoreTimeoutMilliseconds)] is null;
             LogRetiredKey(
                 $"{BudgetViewOptions.Section}:{BudgetViewOptions.RetiredStoreTimeoutKey}",
                 $"{BudgetViewOptions.Section}:{nameof(BudgetViewOptions.StoreTimeoutMilliseconds)}",
-                used ? "it is used until then" : "it is ignored: the new key is set too");
+                BudgetViewOptions.UsesRetiredKey(section) ? "it is used until then" : "it is ignored: the new key is set too");
         }
 
         return Task.CompletedTask;
