@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using ClayBus.Contracts.Delivery;
 using ClayBus.Contracts.Submission;
+using ClayBus.Contracts.Tracking;
 
 namespace ClayBus.Contracts.Tests;
 
@@ -53,6 +54,19 @@ public class ContractShapeSpecs
 
         Assert.Equal(batch.BatchId, copy.BatchId);
         Assert.Equal("""{"nested":[1,2]}""", copy.Rows[0].Fields["custom"].GetRawText());
+    }
+
+    [Fact]
+    public void Should_read_a_route_change_from_a_monitor_that_does_not_number_them_as_version_0()
+    {
+        const string Json = """
+            {"tableKey":"outbound-leads-tech","routeToTableKey":null,"probeShare":0,"reason":"recovered","at":"2026-12-07T00:00:00Z"}
+            """;
+
+        var change = JsonSerializer.Deserialize<TableRouteChanged>(Json, Web)!;
+
+        Assert.Equal(0, change.Version);
+        Assert.Equal(9, JsonSerializer.Deserialize<TableRouteChanged>(JsonSerializer.Serialize(change with { Version = 9 }, Web), Web)!.Version);
     }
 
     private static bool IsInitOnly(MethodInfo setter) =>

@@ -47,6 +47,13 @@ public sealed class ProviderHealthOptions : IValidatableObject
     [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds (15 by default)")]
     public int MetricRefreshSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// How often each Monitor re-publishes every table's current route, so a Submitter that missed a change (a Monitor
+    /// killed between making and publishing it) follows within this time.
+    /// </summary>
+    [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds (30 by default)")]
+    public int RouteAnnounceSeconds { get; set; } = 30;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MinimumSamples > WindowSize)

@@ -16,6 +16,7 @@ public static class ProviderHealthSetup
         builder.Services.AddScoped<ProviderHealthTracker>();
         builder.Services.AddScoped<ProviderHealthReader>();
         builder.Services.AddHostedService<ProviderRateRefresher>();
+        builder.Services.AddHostedService<RouteAnnouncer>();
         return builder;
     }
 

@@ -8,7 +8,8 @@ namespace ClayBus.Monitor.Providers;
 /// Provider health's state in Redis, so that every Monitor instance sees the same windows and only one of them
 /// announces each change. Keys (under the deployment prefix): <c>providers:window:{provider}</c> (list of 1/0, newest
 /// first), <c>providers:known</c> (set), <c>providers:degraded</c> (hash provider → since),
-/// <c>providers:ejected</c> (sorted set by ejection time), <c>providers:routes</c> (hash table → variant).
+/// <c>providers:ejected</c> (sorted set by ejection time), <c>providers:routes</c> (hash table → variant),
+/// <c>providers:route-versions</c> (hash table → how many times its route changed).
 /// </summary>
 public sealed class ProviderHealthStore(RedisKeyspace redis)
 {
@@ -16,6 +17,7 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
     private const string Degraded = "providers:degraded";
     private const string Ejected = "providers:ejected";
     private const string Routes = "providers:routes";
+    private const string RouteVersions = "providers:route-versions";
 
     /// <summary>Where outcomes of providers past <see cref="ProviderHealthOptions.MaxProviders"/> are counted.</summary>
     public const string Other = "other";
@@ -77,12 +79,23 @@ public sealed class ProviderHealthStore(RedisKeyspace redis)
 
     public async Task<int> KnownCountAsync() => (int)await Database.SetLengthAsync(Known);
 
-    /// <summary>True for the one caller that changed the table's route (null = the table itself).</summary>
-    public async Task<bool> TrySetRouteAsync(string table, string? route) =>
-        (int)await ProviderHealthStoreScripts.SetRoute.EvaluateAsync(
+    /// <summary>Changes the table's route (null = the table itself).</summary>
+    /// <returns>The change's version, for the one caller that changed it; 0 when the route already was that.</returns>
+    public async Task<long> TrySetRouteAsync(string table, string? route) =>
+        (long)await ProviderHealthStoreScripts.SetRoute.EvaluateAsync(
             Database,
-            [("routes_key", Routes)],
-            [("table_name", table), ("route", route ?? "")]) == 1;
+            [("routes_key", Routes), ("versions_key", RouteVersions)],
+            [("table_name", table), ("route", route ?? "")]);
+
+    /// <summary>Every table whose route ever changed: its route (null = the table itself) and that change's version.</summary>
+    public async Task<IReadOnlyList<(string Table, string? Route, long Version)>> RouteVersionsAsync()
+    {
+        var routes = await RoutesAsync();
+        return (await Database.HashGetAllAsync(RouteVersions))
+            .Select(entry => (Table: entry.Name.ToString(), Version: (long)entry.Value))
+            .Select(entry => (entry.Table, routes.GetValueOrDefault(entry.Table), entry.Version))
+            .ToList();
+    }
 
     public async Task<IReadOnlyDictionary<string, string>> RoutesAsync() =>
         (await Database.HashGetAllAsync(Routes))

@@ -58,15 +58,16 @@ public static class ProviderHealthStoreScripts
         return result
         """);
 
+    // The route and its version move together, so the version orders every change any instance made to the table.
     public static readonly RedisScript SetRoute = new(
         "set a table's route",
-        ["routes_key"],
+        ["routes_key", "versions_key"],
         ["table_name", "route"],
         """
         local old = redis.call('HGET', routes_key, table_name)
         if old == false then old = '' end
         if old == route then return 0 end
         redis.call('HSET', routes_key, table_name, route)
-        return 1
+        return redis.call('HINCRBY', versions_key, table_name, 1)
         """);
 }

@@ -87,7 +87,8 @@ public sealed class ProviderHealthTracker(
         var changes = new List<TableRouteChanged>();
         foreach (var (table, route) in ProviderHealthPolicy.Routes(tables.Value, ejected))
         {
-            if (!await store.TrySetRouteAsync(table, route))
+            var version = await store.TrySetRouteAsync(table, route);
+            if (version == 0)
             {
                 continue;
             }
@@ -97,7 +98,7 @@ public sealed class ProviderHealthTracker(
                 : $"provider {ejected.First(p => tables.Value[table].Variants.TryGetValue(p, out var v) && v == route)} degraded";
             var routeTo = route ?? table;
             logger.LogWarning("Table {TableKey} now routes to {RouteTo} ({Reason})", table, routeTo, reason);
-            changes.Add(new TableRouteChanged(table, route, route is null ? 0 : options.Value.ProbeShare, reason, now));
+            changes.Add(new TableRouteChanged(table, route, route is null ? 0 : options.Value.ProbeShare, reason, now, version));
         }
 
         return changes;

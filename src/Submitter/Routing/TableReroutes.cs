@@ -5,11 +5,15 @@ namespace ClayBus.Submitter.Routing;
 
 /// <summary>
 /// The current reroutes, kept in one Redis hash so every Submitter instance agrees and a restart keeps them.
-/// Reads are cached for a moment: a job reads them once at its start.
+/// Reads are cached for a moment: a job reads them once at its start. Changes apply in version order, whatever order
+/// they arrive in.
 /// </summary>
 public sealed class TableReroutes(RedisKeyspace redis, TimeProvider clock)
 {
     internal const string Key = "submitter:routes";
+
+    /// <summary>Table → the version of the last route change applied (<see cref="ClayBus.Contracts.Tracking.TableRouteChanged.Version"/>).</summary>
+    internal const string VersionsKey = "submitter:route-versions";
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
     private IReadOnlyDictionary<string, TableReroute> _cached = new Dictionary<string, TableReroute>();
     private DateTimeOffset _cachedAt = DateTimeOffset.MinValue;
@@ -36,15 +40,22 @@ public sealed class TableReroutes(RedisKeyspace redis, TimeProvider clock)
         return routes;
     }
 
-    public async Task SetAsync(TableReroute route)
-    {
-        await redis.Database.HashSetAsync(Key, route.TableKey.ToLowerInvariant(), JsonSerializer.Serialize(route));
-        _cachedAt = DateTimeOffset.MinValue;
-    }
+    /// <summary>Routes the table to a variant, unless a newer change (by <paramref name="version"/>) was applied.</summary>
+    /// <returns>False for a change older than, or the same as, the one applied last.</returns>
+    public Task<bool> SetAsync(TableReroute route, long version) =>
+        ApplyAsync(route.TableKey, JsonSerializer.Serialize(route), version);
 
-    public async Task ClearAsync(string tableKey)
+    /// <summary>Routes the table normally again, unless a newer change (by <paramref name="version"/>) was applied.</summary>
+    /// <returns>False for a change older than, or the same as, the one applied last.</returns>
+    public Task<bool> ClearAsync(string tableKey, long version) => ApplyAsync(tableKey, "", version);
+
+    private async Task<bool> ApplyAsync(string tableKey, string route, long version)
     {
-        await redis.Database.HashDeleteAsync(Key, tableKey.ToLowerInvariant());
+        var applied = (int)await TableReroutesScripts.Apply.EvaluateAsync(
+            redis.Database,
+            [("routes_key", Key), ("versions_key", VersionsKey)],
+            [("table_name", tableKey.ToLowerInvariant()), ("route", route), ("version", version)]) == 1;
         _cachedAt = DateTimeOffset.MinValue;
+        return applied;
     }
 }

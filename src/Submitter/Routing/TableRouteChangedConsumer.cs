@@ -20,7 +20,12 @@ public sealed class TableRouteChangedConsumer(TableReroutes reroutes, TableRoute
 
         if (message.RouteToTableKey is null)
         {
-            await reroutes.ClearAsync(table);
+            if (!await reroutes.ClearAsync(table, message.Version))
+            {
+                LogNotNewer(message);
+                return;
+            }
+
             if (logger.IsEnabled(LogLevel.Information))
             {
                 logger.LogInformation("Table {TableKey} routed normally again: {Reason}", table, reason);
@@ -36,10 +41,26 @@ public sealed class TableRouteChangedConsumer(TableReroutes reroutes, TableRoute
         }
 
         var probe = Math.Clamp(message.ProbeShare, 0, 1);
-        await reroutes.SetAsync(new TableReroute(table, variant, probe, message.Reason, message.At));
+        if (!await reroutes.SetAsync(new TableReroute(table, variant, probe, message.Reason, message.At), message.Version))
+        {
+            LogNotNewer(message);
+            return;
+        }
+
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Table {TableKey} now routed to {Variant} with probe share {ProbeShare}: {Reason}", table, variant, probe, reason);
+        }
+    }
+
+    // Debug: the Monitor re-announces every route on a period, and a late change is expected after a quick flip.
+    private void LogNotNewer(TableRouteChanged message)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug(
+                "Route change {Version} of {TableKey} ignored: a change at least as new was applied",
+                message.Version, message.TableKey);
         }
     }
 }

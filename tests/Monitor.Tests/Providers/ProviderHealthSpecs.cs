@@ -29,6 +29,13 @@ public class ProviderHealthSpecs(MonitorFixture monitor) : IClassFixture<Monitor
             "TableRouteChanged for the table with an apollo variant");
         Assert.Equal("outbound-leads-tech-no-apollo", route!.RouteToTableKey);
         Assert.Equal(0.05, route.ProbeShare);
+        Assert.True(route.Version > 0, "a route change carries its version");
+
+        // Re-announced under the same version, so a Submitter that missed the change follows it.
+        await Eventually.Until(
+            () => monitor.RouteChanges.Count(c => c.TableKey == Table && c.Version == route.Version && c.RouteToTableKey == route.RouteToTableKey) >= 2,
+            Deadline,
+            "the current route re-announced");
         await Eventually.Until(() => monitor.ProviderEvents.Any(e => e is ProviderDegraded { Provider: "apollo" }), Deadline, "ProviderDegraded for apollo");
         Assert.DoesNotContain(monitor.ProviderEvents, e => e is ProviderDegraded { Provider: "clearbit" or "hunter" });
 
@@ -51,6 +58,7 @@ public class ProviderHealthSpecs(MonitorFixture monitor) : IClassFixture<Monitor
             Deadline,
             "TableRouteChanged back to the table itself");
         Assert.Equal(0, restored!.ProbeShare);
+        Assert.True(restored.Version > route.Version, $"the route back ({restored.Version}) is newer than the reroute ({route.Version})");
         await Eventually.Until(() => monitor.ProviderEvents.Any(e => e is ProviderRecovered { Provider: "apollo" }), Deadline, "ProviderRecovered for apollo");
         providers = await Eventually.Value(ReadProviders, p => State(p, "clearbit") == "ejected", Deadline, "clearbit ejected once apollo left the ejected set");
         Assert.Equal("healthy", State(providers, "apollo"));

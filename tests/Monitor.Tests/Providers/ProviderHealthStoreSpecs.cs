@@ -66,4 +66,18 @@ public sealed class ProviderHealthStoreSpecs(InfrastructureFixture infrastructur
         var keys = infrastructure.Redis.Connection.GetServer(infrastructure.Redis.Connection.GetEndPoints()[0]).Keys(pattern: _prefix + "providers:window:*").ToList();
         Assert.Equal(3, keys.Count);
     }
+
+    [Fact]
+    public async Task Should_number_each_route_change_and_list_the_current_route_with_its_number()
+    {
+        var store = Store;
+        Assert.Equal(1, await store.TrySetRouteAsync("outbound-leads-tech", "outbound-leads-tech-no-apollo"));
+        Assert.Equal(0, await store.TrySetRouteAsync("outbound-leads-tech", "outbound-leads-tech-no-apollo"));
+        Assert.Equal(2, await store.TrySetRouteAsync("outbound-leads-tech", null));
+        Assert.Equal(1, await store.TrySetRouteAsync("outbound-leads-finance", "outbound-leads-finance-no-hunter"));
+
+        var current = (await store.RouteVersionsAsync()).OrderBy(route => route.Table, StringComparer.Ordinal).ToList();
+        Assert.Equal([("outbound-leads-finance", "outbound-leads-finance-no-hunter", 1L), ("outbound-leads-tech", (string?)null, 2L)], current);
+        Assert.Equal(["outbound-leads-finance"], (await store.RoutesAsync()).Keys);
+    }
 }

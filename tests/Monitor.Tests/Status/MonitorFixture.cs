@@ -114,6 +114,7 @@ public sealed class MonitorFixture : InfrastructureFixture
         ["ProviderHealth:WindowSize"] = "20",
         ["ProviderHealth:MinimumSamples"] = "10",
         ["ProviderHealth:ProbeShare"] = "0.05",
+        ["ProviderHealth:RouteAnnounceSeconds"] = "1",
         ["Tables:outbound-leads-tech:Variants:apollo"] = "outbound-leads-tech-no-apollo",
     });
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using ClayBus.Contracts.Tracking;
+using ClayBus.ServiceDefaults.Redis;
+using ClayBus.Submitter.Routing;
 using ClayBus.Testing;
+using Microsoft.Extensions.Options;
 
 namespace ClayBus.Submitter.Tests.Integration;
 
@@ -29,6 +32,36 @@ public sealed class ReroutingSpecs(SubmitterHost host) : IAsyncLifetime
 
         Assert.All(rerouted, table => Assert.Equal("outbound-leads-tech-no-apollo", table));
         Assert.Equal(5, restored.Count);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_newest_route_whatever_order_the_changes_arrive_in()
+    {
+        var reroutes = new TableReroutes(new RedisKeyspace(host.Redis.Connection, Options.Create(new RedisOptions { KeyPrefix = host.Redis.Prefix })), TimeProvider.System);
+        var reroute = new TableReroute("outbound-leads-tech", "outbound-leads-tech-no-apollo", 0, "apollo degraded", DateTimeOffset.UtcNow);
+
+        // The route back (2) is taken before the reroute it replaced (1); then the Monitor re-announces 2.
+        Assert.True(await reroutes.ClearAsync("outbound-leads-tech", 2));
+        Assert.False(await reroutes.SetAsync(reroute, 1));
+        Assert.False(await reroutes.ClearAsync("outbound-leads-tech", 2));
+        Assert.Empty(await reroutes.CurrentAsync());
+
+        // A newer change applies, and so does one from a Monitor that does not number its changes.
+        Assert.True(await reroutes.SetAsync(reroute, 3));
+        Assert.Equal("outbound-leads-tech-no-apollo", (await reroutes.CurrentAsync())["outbound-leads-tech"].RouteToTableKey);
+        Assert.True(await reroutes.ClearAsync("OUTBOUND-LEADS-TECH", 0));
+        Assert.Empty(await reroutes.CurrentAsync());
+    }
+
+    [Fact]
+    public async Task Should_follow_a_numbered_route_change_from_the_broker()
+    {
+        var client = host.Client();
+        await host.Ledger.Publish(new TableRouteChanged("outbound-leads-tech", "outbound-leads-tech-no-apollo", 0, "apollo degraded", DateTimeOffset.UtcNow, Version: 7));
+        var rerouted = await Eventually.Value(() => DestinationsAsync(client), destinations => destinations.All(table => table == "outbound-leads-tech-no-apollo"), TimeSpan.FromSeconds(20), "version 7 applied");
+
+        Assert.Equal(5, rerouted.Count);
+        Assert.Equal(7, (long)await host.Redis.Database.HashGetAsync(host.Redis.Prefix + "submitter:route-versions", "outbound-leads-tech"));
     }
 
     private static async Task<List<string>> DestinationsAsync(HttpClient client)

@@ -104,7 +104,7 @@ public sealed class SubmitterHost : InfrastructureFixture
         Remaining = 1_000_000_000;
         LedgerSilent = false;
         await Broker.PurgeAsync();
-        await Redis.Database.KeyDeleteAsync([Redis.Prefix + "submitter:held", Redis.Prefix + "submitter:held:releasing", Redis.Prefix + "submitter:held:unanswered", Redis.Prefix + "submitter:routes"]);
+        await Redis.Database.KeyDeleteAsync([Redis.Prefix + "submitter:held", Redis.Prefix + "submitter:held:releasing", Redis.Prefix + "submitter:held:unanswered", Redis.Prefix + "submitter:routes", Redis.Prefix + "submitter:route-versions"]);
     }
 
     public override async Task DisposeAsync()
