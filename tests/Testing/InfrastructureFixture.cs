@@ -39,7 +39,15 @@ public class InfrastructureFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        await Rabbit.DisposeAsync();
-        await Redis.DisposeAsync();
+        // Null when InitializeAsync failed or was skipped (a cluster fixture without the cluster).
+        if (Rabbit is not null)
+        {
+            await Rabbit.DisposeAsync();
+        }
+
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
     }
 }
