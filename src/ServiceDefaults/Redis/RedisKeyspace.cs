@@ -29,7 +29,15 @@ public sealed class RedisKeyspace(IConnectionMultiplexer connection, IOptions<Re
             return true;
         }
 
-        var acknowledged = (long)await connection.GetDatabase(o.Database).ExecuteAsync("WAIT", o.ReplicasToAcknowledge, o.ReplicaAcknowledgeTimeoutMs);
-        return acknowledged >= o.ReplicasToAcknowledge;
+        try
+        {
+            var acknowledged = (long)await connection.GetDatabase(o.Database).ExecuteAsync("WAIT", o.ReplicasToAcknowledge, o.ReplicaAcknowledgeTimeoutMs);
+            return acknowledged >= o.ReplicasToAcknowledge;
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith(RedisRefusal.WaitOnReplica, StringComparison.Ordinal))
+        {
+            // A failover demoted the node that took the writes: nothing proves a replica holds them.
+            return false;
+        }
     }
 }

@@ -73,6 +73,12 @@ public static class RedisRefusal
     /// </summary>
     public static RedisRefusalKind OfServerError(string message)
     {
+        // No code of its own: WAIT sent to a node that a failover just made a replica.
+        if (message.StartsWith(WaitOnReplica, StringComparison.Ordinal))
+        {
+            return RedisRefusalKind.ReadOnly;
+        }
+
         foreach (var (code, kind) in ServerCodes)
         {
             if (StartsWithCode(message, code) || message.Contains("-" + code + " ", StringComparison.Ordinal))
@@ -104,6 +110,9 @@ public static class RedisRefusal
         RedisRefusalKind.ClusterDown => "redis-clusterdown",
         _ => "redis-ok",
     };
+
+    /// <summary>The start of Redis's answer to WAIT on a replica.</summary>
+    public const string WaitOnReplica = "ERR WAIT cannot be used with replica instances";
 
     private static bool StartsWithCode(string message, string code) =>
         message.StartsWith(code, StringComparison.Ordinal)

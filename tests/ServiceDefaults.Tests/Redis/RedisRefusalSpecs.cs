@@ -17,6 +17,7 @@ public sealed class RedisRefusalSpecs
     [InlineData("CLUSTERDOWN The cluster is down", RedisRefusalKind.ClusterDown)]
     [InlineData("ERR Error running script (call to f_8f1b): @user_script:12: -OOM command not allowed when used memory > 'maxmemory'.", RedisRefusalKind.Full)]
     [InlineData("ERR Error running script (call to f_8f1b): @user_script:3: -READONLY You can't write against a read only replica.", RedisRefusalKind.ReadOnly)]
+    [InlineData("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.", RedisRefusalKind.ReadOnly)]
     public void Should_take_a_refusal_that_ends_by_itself_for_an_outage(string message, RedisRefusalKind expected)
     {
         Assert.Equal(expected, RedisRefusal.Classify(ServerError(message)));
