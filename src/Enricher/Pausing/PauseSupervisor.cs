@@ -76,10 +76,13 @@ public sealed class PauseSupervisor(
 
     /// <summary>
     /// Reads work on a replica and on a full Redis, so the ledger's read alone would resume into READONLY or OOM: a
-    /// short-lived write (refused by both, as a reservation would be) shows that Redis takes writes again.
+    /// short-lived write (refused by both, as a reservation would be) shows that Redis takes writes again. Where
+    /// deliveries wait for replicas (<c>Redis:ReplicasToAcknowledge</c>), the write must reach them too: a primary just
+    /// promoted takes writes before its replicas follow it, and resuming then only pauses again at the next batch.
     /// </summary>
     private async Task<bool> TakesWritesAsync() =>
-        await redis.Database.StringSetAsync(WriteProbeKey, DeliveryPause.Instance, TimeSpan.FromSeconds(10));
+        await redis.Database.StringSetAsync(WriteProbeKey, DeliveryPause.Instance, TimeSpan.FromSeconds(10))
+        && await redis.ReplicatedAsync();
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {

@@ -42,11 +42,24 @@ public sealed class SentinelFailoverSpecs
         Assert.False(await keyspace.ReplicatedAsync(), "three replicas acknowledged where only two exist");
     }
 
-    private static IHost Host(SentinelGroup group, int replicasToAcknowledge)
+    [Fact]
+    public async Task Should_report_writes_as_not_replicated_on_a_node_that_became_a_replica()
+    {
+        // As a process still talking to a demoted primary right after a failover: WAIT there is an error, not an answer.
+        await using var group = await SentinelGroup.StartAsync();
+        var primary = await group.PrimaryPortAsync();
+        var replica = group.RedisPorts.First(port => port != primary);
+        using var host = Host(group, replicasToAcknowledge: 1, endpoints: $"127.0.0.1:{replica}");
+        var keyspace = host.Services.GetRequiredService<RedisKeyspace>();
+
+        Assert.False(await keyspace.ReplicatedAsync(), "WAIT on a replica proved nothing replicated");
+    }
+
+    private static IHost Host(SentinelGroup group, int replicasToAcknowledge, string? endpoints = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Configuration["Redis:Endpoints"] = group.Endpoints;
-        builder.Configuration["Redis:SentinelServiceName"] = SentinelGroup.ServiceName;
+        builder.Configuration["Redis:Endpoints"] = endpoints ?? group.Endpoints;
+        builder.Configuration["Redis:SentinelServiceName"] = endpoints is null ? SentinelGroup.ServiceName : "";
         builder.Configuration["Redis:ReplicasToAcknowledge"] = replicasToAcknowledge.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Configuration["Redis:ReplicaAcknowledgeTimeoutMs"] = "300";
         builder.Configuration["Redis:KeyPrefix"] = "sentinel-spec:";
