@@ -17,33 +17,10 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
     // Batches in flight when the connections drop may be sent again: concurrent messages × rows a request, per Enricher.
     private const int RowsInFlightPerEnricher = 4 * 50;
 
-    // While the Monitor cannot record a callback it answers 5xx, asking Clay to call again; this Clay retries for about
-    // a minute of real time (its backoff runs on its 50x clock), as MonitorCrashSpecs explains.
-    private static readonly Dictionary<string, string?> PatientClay = new()
-    {
-        ["ClaySim__CallbackRetries"] = "12",
-        ["ClaySim__CallbackRetryBackoffMs"] = "60000",
-    };
-
-    // After `rabbitmqctl stop_app; start_app` under load, MassTransit 8.5 can leave some of the Monitor's endpoints
-    // without a broker consumer while it reports Ready (about one run in four on a loaded machine); the consumer
-    // watchdog (ServiceDefaults/Messaging/ConsumerWatchdog.cs) then exits 75 and the harness, standing in for
-    // Kubernetes, starts a new Monitor. Its defaults (45 s + up to 15 s, then up to 45 s to stop) made that take a
-    // minute and a half here; these keep its steps and take seconds. Rows a crash left claimed wait out their sending
-    // lease before they go again: 20 s outlasts one attempt (10 s) and its backoff (5 s) as the default 60 s does.
-    private static readonly Dictionary<string, string?> QuickRecovery = new()
-    {
-        ["ConsumerWatchdog__IntervalSeconds"] = "2",
-        ["ConsumerWatchdog__StallSeconds"] = "20",
-        ["ConsumerWatchdog__JitterSeconds"] = "5",
-        ["ConsumerWatchdog__ExitTimeoutSeconds"] = "10",
-        ["Delivery__SendingLeaseSeconds"] = "20",
-    };
-
     [Fact]
     public async Task Should_lose_nothing_when_rabbitmq_restarts_mid_run()
     {
-        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(QuickRecovery, PatientClay));
+        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(RecoverySettings.QuickRecovery, RecoverySettings.PatientClay));
         var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_500, full: 3_000), batch: "rabbitmq-restart", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {
@@ -68,7 +45,7 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
     [Fact]
     public async Task Should_fail_closed_while_redis_is_down_and_lose_nothing_after_it_restarts()
     {
-        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(QuickRecovery, PatientClay));
+        await using var pipeline = await Pipeline.StartAsync(infrastructure, Measure.Settings(RecoverySettings.QuickRecovery, RecoverySettings.PatientClay));
         var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_500, full: 3_000), batch: "redis-restart", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         try
         {

@@ -75,18 +75,10 @@ public sealed class RedisFullSpecs(FullRedisFixture redis) : IClassFixture<FullR
     private const int RowsInFlightPerEnricher = 4 * 50;
     private const int BallastBytes = 4 * 1024 * 1024;
 
-    // While Redis refuses the Monitor's callback writes it answers 5xx; this Clay retries for about a minute of real
-    // time, as InfrastructureRestartSpecs explains.
-    private static readonly Dictionary<string, string?> PatientClay = new()
-    {
-        ["ClaySim__CallbackRetries"] = "12",
-        ["ClaySim__CallbackRetryBackoffMs"] = "60000",
-    };
-
     [Fact]
     public async Task Should_pause_while_redis_is_full_and_deliver_everything_once_memory_is_freed()
     {
-        await using var pipeline = await Pipeline.StartAsync(redis, Measure.Settings(claySim: PatientClay));
+        await using var pipeline = await Pipeline.StartAsync(redis, Measure.Settings(claySim: RecoverySettings.PatientClay));
         var leads = LeadFile.Create(PipelineSettings.Rows(quick: 1_500, full: 3_000), batch: "redis-full", duplicateEvery: int.MaxValue, invalidEvery: int.MaxValue);
         var server = redis.Redis.Connection.GetServer(redis.Endpoints);
         try
