@@ -26,6 +26,7 @@ public class ClusterFixture : InfrastructureFixture
         ["RabbitMq:Port"] = AmqpPorts[0].ToString(CultureInfo.InvariantCulture),
         ["RabbitMq:ClusterNodes"] = string.Join(",", AmqpPorts.Select(port => $"{TestInfrastructure.RabbitHost}:{port}")),
         ["RabbitMq:ManagementPort"] = ManagementPorts[0].ToString(CultureInfo.InvariantCulture),
+        ["RabbitMq:ManagementNodes"] = string.Join(",", ManagementPorts.Select(port => $"{TestInfrastructure.RabbitHost}:{port}")),
         ["RabbitMq:QuorumQueues"] = "true",
         ["Redis:Endpoints"] = SentinelEndpoints,
         ["Redis:SentinelServiceName"] = SentinelService,

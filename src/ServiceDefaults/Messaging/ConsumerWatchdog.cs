@@ -30,6 +30,8 @@ public sealed partial class ConsumerWatchdog(
     ILogger<ConsumerWatchdog> logger) : BackgroundService
 {
     private readonly HttpClient _management = CreateManagementClient(rabbit.Value);
+    private readonly IReadOnlyList<Uri> _apis = rabbit.Value.ManagementApis;
+    private int _answering;
     private readonly HashSet<string> _consumedQueues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _missingSince = new(StringComparer.Ordinal);
     private readonly TimeSpan _stallAfter = TimeSpan.FromSeconds(options.Value.StallSeconds + (Random.Shared.NextDouble() * options.Value.JitterSeconds));
@@ -93,18 +95,36 @@ public sealed partial class ConsumerWatchdog(
         return [.. _missingSince.Where(missing => now - missing.Value >= _stallAfter).Select(missing => missing.Key).Order(StringComparer.Ordinal)];
     }
 
-    /// <returns>Queues with a consumer on this process's connections, or null when the management API cannot tell.</returns>
+    /// <returns>
+    /// Queues with a consumer on this process's connections, or null when no node's management API can tell. Starts at
+    /// the node that answered last and tries the others in turn: the node it asked may be the one that was lost.
+    /// </returns>
     private async Task<HashSet<string>?> ReadOwnQueuesAsync(CancellationToken cancellationToken)
+    {
+        for (var tried = 0; tried < _apis.Count; tried++)
+        {
+            var node = (_answering + tried) % _apis.Count;
+            if (await ReadOwnQueuesAsync(_apis[node], cancellationToken) is { } consuming)
+            {
+                _answering = node;
+                return consuming;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<HashSet<string>?> ReadOwnQueuesAsync(Uri api, CancellationToken cancellationToken)
     {
         try
         {
             var vhost = Uri.EscapeDataString(rabbit.Value.VirtualHost);
-            var connections = await _management.GetFromJsonAsync<JsonElement>($"vhosts/{vhost}/connections?columns=name,user_provided_name", cancellationToken);
+            var connections = await _management.GetFromJsonAsync<JsonElement>(new Uri(api, $"vhosts/{vhost}/connections?columns=name,user_provided_name"), cancellationToken);
             var ours = connections.EnumerateArray()
                 .Where(c => c.TryGetProperty("user_provided_name", out var provided) && provided.GetString() == identity.ConnectionName)
                 .Select(c => c.GetProperty("name").GetString())
                 .ToHashSet(StringComparer.Ordinal);
-            var consumers = await _management.GetFromJsonAsync<JsonElement>($"consumers/{vhost}", cancellationToken);
+            var consumers = await _management.GetFromJsonAsync<JsonElement>(new Uri(api, $"consumers/{vhost}"), cancellationToken);
             return consumers.EnumerateArray()
                 .Where(c => ours.Contains(c.GetProperty("channel_details").GetProperty("connection_name").GetString()))
                 .Select(c => c.GetProperty("queue").GetProperty("name").GetString()!)
@@ -119,11 +139,7 @@ public sealed partial class ConsumerWatchdog(
 
     private static HttpClient CreateManagementClient(RabbitMqOptions options)
     {
-        var http = new HttpClient
-        {
-            BaseAddress = new Uri($"{(options.UseTls ? "https" : "http")}://{options.Host}:{options.ManagementPort}/api/"),
-            Timeout = TimeSpan.FromSeconds(5),
-        };
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}"));
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
         return http;

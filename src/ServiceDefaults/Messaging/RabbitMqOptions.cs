@@ -44,6 +44,27 @@ public sealed class RabbitMqOptions
     public int ManagementPort { get; set; } = 15672;
 
     /// <summary>
+    /// The management API of each cluster node as <c>host:port</c>, comma-separated, for the consumer watchdog: any node
+    /// answers for the whole cluster, so losing the node at <see cref="Host"/> does not blind it. Empty: only
+    /// <see cref="Host"/>:<see cref="ManagementPort"/> (one broker, or a load balancer in front of the nodes).
+    /// </summary>
+    [RegularExpression(@"^\s*$|^[A-Za-z0-9_.\-\[\]:]+:\d{1,5}(\s*,\s*[A-Za-z0-9_.\-\[\]:]+:\d{1,5})*$", ErrorMessage = "must be a comma-separated list of host:port, e.g. 'rabbit-0:15672,rabbit-1:15672,rabbit-2:15672'")]
+    public string ManagementNodes { get; set; } = "";
+
+    /// <summary>The management API's base addresses: <see cref="ManagementNodes"/>, or the one at <see cref="Host"/>.</summary>
+    public IReadOnlyList<Uri> ManagementApis
+    {
+        get
+        {
+            var scheme = UseTls ? "https" : "http";
+            var nodes = ManagementNodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return nodes.Length == 0
+                ? [new Uri($"{scheme}://{Host}:{ManagementPort}/api/")]
+                : [.. nodes.Select(node => new Uri($"{scheme}://{node}/api/"))];
+        }
+    }
+
+    /// <summary>
     /// Every endpoint's queue a quorum queue, except priority queues (see <see cref="QuorumQueuePolicy"/>). Off by
     /// default: a queue's type cannot change while it exists, so a broker that already holds classic queues keeps them
     /// until they are deleted.

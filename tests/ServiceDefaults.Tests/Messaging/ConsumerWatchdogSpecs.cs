@@ -163,4 +163,51 @@ public class ConsumerWatchdogSpecs(InfrastructureFixture infrastructure) : IClas
             await host.StopAsync();
         }
     }
+
+    [Fact]
+    public async Task Should_ask_another_node_when_the_management_api_it_asked_is_lost()
+    {
+        // The first node's management API is gone (a closed port); the broker's own answers on the second.
+        var lost = FreeTcpPort();
+        var endpoints = new WatchdogEndpoints();
+        var exit = new RecordedExit();
+        var builder = Host.CreateApplicationBuilder();
+        foreach (var (key, value) in infrastructure.Settings)
+        {
+            builder.Configuration[key] = value;
+        }
+
+        builder.Configuration["RabbitMq:ManagementPort"] = lost.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["RabbitMq:ManagementNodes"] = $"127.0.0.1:{lost},{TestInfrastructure.RabbitHost}:{TestInfrastructure.RabbitManagementPort}";
+        builder.Configuration["ConsumerWatchdog:IntervalSeconds"] = "1";
+        builder.Configuration["ConsumerWatchdog:StallSeconds"] = "5";
+        builder.Services.AddSingleton(endpoints);
+        builder.Services.AddSingleton<IStalledProcessExit>(exit);
+        builder.Services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<WatchdogEndpoints>());
+        builder.AddClayBusMessaging(bus => bus.AddConsumer<WatchdogPingedConsumer>());
+        builder.AddConsumerWatchdog();
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            await Eventually.Until(() => endpoints.Endpoint is not null, TimeSpan.FromSeconds(30), "the endpoint to be ready");
+            var watchdog = host.Services.GetServices<IHostedService>().OfType<ConsumerWatchdog>().Single();
+            await Eventually.Until(() => watchdog.WatchedQueues.Contains(WatchdogEndpoints.Queue), TimeSpan.FromSeconds(30), "the watchdog to read the second node");
+
+            await endpoints.Endpoint!.Stop();
+
+            Assert.Equal(WatchdogEndpoints.Queue, await exit.Stalled.WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
