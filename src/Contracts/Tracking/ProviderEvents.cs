@@ -15,8 +15,8 @@ public record ProviderRecovered(string Provider, double SuccessRate, int Samples
 /// Published by the Monitor's provider health; consumed by the Submitter's routing.
 /// </summary>
 /// <param name="Version">
-/// Counts the table's route changes, so a consumer applies only a change newer than the last it applied: changes can
-/// arrive out of order, and the Monitor re-announces the current route now and then. 0 (a Monitor that does not
-/// number them): apply it.
+/// Orders the table's route changes (it only grows), so a consumer applies only a change newer than the last it
+/// applied: changes can arrive out of order, and the Monitor re-announces the current route now and then. 0 (a
+/// Monitor that does not number them): apply it.
 /// </param>
 public record TableRouteChanged(string TableKey, string? RouteToTableKey, double ProbeShare, string Reason, DateTimeOffset At, long Version = 0);

@@ -9,7 +9,7 @@ namespace ClayBus.Monitor.Providers;
 /// announces each change. Keys (under the deployment prefix): <c>providers:window:{provider}</c> (list of 1/0, newest
 /// first), <c>providers:known</c> (set), <c>providers:degraded</c> (hash provider → since),
 /// <c>providers:ejected</c> (sorted set by ejection time), <c>providers:routes</c> (hash table → variant),
-/// <c>providers:route-versions</c> (hash table → how many times its route changed).
+/// <c>providers:route-versions</c> (hash table → the version of its last route change).
 /// </summary>
 public sealed class ProviderHealthStore(RedisKeyspace redis)
 {

@@ -59,6 +59,8 @@ public static class ProviderHealthStoreScripts
         """);
 
     // The route and its version move together, so the version orders every change any instance made to the table.
+    // The version is Redis's clock in milliseconds (or the last one + 1 within a millisecond): were these keys deleted,
+    // to reset provider health, new versions would still pass the ones the Submitter applied.
     public static readonly RedisScript SetRoute = new(
         "set a table's route",
         ["routes_key", "versions_key"],
@@ -68,6 +70,11 @@ public static class ProviderHealthStoreScripts
         if old == false then old = '' end
         if old == route then return 0 end
         redis.call('HSET', routes_key, table_name, route)
-        return redis.call('HINCRBY', versions_key, table_name, 1)
+        local time = redis.call('TIME')
+        local version = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local last = tonumber(redis.call('HGET', versions_key, table_name) or '0')
+        if version <= last then version = last + 1 end
+        redis.call('HSET', versions_key, table_name, string.format('%d', version))
+        return version
         """);
 }

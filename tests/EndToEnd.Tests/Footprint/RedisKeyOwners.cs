@@ -27,7 +27,7 @@ public static class RedisKeyOwners
         ("providers:degraded", "Monitor ProviderHealthStore: at most the known providers, removed on recovery"),
         ("providers:ejected", "Monitor ProviderHealthStore: at most MaxEjectedShare of the known providers"),
         ("providers:routes", "Monitor ProviderHealthStore: one entry per configured table"),
-        ("providers:route-versions", "Monitor ProviderHealthStore: one counter per configured table"),
+        ("providers:route-versions", "Monitor ProviderHealthStore: one version per configured table"),
         ("status:jobs", "Monitor JobIndex: trimmed to its capacity on every add"),
         ("progress:dirty", "Monitor CallbackStore: a job leaves it once its progress is published"),
         ("callbacks:refused", "Monitor CallbackStore: three counters"),

@@ -71,13 +71,27 @@ public sealed class ProviderHealthStoreSpecs(InfrastructureFixture infrastructur
     public async Task Should_number_each_route_change_and_list_the_current_route_with_its_number()
     {
         var store = Store;
-        Assert.Equal(1, await store.TrySetRouteAsync("outbound-leads-tech", "outbound-leads-tech-no-apollo"));
+        var rerouted = await store.TrySetRouteAsync("outbound-leads-tech", "outbound-leads-tech-no-apollo");
         Assert.Equal(0, await store.TrySetRouteAsync("outbound-leads-tech", "outbound-leads-tech-no-apollo"));
-        Assert.Equal(2, await store.TrySetRouteAsync("outbound-leads-tech", null));
-        Assert.Equal(1, await store.TrySetRouteAsync("outbound-leads-finance", "outbound-leads-finance-no-hunter"));
+        var restored = await store.TrySetRouteAsync("outbound-leads-tech", null);
+        var finance = await store.TrySetRouteAsync("outbound-leads-finance", "outbound-leads-finance-no-hunter");
 
+        Assert.True(rerouted > 0 && restored > rerouted, $"versions {rerouted} then {restored}");
         var current = (await store.RouteVersionsAsync()).OrderBy(route => route.Table, StringComparer.Ordinal).ToList();
-        Assert.Equal([("outbound-leads-finance", "outbound-leads-finance-no-hunter", 1L), ("outbound-leads-tech", (string?)null, 2L)], current);
+        Assert.Equal([("outbound-leads-finance", "outbound-leads-finance-no-hunter", finance), ("outbound-leads-tech", (string?)null, restored)], current);
         Assert.Equal(["outbound-leads-finance"], (await store.RoutesAsync()).Keys);
+    }
+
+    [Fact]
+    public async Task Should_number_a_change_past_every_earlier_one_even_after_the_versions_were_deleted()
+    {
+        // An operator resetting provider health deletes the providers:* keys; a Submitter keeps the versions it applied.
+        var store = Store;
+        var before = await store.TrySetRouteAsync("outbound-leads-tech", "outbound-leads-tech-no-apollo");
+        await infrastructure.Redis.Database.KeyDeleteAsync([_prefix + "providers:routes", _prefix + "providers:route-versions"]);
+
+        var after = await store.TrySetRouteAsync("outbound-leads-tech", "outbound-leads-tech-no-apollo");
+
+        Assert.True(after > before, $"version {after} after the reset, {before} before it");
     }
 }
