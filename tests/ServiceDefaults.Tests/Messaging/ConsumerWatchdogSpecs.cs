@@ -95,7 +95,8 @@ public class ConsumerWatchdogSpecs(InfrastructureFixture infrastructure) : IClas
         }
     }
 
-    private async Task<(IHost Host, WatchdogEndpoints Endpoints, RecordedExit Exit, ConsumerWatchdog Watchdog)> StartAsync(Action<IServiceCollection> services)
+    private async Task<(IHost Host, WatchdogEndpoints Endpoints, RecordedExit Exit, ConsumerWatchdog Watchdog)> StartAsync(
+        Action<IServiceCollection> services, IReadOnlyDictionary<string, string>? settings = null)
     {
         var endpoints = new WatchdogEndpoints();
         var exit = new RecordedExit();
@@ -108,6 +109,11 @@ public class ConsumerWatchdogSpecs(InfrastructureFixture infrastructure) : IClas
         builder.Configuration["ConsumerWatchdog:IntervalSeconds"] = "1";
         builder.Configuration["ConsumerWatchdog:StallSeconds"] = "5";
         builder.Configuration["ConsumerWatchdog:JitterSeconds"] = "0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton<IStalledProcessExit>(exit);
         builder.Services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<WatchdogEndpoints>());
@@ -168,32 +174,14 @@ public class ConsumerWatchdogSpecs(InfrastructureFixture infrastructure) : IClas
     public async Task Should_ask_another_node_when_the_management_api_it_asked_is_lost()
     {
         // The first node's management API is gone (a closed port); the broker's own answers on the second.
-        var lost = FreeTcpPort();
-        var endpoints = new WatchdogEndpoints();
-        var exit = new RecordedExit();
-        var builder = Host.CreateApplicationBuilder();
-        foreach (var (key, value) in infrastructure.Settings)
+        var lost = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (host, endpoints, exit, _) = await StartAsync(_ => { }, new Dictionary<string, string>
         {
-            builder.Configuration[key] = value;
-        }
-
-        builder.Configuration["RabbitMq:ManagementPort"] = lost.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Configuration["RabbitMq:ManagementNodes"] = $"127.0.0.1:{lost},{TestInfrastructure.RabbitHost}:{TestInfrastructure.RabbitManagementPort}";
-        builder.Configuration["ConsumerWatchdog:IntervalSeconds"] = "1";
-        builder.Configuration["ConsumerWatchdog:StallSeconds"] = "5";
-        builder.Services.AddSingleton(endpoints);
-        builder.Services.AddSingleton<IStalledProcessExit>(exit);
-        builder.Services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<WatchdogEndpoints>());
-        builder.AddClayBusMessaging(bus => bus.AddConsumer<WatchdogPingedConsumer>());
-        builder.AddConsumerWatchdog();
-        using var host = builder.Build();
-        await host.StartAsync();
+            ["RabbitMq:ManagementPort"] = lost,
+            ["RabbitMq:ManagementNodes"] = $"127.0.0.1:{lost},{TestInfrastructure.RabbitHost}:{TestInfrastructure.RabbitManagementPort}",
+        });
         try
         {
-            await Eventually.Until(() => endpoints.Endpoint is not null, TimeSpan.FromSeconds(30), "the endpoint to be ready");
-            var watchdog = host.Services.GetServices<IHostedService>().OfType<ConsumerWatchdog>().Single();
-            await Eventually.Until(() => watchdog.WatchedQueues.Contains(WatchdogEndpoints.Queue), TimeSpan.FromSeconds(30), "the watchdog to read the second node");
-
             await endpoints.Endpoint!.Stop();
 
             Assert.Equal(WatchdogEndpoints.Queue, await exit.Stalled.WaitAsync(TimeSpan.FromSeconds(60)));
@@ -201,6 +189,7 @@ public class ConsumerWatchdogSpecs(InfrastructureFixture infrastructure) : IClas
         finally
         {
             await host.StopAsync();
+            host.Dispose();
         }
     }
 
