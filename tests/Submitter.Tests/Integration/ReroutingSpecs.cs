@@ -51,6 +51,7 @@ public sealed class ReroutingSpecs(SubmitterHost host) : IAsyncLifetime
         Assert.Equal("outbound-leads-tech-no-apollo", (await reroutes.CurrentAsync())["outbound-leads-tech"].RouteToTableKey);
         Assert.True(await reroutes.ClearAsync("OUTBOUND-LEADS-TECH", 0));
         Assert.Empty(await reroutes.CurrentAsync());
+        await NormalRoutingAsync(host.Client());
     }
 
     [Fact]
@@ -62,7 +63,14 @@ public sealed class ReroutingSpecs(SubmitterHost host) : IAsyncLifetime
 
         Assert.Equal(5, rerouted.Count);
         Assert.Equal(7, (long)await host.Redis.Database.HashGetAsync(host.Redis.Prefix + "submitter:route-versions", "outbound-leads-tech"));
+
+        await host.Ledger.Publish(new TableRouteChanged("outbound-leads-tech", null, 0, "apollo recovered", DateTimeOffset.UtcNow, Version: 8));
+        await NormalRoutingAsync(client);
     }
+
+    // The specs after these share the host, whose reroutes are cached for two seconds: leave it routing normally.
+    private static Task<List<string>> NormalRoutingAsync(HttpClient client) =>
+        Eventually.Value(() => DestinationsAsync(client), destinations => destinations.All(table => table == "outbound-leads-tech"), TimeSpan.FromSeconds(20), "normal routing");
 
     private static async Task<List<string>> DestinationsAsync(HttpClient client)
     {
