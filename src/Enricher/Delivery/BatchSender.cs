@@ -74,6 +74,7 @@ public sealed class BatchSender(
             {
                 // One owner per request: a callback proves the request its row went in, not its neighbours.
                 var owner = NewId.NextGuid().ToString("N");
+                var writes = redis.MarkWrites();
                 var claim = await claims.ClaimAsync(batch.JobId, owner, [.. chunk.Select(r => r.RowId)], Lease(o), TimeSpan.FromDays(o.SentRowDays));
                 outcome.Skipped.AddRange(claim.AlreadySent);
                 busy.AddRange(chunk.Where(r => claim.Busy.Contains(r.RowId)));
@@ -83,7 +84,7 @@ public sealed class BatchSender(
                 if (claim.Claimed.Count > 0)
                 {
                     var records = chunk.Where(r => claim.Claimed.Contains(r.RowId)).ToList();
-                    outcome = await SendChunkAsync(batch, owner, records, price, outcome, notices, cancellationToken);
+                    outcome = await SendChunkAsync(batch, owner, writes, records, price, outcome, notices, cancellationToken);
                 }
             }
 
@@ -132,7 +133,7 @@ public sealed class BatchSender(
     }
 
     private async Task<BatchOutcome> SendChunkAsync(
-        DeliverBatch batch, string owner, List<EncodedRecord> records, RowPrice price, BatchOutcome outcome, List<object> notices, CancellationToken cancellationToken)
+        DeliverBatch batch, string owner, RedisWriteMark writes, List<EncodedRecord> records, RowPrice price, BatchOutcome outcome, List<object> notices, CancellationToken cancellationToken)
     {
         var o = delivery.CurrentValue;
         var rowIds = records.Select(r => r.RowId).ToList();
@@ -185,7 +186,7 @@ public sealed class BatchSender(
             notices.Add(new WebhookCapacityLow(batch.TableKey, reservation.Webhook.Masked, reservation.RecordsUsed, cap, now));
         }
 
-        if (!await WithRollback(redis.ReplicatedAsync, () => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation))))
+        if (!await WithRollback(() => redis.ReplicatedAsync(writes), () => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation))))
         {
             // A failover now would take the claim and reservation with the old primary: wait (paused) rather than send.
             await Quietly(() => Task.WhenAll(GiveBackCreditsAndRows(), webhooks.ReleaseAsync(reservation)));

@@ -80,9 +80,12 @@ public sealed class PauseSupervisor(
     /// deliveries wait for replicas (<c>Redis:ReplicasToAcknowledge</c>), the write must reach them too: a primary just
     /// promoted takes writes before its replicas follow it, and resuming then only pauses again at the next batch.
     /// </summary>
-    private async Task<bool> TakesWritesAsync() =>
-        await redis.Database.StringSetAsync(WriteProbeKey, DeliveryPause.Instance, TimeSpan.FromSeconds(10))
-        && await redis.ReplicatedAsync();
+    private async Task<bool> TakesWritesAsync()
+    {
+        var writes = redis.MarkWrites();
+        return await redis.Database.StringSetAsync(WriteProbeKey, DeliveryPause.Instance, TimeSpan.FromSeconds(10))
+            && await redis.ReplicatedAsync(writes);
+    }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {

@@ -105,6 +105,7 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
         var expiry = options.IsFinished(instance) ? options.FinishedExpiry : options.OpenExpiry;
         var ttl = expiry is { } after ? (long)after.TotalMilliseconds : 0;
         var marks = (instance as ISagaMarks)?.PendingMarks ?? new Dictionary<string, string>();
+        var writes = redis.MarkWrites();
         var written = (int)await RedisSagaStoreScripts.CompareAndSet.EvaluateAsync(
             redis.Database,
             [("instance", options.KeyFor(instance.CorrelationId)), ("marks", options.MarksKeyFor(instance.CorrelationId))],
@@ -121,7 +122,7 @@ public sealed class RedisSagaStore<TSaga>(RedisKeyspace redis, RedisSagaReposito
 
         (instance as ISagaMarks)?.MarksWritten();
 
-        if (!await redis.ReplicatedAsync())
+        if (!await redis.ReplicatedAsync(writes))
         {
             // The message is acked after this write: a failover before a replica holds it would lose the event. The
             // retry re-applies it, which the machine counts once (the batch marks and absolute progress counters).

@@ -8,22 +8,42 @@ namespace ClayBus.ServiceDefaults.Redis;
 /// The one Redis database of a ClayBus process, with <see cref="RedisOptions.KeyPrefix"/> applied to every key
 /// (including the KEYS of Lua scripts), so features name their keys without knowing the deployment's prefix.
 /// </summary>
-public sealed class RedisKeyspace(IConnectionMultiplexer connection, IOptions<RedisOptions> options)
+public sealed class RedisKeyspace
 {
-    public IConnectionMultiplexer Connection => connection;
+    private readonly IConnectionMultiplexer _connection;
+    private readonly IOptions<RedisOptions> _options;
+    private long _connectionChanges;
 
-    public string Prefix => options.Value.KeyPrefix;
+    public RedisKeyspace(IConnectionMultiplexer connection, IOptions<RedisOptions> options)
+    {
+        _connection = connection;
+        _options = options;
+        // A lost or re-pointed connection may have carried writes to a primary that is gone: see ReplicatedAsync.
+        connection.ConnectionFailed += (_, _) => Interlocked.Increment(ref _connectionChanges);
+        connection.ConnectionRestored += (_, _) => Interlocked.Increment(ref _connectionChanges);
+        connection.ConfigurationChanged += (_, _) => Interlocked.Increment(ref _connectionChanges);
+    }
 
-    public IDatabase Database => connection.GetDatabase(options.Value.Database).WithKeyPrefix(options.Value.KeyPrefix);
+    public IConnectionMultiplexer Connection => _connection;
+
+    public string Prefix => _options.Value.KeyPrefix;
+
+    public IDatabase Database => _connection.GetDatabase(_options.Value.Database).WithKeyPrefix(_options.Value.KeyPrefix);
+
+    /// <summary>A point before writes whose durability <see cref="ReplicatedAsync"/> is asked about.</summary>
+    public RedisWriteMark MarkWrites() => new(Interlocked.Read(ref _connectionChanges));
 
     /// <summary>
-    /// Whether <see cref="RedisOptions.ReplicasToAcknowledge"/> replicas hold every write this process made so far
-    /// (Redis's WAIT on the multiplexer's one interactive connection, which carried them all). Called after a write
-    /// that guards money or duplicates and before acting on it, so a failover cannot take that write away.
+    /// Whether <see cref="RedisOptions.ReplicasToAcknowledge"/> replicas hold every write this process made since
+    /// <paramref name="since"/> (Redis's WAIT on the multiplexer's one interactive connection, which carried them all).
+    /// Called after a write that guards money or duplicates and before acting on it, so a failover cannot take that
+    /// write away. A connection lost or re-pointed since the mark answers false: the client queues a WAIT issued while
+    /// disconnected and sends it to the promoted replica, which has no write of this connection to wait for and
+    /// answers at once with its replica count, while the writes died with the old primary.
     /// </summary>
-    public async Task<bool> ReplicatedAsync()
+    public async Task<bool> ReplicatedAsync(RedisWriteMark since)
     {
-        var o = options.Value;
+        var o = _options.Value;
         if (o.ReplicasToAcknowledge == 0)
         {
             return true;
@@ -31,8 +51,8 @@ public sealed class RedisKeyspace(IConnectionMultiplexer connection, IOptions<Re
 
         try
         {
-            var acknowledged = (long)await connection.GetDatabase(o.Database).ExecuteAsync("WAIT", o.ReplicasToAcknowledge, o.ReplicaAcknowledgeTimeoutMs);
-            return acknowledged >= o.ReplicasToAcknowledge;
+            var acknowledged = (long)await _connection.GetDatabase(o.Database).ExecuteAsync("WAIT", o.ReplicasToAcknowledge, o.ReplicaAcknowledgeTimeoutMs);
+            return acknowledged >= o.ReplicasToAcknowledge && Interlocked.Read(ref _connectionChanges) == since.ConnectionChanges;
         }
         catch (RedisServerException exception) when (exception.Message.StartsWith(RedisRefusal.WaitOnReplica, StringComparison.Ordinal))
         {
@@ -41,3 +61,6 @@ public sealed class RedisKeyspace(IConnectionMultiplexer connection, IOptions<Re
         }
     }
 }
+
+/// <summary>How many connection losses and re-configurations the process had seen when its writes began.</summary>
+public readonly record struct RedisWriteMark(long ConnectionChanges);

@@ -16,10 +16,16 @@ public sealed class SentinelFailoverSpecs
         using var host = Host(group, replicasToAcknowledge: 1);
         var keyspace = host.Services.GetRequiredService<RedisKeyspace>();
 
-        await keyspace.Database.StringSetAsync("claim", "before");
-        // A replica that is still syncing after the group's start acknowledges nothing yet: ask again until one has,
-        // so the write killed below is one a replica acknowledged.
-        await Eventually.Until(keyspace.ReplicatedAsync, TimeSpan.FromSeconds(30), "a replica to acknowledge the write (WAIT)");
+        // A replica that is still syncing after the group's start acknowledges nothing yet: write until one has, so
+        // the write killed below is one a replica acknowledged.
+        await Eventually.Until(
+            async () =>
+            {
+                var writes = keyspace.MarkWrites();
+                return await keyspace.Database.StringSetAsync("claim", "before") && await keyspace.ReplicatedAsync(writes);
+            },
+            TimeSpan.FromSeconds(30),
+            "a replica to acknowledge the write (WAIT)");
         var killed = await group.KillPrimaryAsync();
 
         await Eventually.Until(async () => await group.PrimaryPortAsync() is var port && port != 0 && port != killed, TimeSpan.FromSeconds(60), "a Sentinel promoting a replica");
@@ -31,15 +37,41 @@ public sealed class SentinelFailoverSpecs
     }
 
     [Fact]
+    public async Task Should_never_report_a_write_made_before_a_failover_as_replicated_after_it()
+    {
+        // The client queues a WAIT it could not send and hands it to the promoted replica, which has no write of this
+        // connection to wait for and answers with its replica count at once: the write itself died with the old primary.
+        await using var group = await SentinelGroup.StartAsync();
+        using var host = Host(group, replicasToAcknowledge: 1);
+        var keyspace = host.Services.GetRequiredService<RedisKeyspace>();
+        var writes = keyspace.MarkWrites();
+        await keyspace.Database.StringSetAsync("claim", "before the kill");
+        var killed = await group.KillPrimaryAsync();
+
+        await Eventually.Until(async () => await group.PrimaryPortAsync() is var port && port != 0 && port != killed, TimeSpan.FromSeconds(60), "a Sentinel promoting a replica");
+        await Eventually.Until(
+            async () =>
+            {
+                var after = keyspace.MarkWrites();
+                return await keyspace.Database.StringSetAsync("claim-after", "after") && await keyspace.ReplicatedAsync(after);
+            },
+            TimeSpan.FromSeconds(60),
+            "a write after the failover acknowledged by a replica of the promoted primary");
+
+        Assert.False(await keyspace.ReplicatedAsync(writes), "a write made before the failover was reported replicated after it");
+    }
+
+    [Fact]
     public async Task Should_report_a_write_as_not_replicated_when_no_replica_can_acknowledge_it()
     {
         await using var group = await SentinelGroup.StartAsync();
         using var host = Host(group, replicasToAcknowledge: 3);
         var keyspace = host.Services.GetRequiredService<RedisKeyspace>();
 
+        var writes = keyspace.MarkWrites();
         await keyspace.Database.StringSetAsync("claim", "x");
 
-        Assert.False(await keyspace.ReplicatedAsync(), "three replicas acknowledged where only two exist");
+        Assert.False(await keyspace.ReplicatedAsync(writes), "three replicas acknowledged where only two exist");
     }
 
     [Fact]
@@ -52,7 +84,7 @@ public sealed class SentinelFailoverSpecs
         using var host = Host(group, replicasToAcknowledge: 1, endpoints: $"127.0.0.1:{replica}");
         var keyspace = host.Services.GetRequiredService<RedisKeyspace>();
 
-        Assert.False(await keyspace.ReplicatedAsync(), "WAIT on a replica proved nothing replicated");
+        Assert.False(await keyspace.ReplicatedAsync(keyspace.MarkWrites()), "WAIT on a replica proved nothing replicated");
     }
 
     private static IHost Host(SentinelGroup group, int replicasToAcknowledge, string? endpoints = null)
