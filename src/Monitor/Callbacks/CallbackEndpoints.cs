@@ -4,7 +4,6 @@ using ClayBus.Monitor.Jobs;
 using ClayBus.Monitor.Metrics;
 using ClayBus.ServiceDefaults.Redis;
 using ClayBus.ServiceDefaults.Security;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace ClayBus.Monitor.Callbacks;
@@ -57,7 +56,7 @@ public static partial class CallbackEndpoints
         CallbackStore ledger,
         RedisKeyspace redis,
         JobProgressSignal progress,
-        IPublishEndpoint publisher,
+        CallbackPublishing publisher,
         MonitorMetrics metrics,
         TimeProvider clock,
         ILoggerFactory loggers)
@@ -104,6 +103,7 @@ public static partial class CallbackEndpoints
         using var span = CallbackTracing.Start(callback!, table);
         var now = clock.GetUtcNow();
         var named = callback!.JobId;
+        var writes = redis.MarkWrites();
         var recording = await ledger.Record(callback, named, table, now);
         if (recording.Record == CallbackRecord.JobFromDelivery)
         {
@@ -112,7 +112,7 @@ public static partial class CallbackEndpoints
         }
 
         var jobId = named ?? Guid.Empty;
-        if (recording.Record is not CallbackRecord.Duplicate && !await redis.ReplicatedAsync())
+        if (recording.Record is not CallbackRecord.Duplicate && !await redis.ReplicatedAsync(writes))
         {
             // Clay is told 200 only once a replica holds the row's mark and the job's counters: a failover now would
             // lose them and Clay would not call again. A 503 makes Clay retry; the retry is a duplicate if it survived.
@@ -140,7 +140,12 @@ public static partial class CallbackEndpoints
         }
 
         // New, or a duplicate whose first attempt could not publish: the row event goes out (again), as first settled.
-        await publisher.Publish(RowOutcomes.ToEvent(recording.Settled ?? callback, jobId, table, now), http.RequestAborted);
+        if (!await publisher.TryPublishAsync(RowOutcomes.ToEvent(recording.Settled ?? callback, jobId, table, now), http.RequestAborted))
+        {
+            metrics.CallbackReceived("broker_unavailable");
+            return Results.Problem(statusCode: 503, title: "Broker unavailable", detail: "the callback is recorded but could not be passed on yet: retry");
+        }
+
         await ledger.MarkPublished(callback, jobId);
         if (recording.Record == CallbackRecord.New)
         {

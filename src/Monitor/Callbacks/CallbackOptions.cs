@@ -26,6 +26,14 @@ public sealed class CallbackOptions : IValidatableObject
     [Range(1, 100_000, ErrorMessage = "must be between 1 and 100000 Actions (e.g. 100); set it above the most enrichments a table's row can run")]
     public int MaxActionsPerRow { get; set; } = 100;
 
+    /// <summary>How long a callback waits for the broker to take its row event before Clay is answered 503 (retry).</summary>
+    [Range(1, 120, ErrorMessage = "must be between 1 and 120 seconds (e.g. 10); keep it below Clay's request timeout")]
+    public int PublishTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Callbacks failing to publish, none succeeding, for this long: the process exits (75) to be restarted.</summary>
+    [Range(10, 3600, ErrorMessage = "must be between 10 and 3600 seconds (e.g. 90); longer than a broker restart takes")]
+    public int PublishStallSeconds { get; set; } = 90;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Secrets.Count == 0 || Secrets.Any(secret => string.IsNullOrWhiteSpace(secret) || secret.Length < 16))

@@ -9,6 +9,7 @@ public static class CallbackSetup
     {
         builder.Services.AddValidatedOptions<CallbackOptions>(CallbackOptions.Section);
         builder.Services.AddSingleton<CallbackStore>();
+        builder.Services.AddSingleton<CallbackPublishing>();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<MonitorMetrics>();
         return builder;

@@ -19,7 +19,8 @@ public static class RecoverySettings
     /// then exits 75 and the harness, standing in for Kubernetes, starts a new process. Its defaults (45 s + up to
     /// 15 s, then up to 45 s to stop) made that take a minute and a half; these keep its steps and take seconds. Rows
     /// an attempt left claimed wait out their sending lease before they go again: 20 s outlasts one attempt (10 s)
-    /// and its backoff (5 s) as the default 60 s does.
+    /// and its backoff (5 s) as the default 60 s does. A Monitor whose callbacks cannot publish for 30 s is replaced too
+    /// (the default 90 s outlasts a broker restart on a loaded machine).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string?> QuickRecovery = new Dictionary<string, string?>
     {
@@ -28,5 +29,7 @@ public static class RecoverySettings
         ["ConsumerWatchdog__JitterSeconds"] = "5",
         ["ConsumerWatchdog__ExitTimeoutSeconds"] = "10",
         ["Delivery__SendingLeaseSeconds"] = "20",
+        ["Callbacks__PublishTimeoutSeconds"] = "5",
+        ["Callbacks__PublishStallSeconds"] = "30",
     };
 }

@@ -1,0 +1,69 @@
+using ClayBus.ServiceDefaults.Messaging;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace ClayBus.Monitor.Callbacks;
+
+/// <summary>
+/// Passes a callback's row event to the broker. While the broker is away (its node lost, a restart) a publish fails or
+/// waits for a connection; after <see cref="CallbackOptions.PublishTimeoutSeconds"/> Clay is answered 503 and calls
+/// again, and the row's record (marked published only after a publish) makes that retry publish it again. Publishing
+/// that fails without a single success for <see cref="CallbackOptions.PublishStallSeconds"/> is a client that did not
+/// recover: the process exits (code 75) for its supervisor to start a new one, as the consumer watchdog does.
+/// </summary>
+public sealed partial class CallbackPublishing(
+    IBus bus, IStalledProcessExit exit, IOptionsMonitor<CallbackOptions> options, TimeProvider clock, ILogger<CallbackPublishing> logger)
+{
+    // One line per interval, with the count since the last: a lost node fails hundreds of callbacks a second.
+    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
+    private const long Never = 0;
+    private long _failingSince = Never;
+    private long _loggedAt = Never;
+    private int _sinceLogged;
+    private int _exited;
+
+    /// <returns>false when the event could not be handed to the broker in time; the caller answers 503.</returns>
+    public async Task<bool> TryPublishAsync(object rowEvent, CancellationToken requestAborted)
+    {
+        var timeout = TimeSpan.FromSeconds(options.CurrentValue.PublishTimeoutSeconds);
+        using var timer = new CancellationTokenSource(timeout, clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, timer.Token);
+        try
+        {
+            await bus.Publish(rowEvent, deadline.Token);
+            Interlocked.Exchange(ref _failingSince, Never);
+            return true;
+        }
+        catch (Exception exception) when (!requestAborted.IsCancellationRequested)
+        {
+            Failed(exception is OperationCanceledException ? $"no broker connection within {timeout.TotalSeconds:0} s" : exception.Message);
+            return false;
+        }
+    }
+
+    private void Failed(string reason)
+    {
+        var now = Math.Max(clock.GetTimestamp(), 1);
+        Interlocked.CompareExchange(ref _failingSince, now, Never);
+        var failing = clock.GetElapsedTime(Interlocked.Read(ref _failingSince), now);
+        Interlocked.Increment(ref _sinceLogged);
+        var logged = Interlocked.Read(ref _loggedAt);
+        if ((logged == Never || clock.GetElapsedTime(logged, now) >= LogEvery) && Interlocked.CompareExchange(ref _loggedAt, now, logged) == logged)
+        {
+            LogPublishFailed(reason, Interlocked.Exchange(ref _sinceLogged, 0), (int)failing.TotalSeconds);
+        }
+
+        var stallAfter = options.CurrentValue.PublishStallSeconds;
+        if (failing.TotalSeconds >= stallAfter && Interlocked.Exchange(ref _exited, 1) == 0)
+        {
+            LogStalled(stallAfter, reason);
+            exit.Exit("callback publishing");
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Callbacks cannot be passed on to RabbitMQ ({Reason}): {Failed} answered 503 since the last report (Clay retries them), none passed on for {FailingSeconds} s")]
+    private partial void LogPublishFailed(string reason, int failed, int failingSeconds);
+
+    [LoggerMessage(LogLevel.Critical, "No callback passed on to RabbitMQ for {StallSeconds} s ({Reason}): exiting with code 75 for the supervisor to start a new process")]
+    private partial void LogStalled(int stallSeconds, string reason);
+}
