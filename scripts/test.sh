@@ -5,9 +5,9 @@
 #                                   checks formatting and the deployment files, runs every test project
 #   scripts/test.sh --fast          only the specs without the Integration trait: needs nothing installed or running
 #   CLAYBUS_FULL=1 scripts/test.sh  the full counts of the end-to-end and fault suites
-#   CLAYBUS_CLUSTER=1 scripts/test.sh  also the node-loss scenarios on a local 3-node RabbitMQ and Sentinel Redis
-#                                   (scripts/cluster.sh, booted while the build runs; about 4 more minutes on 2
-#                                   cores, which would take the default run past 20 minutes)
+#   CLAYBUS_CLUSTER=0 scripts/test.sh  everything but the node-loss scenarios, which otherwise run last on a local
+#                                   3-node RabbitMQ and Sentinel Redis (scripts/cluster.sh, booted while the build
+#                                   runs; about 3 minutes on 2 cores); CLAYBUS_CLUSTER=1 adds them to a --filter run
 #   scripts/test.sh --filter X      only tests matching a dotnet test filter (skips the checks); combines with --fast
 # Parallelism (2 cores): CLAYBUS_TEST_JOBS projects at once before the end-to-end suite (default 2), and
 # CLAYBUS_E2E_LANES end-to-end classes at once (default 2; 1 runs them one after another).
@@ -41,8 +41,9 @@ if [ -n "$fast" ]; then
 else
   scripts/infra.sh up || { echo "infrastructure did not come up"; echo "0 passed, 1 failed"; exit 1; }
   scripts/prerequisites.sh || { echo "test prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
-  # The production topology for the node-loss scenarios, booting while the build runs (idempotent). Asked for only.
-  if [ "${CLAYBUS_CLUSTER:-}" = 1 ] || [[ "$filter" == *Cluster* ]]; then
+  # The production topology for the node-loss scenarios, booting while the build runs (idempotent): in every full
+  # run unless CLAYBUS_CLUSTER=0; with a filter, when it names Cluster or CLAYBUS_CLUSTER=1.
+  if [ "${CLAYBUS_CLUSTER:-}" = 1 ] || { [ "${CLAYBUS_CLUSTER:-}" != 0 ] && { [ -z "$filter" ] || [[ "$filter" == *Cluster* ]]; }; }; then
     scripts/cluster.sh up >"$results/cluster-up.log" 2>&1 &
     cluster_pid=$!
   fi
@@ -99,6 +100,13 @@ run_pool() {
 }
 
 end_to_end=tests/EndToEnd.Tests/EndToEnd.Tests.csproj
+# The longest projects with servers first (ServiceDefaults ~100 s, Enricher ~80 s, Monitor ~65 s), so the last one to
+# start is short and the pool's two lanes end together; any other project follows in name order.
+longest_first=(tests/ServiceDefaults.Tests/ServiceDefaults.Tests.csproj tests/Enricher.Tests/Enricher.Tests.csproj tests/Monitor.Tests/Monitor.Tests.csproj)
+ordered=()
+for project in "${longest_first[@]}"; do [ -e "$project" ] && ordered+=("$project"); done
+for project in "${projects[@]}"; do [[ " ${ordered[*]} " == *" $project "* ]] || ordered+=("$project"); done
+projects=("${ordered[@]}")
 light=() heavy=()
 for project in "${projects[@]}"; do
   case "$project" in
@@ -115,9 +123,8 @@ if [ -n "$fast" ]; then
 else
   # Projects with servers first, side by side (each test class has its own vhost and Redis prefix): their wall-clock
   # specs (the rate limiter, Kestrel's early 413) misjudge a machine the end-to-end suite also loads. Then the
-  # end-to-end suite, two scenarios at a time, with only the light
-  # projects beside it; the scenarios that restart the machine's RabbitMQ and Redis (trait Servers=Restarted) run
-  # last, with nothing beside them.
+  # end-to-end suite, two scenarios at a time, with only the light projects beside it; last, the scenarios that
+  # restart the machine's RabbitMQ and Redis (trait Servers=Restarted) and the cluster's node-loss scenarios.
   run_pool "$jobs_at_once" "${heavy[@]}"
   CLAYBUS_CLUSTER=0 run_part "$end_to_end" EndToEnd.Tests "$(and_filter 'Servers!=Restarted')" -- "xUnit.MaxParallelThreads=$e2e_lanes" &
   end_to_end_pid=$!
@@ -126,14 +133,14 @@ else
   # end-to-end suite they add nothing to the run. --filter skips them.
   if [ -z "$filter" ]; then run_checks; checks_failed=$((checks_failed + $?)); fi
   wait "$end_to_end_pid"
-  run_part "$end_to_end" EndToEnd.Tests.Restarts "$(and_filter 'Servers=Restarted')"
+  # The scenarios that restart the machine's RabbitMQ and Redis, and beside them the production topology's node-loss
+  # scenarios on the local cluster (its own nodes and ports): one scenario each at a time, the load of the end-to-end
+  # suite's two lanes (a third pipeline beside those slowed every scenario by a third and failed two).
+  run_part "$end_to_end" EndToEnd.Tests.Restarts "$(and_filter 'Servers=Restarted')" &
+  restarts_pid=$!
   reports_expected=$((reports_expected + 1))
-
-  # The production topology's node-loss scenarios, alone with the machine's cores (beside the end-to-end suite they
-  # slowed every scenario by a third and failed two), then the cluster is torn down. A cluster that did not come up
-  # fails the run.
+  # A cluster that did not come up fails the run; it is torn down after its part.
   if [ -n "$cluster_pid" ]; then
-    echo "== cluster"
     if wait "$cluster_pid"; then
       reports_expected=$((reports_expected + 1))
       CLAYBUS_CLUSTER=1 run_part "$end_to_end" EndToEnd.Tests.Cluster "$(and_filter 'FullyQualifiedName~ClusterFailoverSpecs')"
@@ -143,6 +150,7 @@ else
     fi
     scripts/cluster.sh down >>"$results/cluster-up.log" 2>&1 || echo "scripts/cluster.sh down failed (see $results/cluster-up.log)"
   fi
+  wait "$restarts_pid"
 fi
 
 passed=0; failed=$checks_failed; reports=0

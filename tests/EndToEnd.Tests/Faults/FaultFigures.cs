@@ -37,20 +37,21 @@ public sealed record FaultFigures(
 /// <summary>
 /// Sums every scenario into <c>bench/results/faults.json</c> as issue 8 asks: rewritten after each scenario, so a run
 /// cut short still leaves the figures of the scenarios that ran, and each scenario is listed by name. Scenarios already
-/// in the file and not run again are kept: the cluster scenarios run in a test process of their own.
+/// in the file and not run again are kept: the restart and cluster scenarios run in test processes of their own.
 /// </summary>
 public static class FaultLedger
 {
     private static readonly Lock Gate = new();
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly string FilePath = Path.Combine(ServiceProcess.RepositoryRoot, "bench", "results", "faults.json");
-    private static List<FaultFigures>? _scenarios;
-
     public static void Record(FaultFigures figures)
     {
         lock (Gate)
         {
-            var scenarios = _scenarios ??= Earlier();
+            // The file is read again under the lock: another test process (the restart and cluster parts run side by
+            // side) may have recorded its scenarios since.
+            using var otherProcesses = LockFile();
+            var scenarios = Earlier();
             scenarios.RemoveAll(s => s.Scenario == figures.Scenario);
             scenarios.Add(figures);
             var document = new JsonObject
@@ -76,6 +77,24 @@ public static class FaultLedger
             };
             Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
             File.WriteAllText(FilePath, document.ToJsonString(Indented) + Environment.NewLine);
+        }
+    }
+
+    private static FileStream LockFile()
+    {
+        // Kept in the temporary folder rather than deleted on close, which would let two processes lock two files.
+        var path = Path.Combine(Path.GetTempPath(), "claybus-faults.json.lock");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20); // another process holds the file for the few milliseconds of a write
+            }
         }
     }
 
