@@ -8,7 +8,7 @@ namespace ClayBus.Monitor.Callbacks;
 /// Passes a callback's row event to the broker. While the broker is away (its node lost, a restart) a publish fails or
 /// waits for a connection; after <see cref="CallbackOptions.PublishTimeoutSeconds"/> Clay is answered 503 and calls
 /// again, and the row's record (marked published only after a publish) makes that retry publish it again. Publishing
-/// that fails without a single success for <see cref="CallbackOptions.PublishStallSeconds"/> is a client that did not
+/// that keeps failing, without a success, for <see cref="CallbackOptions.PublishStallSeconds"/> is a client that did not
 /// recover: the process exits (code 75) for its supervisor to start a new one, as the consumer watchdog does.
 /// </summary>
 public sealed partial class CallbackPublishing(
@@ -18,6 +18,7 @@ public sealed partial class CallbackPublishing(
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
     private const long Never = 0;
     private long _failingSince = Never;
+    private long _lastFailure = Never;
     private long _loggedAt = Never;
     private int _sinceLogged;
     private int _exited;
@@ -44,8 +45,21 @@ public sealed partial class CallbackPublishing(
     private void Failed(string reason)
     {
         var now = Math.Max(clock.GetTimestamp(), 1);
-        Interlocked.CompareExchange(ref _failingSince, now, Never);
-        var failing = clock.GetElapsedTime(Interlocked.Read(ref _failingSince), now);
+        var stallAfter = options.CurrentValue.PublishStallSeconds;
+        // A failure long after the last one (no callbacks meanwhile) starts a new streak rather than ending the process.
+        var previous = Interlocked.Exchange(ref _lastFailure, now);
+        if (previous == Never || clock.GetElapsedTime(previous, now).TotalSeconds >= stallAfter)
+        {
+            Interlocked.Exchange(ref _failingSince, now);
+        }
+        else
+        {
+            Interlocked.CompareExchange(ref _failingSince, now, Never);
+        }
+
+        // A success on another request may have ended the streak meanwhile.
+        var since = Interlocked.Read(ref _failingSince);
+        var failing = since == Never ? TimeSpan.Zero : clock.GetElapsedTime(since, now);
         Interlocked.Increment(ref _sinceLogged);
         var logged = Interlocked.Read(ref _loggedAt);
         if ((logged == Never || clock.GetElapsedTime(logged, now) >= LogEvery) && Interlocked.CompareExchange(ref _loggedAt, now, logged) == logged)
@@ -53,7 +67,6 @@ public sealed partial class CallbackPublishing(
             LogPublishFailed(reason, Interlocked.Exchange(ref _sinceLogged, 0), (int)failing.TotalSeconds);
         }
 
-        var stallAfter = options.CurrentValue.PublishStallSeconds;
         if (failing.TotalSeconds >= stallAfter && Interlocked.Exchange(ref _exited, 1) == 0)
         {
             LogStalled(stallAfter, reason);

@@ -98,6 +98,22 @@ public class CallbackPublishingSpecs
         Assert.Equal(0, _exit.Exits);
     }
 
+    [Fact]
+    public async Task Should_not_end_the_process_for_a_failure_long_after_the_last_one()
+    {
+        var (bus, gate) = BrokerGate.Over();
+        gate.State = BrokerState.Failing;
+        var publishing = Publishing(bus);
+        await publishing.TryPublishAsync(Event, CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        await publishing.TryPublishAsync(Event, CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        await publishing.TryPublishAsync(Event, CancellationToken.None);
+
+        Assert.Equal(0, _exit.Exits);
+    }
+
     private CallbackPublishing Publishing(MassTransit.IBus bus) =>
         new(bus, _exit, new StaticOptions(_options), _clock, NullLogger<CallbackPublishing>.Instance);
 
