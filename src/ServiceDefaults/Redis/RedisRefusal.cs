@@ -41,6 +41,9 @@ public static class RedisRefusal
         ("OOM", RedisRefusalKind.Full),
         ("TRYAGAIN", RedisRefusalKind.ClusterDown),
         ("CLUSTERDOWN", RedisRefusalKind.ClusterDown),
+        // EXEC of a MULTI whose queued write Redis refused (OOM when full, READONLY in a failover, both seen here):
+        // the reason is not in the message, and our transactions hold no command that could fail otherwise.
+        ("EXECABORT", RedisRefusalKind.Full),
     ];
 
     /// <summary>The refusal behind <paramref name="exception"/> or any exception it wraps (a saga store's, a task's).</summary>

@@ -15,6 +15,7 @@ public sealed class RedisRefusalSpecs
     [InlineData("OOM command not allowed when used memory > 'maxmemory'.", RedisRefusalKind.Full)]
     [InlineData("TRYAGAIN Multiple keys request during rehashing of slot", RedisRefusalKind.ClusterDown)]
     [InlineData("CLUSTERDOWN The cluster is down", RedisRefusalKind.ClusterDown)]
+    [InlineData("EXECABORT Transaction discarded because of previous errors.", RedisRefusalKind.Full)]
     [InlineData("ERR Error running script (call to f_8f1b): @user_script:12: -OOM command not allowed when used memory > 'maxmemory'.", RedisRefusalKind.Full)]
     [InlineData("ERR Error running script (call to f_8f1b): @user_script:3: -READONLY You can't write against a read only replica.", RedisRefusalKind.ReadOnly)]
     [InlineData("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.", RedisRefusalKind.ReadOnly)]
