@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Credits;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -56,7 +57,8 @@ public sealed class BudgetDayWatcher(CreditStore ledger, IBus bus, TimeProvider 
         var status = await ledger.StatusAsync();
         try
         {
-            await bus.Publish(new BudgetReset(today, status.Limit, time.GetUtcNow()), stoppingToken);
+            var reset = new BudgetReset(today, status.Limit, time.GetUtcNow());
+            await BrokerDeadline.WithinAsync(token => bus.Publish(reset, token), stoppingToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using ClayBus.Contracts.Delivery;
 using ClayBus.Enricher.Credits;
 using ClayBus.Enricher.Delivery;
+using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.ServiceDefaults.Redis;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -51,7 +52,8 @@ public sealed class PauseSupervisor(
             if (await CanResumeAsync(state) && pause.Resume(state.Reason))
             {
                 logger.MayResume(state.Reason);
-                await bus.Publish(new DeliveryResumed(DeliveryPause.Instance, state.Reason, time.GetUtcNow()));
+                var resumed = new DeliveryResumed(DeliveryPause.Instance, state.Reason, time.GetUtcNow());
+                await BrokerDeadline.WithinAsync(token => bus.Publish(resumed, token), CancellationToken.None);
             }
         }
     }

@@ -27,17 +27,16 @@ public sealed partial class CallbackPublishing(
     public async Task<bool> TryPublishAsync(object rowEvent, CancellationToken requestAborted)
     {
         var timeout = TimeSpan.FromSeconds(options.CurrentValue.PublishTimeoutSeconds);
-        using var timer = new CancellationTokenSource(timeout, clock);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, timer.Token);
         try
         {
-            await bus.Publish(rowEvent, deadline.Token);
+            await BrokerDeadline.WithinAsync(token => bus.Publish(rowEvent, token), timeout, requestAborted, clock);
             Interlocked.Exchange(ref _failingSince, Never);
             return true;
         }
-        catch (Exception exception) when (!requestAborted.IsCancellationRequested)
+        catch (Exception exception) when (exception is not OperationCanceledException || !requestAborted.IsCancellationRequested)
         {
-            Failed(exception is OperationCanceledException ? $"no broker connection within {timeout.TotalSeconds:0} s" : exception.Message);
+            // A broker fault is counted even when Clay has hung up meanwhile: only the hang-up itself is the host's.
+            Failed(exception is TimeoutException ? $"no broker connection within {timeout.TotalSeconds:0} s" : exception.Message);
             return false;
         }
     }

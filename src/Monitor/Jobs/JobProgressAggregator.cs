@@ -1,4 +1,5 @@
 using ClayBus.Monitor.Callbacks;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -87,12 +88,13 @@ public sealed partial class JobProgressAggregator(
                 var tables = counters.Tables
                     .Select(t => new TableProgress(t.Key, t.Value.Enriched, t.Value.NoData, t.Value.Error, t.Value.DataCredits, t.Value.Actions))
                     .ToList();
-                await bus.Publish(new JobProgressed(jobId, tables, counters.FirstAt, counters.LastAt, clock.GetUtcNow()), cancellationToken);
+                var progressed = new JobProgressed(jobId, tables, counters.FirstAt, counters.LastAt, clock.GetUtcNow());
+                await BrokerDeadline.WithinAsync(token => bus.Publish(progressed, token), BrokerDeadline.Default, cancellationToken, clock);
             }
 
             return await ledger.SettleDirty(jobId, counters);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogPublishFailed(exception, jobId);
             return false;

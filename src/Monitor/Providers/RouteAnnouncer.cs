@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Tracking;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -49,7 +50,8 @@ public sealed class RouteAnnouncer(
         {
             var probeShare = route is null ? 0 : options.Value.ProbeShare;
             var reason = route is null ? "current route: normal routing" : "current route: a provider is degraded";
-            await publisher.Publish(new TableRouteChanged(table, route, probeShare, reason, now, version), cancellationToken);
+            var announced = new TableRouteChanged(table, route, probeShare, reason, now, version);
+            await BrokerDeadline.WithinAsync(token => publisher.Publish(announced, token), cancellationToken);
         }
     }
 }

@@ -1,3 +1,4 @@
+using ClayBus.ServiceDefaults.Messaging;
 using System.Net.Mime;
 using MassTransit;
 using MassTransit.Serialization;
@@ -60,7 +61,7 @@ public sealed partial class ScheduledMessageForwarder(
         }
 
         var endpoint = await bus.GetSendEndpoint(record.Destination);
-        await endpoint.Send(new SerializedMessageBody(), send =>
+        await BrokerDeadline.WithinAsync(deadline => endpoint.Send(new SerializedMessageBody(), send =>
         {
             send.Serializer = new StoredEnvelopeSerializer(new ContentType(record.ContentType), record.Body);
             if (record.MessageId is { } messageId)
@@ -78,7 +79,7 @@ public sealed partial class ScheduledMessageForwarder(
             {
                 send.SetPriority(priority);
             }
-        }, cancellationToken);
+        }, deadline), cancellationToken);
         await store.Complete(token, lease);
         LogForwarded(token, record.Destination);
         return true;

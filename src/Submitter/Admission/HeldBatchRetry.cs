@@ -1,4 +1,5 @@
 using ClayBus.Contracts.Submission;
+using ClayBus.ServiceDefaults.Messaging;
 using ClayBus.Submitter.Batching;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,8 @@ public sealed partial class HeldBatchRetry(
         });
         foreach (var group in released.GroupBy(batch => (batch.JobId, batch.TableKey)))
         {
-            await bus.Publish(new HeldBatchesReleased(group.Key.JobId, group.Key.TableKey, group.Count(), group.Sum(batch => batch.Rows.Count), clock.GetUtcNow()), cancellationToken);
+            var notice = new HeldBatchesReleased(group.Key.JobId, group.Key.TableKey, group.Count(), group.Sum(batch => batch.Rows.Count), clock.GetUtcNow());
+            await BrokerDeadline.WithinAsync(token => bus.Publish(notice, token), cancellationToken);
         }
 
         LogRetried(released.Count, remaining, source);

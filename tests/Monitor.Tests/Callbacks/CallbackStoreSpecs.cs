@@ -8,6 +8,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ClayBus.Monitor.Tests.Callbacks;
 
@@ -95,6 +96,40 @@ public sealed class CallbackStoreSpecs(InfrastructureFixture infrastructure) : I
         Assert.Contains(jobId, await Ledger.DirtyJobs(100));
 
         Volatile.Write(ref brokerDown, false);
+        await aggregator.FlushAsync(CancellationToken.None);
+
+        Assert.True(await harness.Published.Any<JobProgressed>(p => p.Context.Message.JobId == jobId));
+        Assert.DoesNotContain(jobId, await Ledger.DirtyJobs(100));
+    }
+
+    [Fact]
+    public async Task Should_give_up_a_publish_that_never_ends_and_publish_the_progress_next_round()
+    {
+        // After its node was lost, one publish of the aggregator never ended: the job stayed enriching with every callback in.
+        var jobId = Guid.NewGuid();
+        await RecordAsync(jobId, "row-hung");
+        await using var provider = new ServiceCollection().AddMassTransitTestHarness(x => x.UsingInMemory()).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var (bus, gate) = BrokerGate.Over(harness.Bus);
+        gate.State = BrokerState.Hanging;
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var signal = new JobProgressSignal();
+        var aggregator = new JobProgressAggregator(Ledger, signal, bus, Options.Create(new JobTrackingOptions()), clock, NullLogger<JobProgressAggregator>.Instance);
+
+        var flush = aggregator.FlushAsync(CancellationToken.None);
+        await Eventually.Until(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromSeconds(1));
+                return Task.FromResult(flush.IsCompleted);
+            },
+            TimeSpan.FromSeconds(30),
+            "the flush to give up the hung publish");
+        await flush;
+        Assert.Contains(jobId, await Ledger.DirtyJobs(100));
+
+        gate.State = BrokerState.Up;
         await aggregator.FlushAsync(CancellationToken.None);
 
         Assert.True(await harness.Published.Any<JobProgressed>(p => p.Context.Message.JobId == jobId));
