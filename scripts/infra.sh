@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings RabbitMQ and Redis up (or down) for development and tests, from Debian's packages.
 #   scripts/infra.sh up            reuse what already answers; else install (as root), configure and start; wait until ready
+#   scripts/infra.sh up redis      only Redis (a test that shut it down brings it back without RabbitMQ's minute of checks)
 #   scripts/infra.sh down          stop only what `up` started (a marker per service in $CLAYBUS_STATE_DIR/started/,
 #                                  holding the process id), never an instance `up` found running and reused
 #   scripts/infra.sh down --force  stop whatever answers, started here or not
@@ -162,9 +163,12 @@ stop_service() {
 
 case "${1:-up}" in
   up)
-    install_packages
-    rabbit_up
-    redis_up
+    case "${2:-}" in
+      "") install_packages; rabbit_up; redis_up ;;
+      # Redis alone, as a test that shut it down brings it back: RabbitMQ's checks take a minute on a loaded machine.
+      redis) redis_up ;;
+      *) die "usage: $0 up [redis]" ;;
+    esac
     ;;
   down)
     case "${2:-}" in
@@ -187,5 +191,5 @@ case "${1:-up}" in
       log "Redis on port $REDIS_PORT: down"
     fi
     ;;
-  *) die "usage: $0 up|down [--force]|status" ;;
+  *) die "usage: $0 up [redis]|down [--force]|status" ;;
 esac

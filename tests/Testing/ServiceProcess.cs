@@ -135,11 +135,29 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// A port nothing listens on, below Linux's ephemeral range (32768-60999) and the brokers' ports: a port the system
+    /// hands out as free is also what outgoing connections take as their source, and one took it between this pick and
+    /// the service binding it (the Monitor failed to start, and the test read another process's answers as its own).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 25_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: draw again.
+            }
+        }
+
+        throw new InvalidOperationException("no free port between 20000 and 25000 for a service process");
     }
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();

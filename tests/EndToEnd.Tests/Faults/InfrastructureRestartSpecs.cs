@@ -56,7 +56,7 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
             var atOutage = await pipeline.DistinctAtClayAsync();
             await Eventually.Until(() => EnricherReadiness.AnySaysAsync(pipeline, "LedgerUnavailable"), TimeSpan.FromSeconds(60), "an Enricher to pause for the unreachable ledger");
             var duringOutage = await pipeline.DistinctAtClayAsync() - atOutage;
-            await RunAsync(Path.Combine(ServiceProcess.RepositoryRoot, "scripts", "infra.sh"), "up");
+            await RunAsync(Path.Combine(ServiceProcess.RepositoryRoot, "scripts", "infra.sh"), "up", "redis");
 
             await Measure.WaitForClayAsync(pipeline, leads.ExpectedAccepted, TimeSpan.FromMinutes(4));
             await pipeline.WaitForJobAsync(jobId, TimeSpan.FromMinutes(4), "completed", "completedWithFailures");
@@ -67,7 +67,7 @@ public sealed class InfrastructureRestartSpecs(InfrastructureFixture infrastruct
         finally
         {
             await pipeline.SaveOutputAsync("redis-restart");
-            await RunAsync(Path.Combine(ServiceProcess.RepositoryRoot, "scripts", "infra.sh"), "up");
+            await RunAsync(Path.Combine(ServiceProcess.RepositoryRoot, "scripts", "infra.sh"), "up", "redis");
         }
     }
 
