@@ -7,7 +7,7 @@
 #   CLAYBUS_FULL=1 scripts/test.sh  the full counts of the end-to-end and fault suites
 #   CLAYBUS_CLUSTER=0 scripts/test.sh  everything but the node-loss scenarios, which otherwise run last on a local
 #                                   3-node RabbitMQ and Sentinel Redis (scripts/cluster.sh, booted while the build
-#                                   runs; about 3 minutes on 2 cores); CLAYBUS_CLUSTER=1 adds them to a --filter run
+#                                   runs; about 4 minutes on 2 cores); CLAYBUS_CLUSTER=1 adds them to a --filter run
 #   scripts/test.sh --filter X      only tests matching a dotnet test filter (skips the checks); combines with --fast
 # Parallelism (2 cores): CLAYBUS_TEST_JOBS projects at once before the end-to-end suite (default 2), and
 # CLAYBUS_E2E_LANES end-to-end classes at once (default 2; 1 runs them one after another).
