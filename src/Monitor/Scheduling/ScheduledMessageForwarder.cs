@@ -1,5 +1,5 @@
-using ClayBus.ServiceDefaults.Messaging;
 using System.Net.Mime;
+using ClayBus.ServiceDefaults.Messaging;
 using MassTransit;
 using MassTransit.Serialization;
 using Microsoft.Extensions.Options;

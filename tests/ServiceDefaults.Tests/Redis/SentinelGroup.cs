@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using ClayBus.Testing;
 using StackExchange.Redis;
 
@@ -21,9 +20,9 @@ public sealed class SentinelGroup : IAsyncDisposable
     {
     }
 
-    public int[] RedisPorts { get; } = [FreePort(), FreePort(), FreePort()];
+    public int[] RedisPorts { get; } = [ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort()];
 
-    public int[] SentinelPorts { get; } = [FreePort(), FreePort(), FreePort()];
+    public int[] SentinelPorts { get; } = [ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort()];
 
     /// <summary>The <c>Redis:Endpoints</c> value for the Sentinels.</summary>
     public string Endpoints => string.Join(",", SentinelPorts.Select(port => $"127.0.0.1:{port}"));
@@ -133,12 +132,5 @@ public sealed class SentinelGroup : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
